@@ -1,0 +1,1 @@
+// Placeholder so the tree builds while the ingest module is written.

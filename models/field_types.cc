@@ -1,0 +1,2 @@
+// Placeholder so the tree builds while this file is written in its own branch.
+#include "models/field_types.h"

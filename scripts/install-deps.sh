@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian packages adbridge needs to build, test and run, and nothing when every one
+# is already there. Debian's archive is the only source: nothing is downloaded from elsewhere.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libsqlite3-dev            # the store
+  libssl-dev                # SHA-256 of blobs
+  nlohmann-json3-dev        # form definitions and JSON Lines
+  libicu-dev                # Unicode normalisation of field values
+  libleptonica-dev          # image decoding and page normalisation
+  libtesseract-dev tesseract-ocr tesseract-ocr-jpn tesseract-ocr-eng  # reading fields
+  libopencv-dev             # registration, drawing Japanese text into test scans
+  libpoco-dev               # the HTTP server
+  libhpdf-dev               # letters and blank forms as PDF
+  googletest libgtest-dev libgmock-dev  # tests
+  fonts-ipaexfont           # printed Japanese (IPAex Gothic and Mincho)
+  fonts-klee                # handwriting-like Japanese for generated test scans
+  poppler-utils             # tests read generated PDFs back
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "adbridge: installing ${missing[*]}" >&2
+if [[ $(id -u) -ne 0 ]]; then
+  sudo_cmd=(sudo)
+else
+  sudo_cmd=()
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
