@@ -1,1 +1,0 @@
-// Placeholder so the tree builds while the ingest module is written.

@@ -1,0 +1,224 @@
+#include "ingest/internal/decoders.h"
+
+#include <leptonica/allheaders.h>
+#include <tiffio.h>
+#include <turbojpeg.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ingest/internal/pix.h"
+
+namespace adbridge::ingest::internal {
+namespace {
+
+std::uint32_t BigEndian32(const std::uint8_t* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+         p[3];
+}
+
+// ---- TIFF through libtiff, reading from memory ----
+
+struct MemoryFile {
+  std::span<const std::uint8_t> bytes;
+  toff_t position = 0;
+  bool failed = false;  // libtiff reported an error (not a warning)
+};
+
+tmsize_t MemRead(thandle_t handle, void* buffer, tmsize_t size) {
+  auto* file = static_cast<MemoryFile*>(handle);
+  if (file->position >= file->bytes.size() || size <= 0) return 0;
+  const auto n = std::min<toff_t>(static_cast<toff_t>(size), file->bytes.size() - file->position);
+  std::memcpy(buffer, file->bytes.data() + file->position, n);
+  file->position += n;
+  return static_cast<tmsize_t>(n);
+}
+tmsize_t MemWrite(thandle_t, void*, tmsize_t) { return -1; }
+toff_t MemSeek(thandle_t handle, toff_t offset, int whence) {
+  auto* file = static_cast<MemoryFile*>(handle);
+  toff_t base = whence == SEEK_CUR ? file->position : whence == SEEK_END ? file->bytes.size() : 0;
+  file->position = base + offset;
+  return file->position;
+}
+int MemClose(thandle_t) { return 0; }
+toff_t MemSize(thandle_t handle) { return static_cast<MemoryFile*>(handle)->bytes.size(); }
+int MemMap(thandle_t, void**, toff_t*) { return 0; }
+void MemUnmap(thandle_t, void*, toff_t) {}
+
+int RecordTiffError(TIFF*, void* user_data, const char*, const char*, va_list) {
+  static_cast<MemoryFile*>(user_data)->failed = true;
+  return 1;  // handled: nothing is printed
+}
+int IgnoreTiffWarning(TIFF*, void*, const char*, const char*, va_list) { return 1; }
+
+struct TiffCloser {
+  void operator()(TIFF* tif) const { TIFFClose(tif); }
+};
+struct TiffOptionsFreer {
+  void operator()(TIFFOpenOptions* opts) const { TIFFOpenOptionsFree(opts); }
+};
+
+int TiffDpi(TIFF* tif) {
+  float xres = 0;
+  std::uint16_t unit = RESUNIT_INCH;
+  if (TIFFGetField(tif, TIFFTAG_XRESOLUTION, &xres) != 1 || xres <= 0) return 0;
+  TIFFGetFieldDefaulted(tif, TIFFTAG_RESOLUTIONUNIT, &unit);
+  if (unit == RESUNIT_CENTIMETER) return static_cast<int>(xres * 2.54f + 0.5f);
+  if (unit == RESUNIT_INCH) return static_cast<int>(xres + 0.5f);
+  return 0;
+}
+
+// Decodes every strip or tile of the current page, one at a time, so the check costs the
+// memory of one strip rather than the whole page.
+bool DecodeTiffPage(TIFF* tif, const MemoryFile& file) {
+  const bool tiled = TIFFIsTiled(tif) != 0;
+  const tmsize_t chunk = tiled ? TIFFTileSize(tif) : TIFFStripSize(tif);
+  const std::uint32_t count = tiled ? TIFFNumberOfTiles(tif) : TIFFNumberOfStrips(tif);
+  if (chunk <= 0 || count == 0) return false;
+  std::vector<std::uint8_t> buffer(static_cast<size_t>(chunk));
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const tmsize_t n = tiled ? TIFFReadEncodedTile(tif, i, buffer.data(), chunk)
+                             : TIFFReadEncodedStrip(tif, i, buffer.data(), chunk);
+    if (n < 0 || file.failed) return false;
+  }
+  return true;
+}
+
+// ---- JPEG ----
+
+// The resolution a JFIF APP0 segment records, or 0.
+int JfifDpi(std::span<const std::uint8_t> bytes) {
+  size_t i = 2;
+  while (i + 4 <= bytes.size() && bytes[i] == 0xff) {
+    const std::uint8_t marker = bytes[i + 1];
+    const size_t length = (size_t{bytes[i + 2]} << 8) | bytes[i + 3];
+    if (marker == 0xda || length < 2) break;  // start of scan: no more headers
+    if (marker == 0xe0 && length >= 14 && i + 4 + 12 <= bytes.size() &&
+        std::memcmp(bytes.data() + i + 4, "JFIF\0", 5) == 0) {
+      const std::uint8_t* p = bytes.data() + i + 4;
+      const int units = p[7];
+      const int density = (p[8] << 8) | p[9];
+      if (units == 1) return density;
+      if (units == 2) return static_cast<int>(density * 2.54 + 0.5);
+      return 0;
+    }
+    i += 2 + length;
+  }
+  return 0;
+}
+
+struct TjDestroyer {
+  void operator()(void* handle) const { tjDestroy(handle); }
+};
+
+}  // namespace
+
+Status Unreadable(std::string_view format) {
+  std::string f(format);
+  return Status::InvalidArgument(f + " の画像が壊れているか途中で切れています",
+                                 "the " + f + " image is corrupt or truncated");
+}
+
+Status CheckPagePixels(std::int64_t width, std::int64_t height, const ImageLimits& limits,
+                       int page) {
+  const std::string size = std::to_string(width) + "×" + std::to_string(height);
+  if (width <= 0 || height <= 0) {
+    return Status::InvalidArgument("画像の大きさが不正です (" + size + ")",
+                                   "the image has an impossible size (" + size + ")");
+  }
+  const std::int64_t pixels = width * height;
+  if (pixels > limits.max_pixels) {
+    const std::string mp = std::to_string(pixels / 1'000'000);
+    const std::string limit = std::to_string(limits.max_pixels / 1'000'000);
+    const std::string n = std::to_string(page);
+    return Status::ResourceExhausted(
+        n + " ページ目が大きすぎます (" + size + "、約 " + mp + " メガピクセル。上限 " + limit +
+            " メガピクセル)",
+        "page " + n + " is too large (" + size + ", about " + mp + " megapixels; the limit is " +
+            limit + ")");
+  }
+  return Status::Ok();
+}
+
+Result<ProbedImage> ProbePng(std::span<const std::uint8_t> bytes, const ImageLimits& limits) {
+  // The signature is 8 bytes and IHDR must come first: length 13, "IHDR", width, height.
+  if (bytes.size() < 33 || BigEndian32(bytes.data() + 8) != 13 ||
+      std::memcmp(bytes.data() + 12, "IHDR", 4) != 0) {
+    return Unreadable("PNG");
+  }
+  ADB_RETURN_IF_ERROR(CheckPagePixels(BigEndian32(bytes.data() + 16),
+                                      BigEndian32(bytes.data() + 20), limits, 1));
+  static std::once_flag once;
+  std::call_once(once, [] { setMsgSeverity(L_SEVERITY_NONE); });
+  PixPtr pix(pixReadMemPng(bytes.data(), bytes.size()));
+  if (!pix) return Unreadable("PNG");
+  return ProbedImage{ImageFormat::kPng, "image/png",
+                     {{pixGetWidth(pix.get()), pixGetHeight(pix.get()), pixGetXRes(pix.get())}}};
+}
+
+Result<ProbedImage> ProbeJpeg(std::span<const std::uint8_t> bytes, const ImageLimits& limits) {
+  std::unique_ptr<void, TjDestroyer> tj(tjInitDecompress());
+  if (!tj) return Status::Internal("JPEG を読む準備ができません", "cannot start the JPEG decoder");
+  auto* data = const_cast<unsigned char*>(bytes.data());  // turbojpeg does not write to it
+  const auto size = static_cast<unsigned long>(bytes.size());
+  int width = 0, height = 0, subsampling = 0, colorspace = 0;
+  if (tjDecompressHeader3(tj.get(), data, size, &width, &height, &subsampling, &colorspace) != 0) {
+    return Unreadable("JPEG");
+  }
+  ADB_RETURN_IF_ERROR(CheckPagePixels(width, height, limits, 1));
+  // Stop on warnings: libjpeg pads a truncated file with grey and calls that a warning.
+  std::vector<unsigned char> grey(static_cast<size_t>(width) * height);
+  if (tjDecompress2(tj.get(), data, size, grey.data(), width, width, height, TJPF_GRAY,
+                    TJFLAG_STOPONWARNING) != 0) {
+    return Unreadable("JPEG");
+  }
+  return ProbedImage{ImageFormat::kJpeg, "image/jpeg", {{width, height, JfifDpi(bytes)}}};
+}
+
+Result<ProbedImage> ProbeTiff(std::span<const std::uint8_t> bytes, const ImageLimits& limits) {
+  MemoryFile file{bytes};
+  std::unique_ptr<TIFFOpenOptions, TiffOptionsFreer> options(TIFFOpenOptionsAlloc());
+  TIFFOpenOptionsSetErrorHandlerExtR(options.get(), RecordTiffError, &file);
+  TIFFOpenOptionsSetWarningHandlerExtR(options.get(), IgnoreTiffWarning, &file);
+  TIFFOpenOptionsSetMaxSingleMemAlloc(options.get(), limits.max_bytes);
+  std::unique_ptr<TIFF, TiffCloser> tif(TIFFClientOpenExt("scan", "rm", &file, MemRead, MemWrite,
+                                                          MemSeek, MemClose, MemSize, MemMap,
+                                                          MemUnmap, options.get()));
+  if (!tif) return Unreadable("TIFF");
+
+  // Every page's header first: nothing is decoded until all pages are known to be in bounds.
+  // A directory chain that points past the end of the file is a truncated file, not the end.
+  ProbedImage image{ImageFormat::kTiff, "image/tiff", {}};
+  do {
+    const int page = static_cast<int>(image.pages.size()) + 1;
+    if (page > limits.max_pages) {
+      const std::string limit = std::to_string(limits.max_pages);
+      return Status::ResourceExhausted("ページが多すぎます (上限 " + limit + " ページ)",
+                                       "too many pages (the limit is " + limit + ")");
+    }
+    std::uint32_t width = 0, height = 0;
+    if (TIFFGetField(tif.get(), TIFFTAG_IMAGEWIDTH, &width) != 1 ||
+        TIFFGetField(tif.get(), TIFFTAG_IMAGELENGTH, &height) != 1) {
+      return Unreadable("TIFF");
+    }
+    ADB_RETURN_IF_ERROR(CheckPagePixels(width, height, limits, page));
+    image.pages.push_back(
+        {static_cast<int>(width), static_cast<int>(height), TiffDpi(tif.get())});
+  } while (TIFFReadDirectory(tif.get()) == 1);
+  if (file.failed) return Unreadable("TIFF");
+
+  for (size_t page = 0; page < image.pages.size(); ++page) {
+    if (TIFFSetDirectory(tif.get(), static_cast<tdir_t>(page)) != 1 ||
+        !DecodeTiffPage(tif.get(), file)) {
+      return Unreadable("TIFF").WithPrefix(std::to_string(page + 1) + "/" +
+                                           std::to_string(image.pages.size()) + ": ");
+    }
+  }
+  return image;
+}
+
+}  // namespace adbridge::ingest::internal
