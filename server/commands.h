@@ -1,0 +1,17 @@
+// The subcommands of the adbridge program, each a CommandSpec for the command line.
+#ifndef ADBRIDGE_SERVER_COMMANDS_H_
+#define ADBRIDGE_SERVER_COMMANDS_H_
+
+#include <vector>
+
+#include "server/command_line.h"
+
+namespace adbridge::server {
+
+std::vector<CommandSpec> FormsCommands();     // forms add, forms list
+std::vector<CommandSpec> IngestCommands();    // ingest
+std::vector<CommandSpec> DocumentCommands();  // documents list
+
+}  // namespace adbridge::server
+
+#endif  // ADBRIDGE_SERVER_COMMANDS_H_

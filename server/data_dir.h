@@ -1,0 +1,34 @@
+// DataDir: one installation's data directory, opened: DATA/adbridge.db and DATA/blobs/.
+//
+//   Result<DataDir> data = OpenDataDir(invocation.data_dir);
+//   data->store->ListForms();
+//
+// The folder and the database are created on first use; migrations run on open.
+// Thread-safety: as Store and BlobStore.
+#ifndef ADBRIDGE_SERVER_DATA_DIR_H_
+#define ADBRIDGE_SERVER_DATA_DIR_H_
+
+#include <filesystem>
+#include <memory>
+
+#include "models/blob_store.h"
+#include "models/status.h"
+#include "models/store.h"
+
+namespace adbridge::server {
+
+struct DataDir {
+  std::filesystem::path root;
+  std::unique_ptr<models::Store> store;
+  models::BlobStore blobs;
+};
+
+// Returns Unavailable when the folder cannot be created, else as models::OpenSqliteStore.
+Result<DataDir> OpenDataDir(const std::filesystem::path& root);
+
+// --data, else ADBRIDGE_DATA, else ./adbridge-data.
+std::filesystem::path DefaultDataDir();
+
+}  // namespace adbridge::server
+
+#endif  // ADBRIDGE_SERVER_DATA_DIR_H_
