@@ -1,0 +1,294 @@
+// The adbridge program driven as people and scripts drive it: arguments in, JSON lines on
+// stdout, one line per error on stderr, exit codes 0 / 1 / 2 (spec/cli.md).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/ingest/test_images.h"
+
+namespace adbridge {
+namespace {
+
+namespace fs = std::filesystem;
+using ingest::testing::Bytes;
+
+struct Run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+
+  std::vector<nlohmann::json> JsonLines() const {
+    std::vector<nlohmann::json> lines;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+    return lines;
+  }
+  int ErrLines() const {
+    int n = 0;
+    for (char c : err) n += c == '\n';
+    return n;
+  }
+};
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string Slurp(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteFile(const fs::path& file, const Bytes& bytes) {
+  std::ofstream(file, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+void WriteFile(const fs::path& file, const std::string& text) {
+  std::ofstream(file, std::ios::binary) << text;
+}
+
+// A small valid form: one A4 page, a text and a date field, and its reference image.
+constexpr char kFormJson[] = R"({
+  "id": "test-request", "version": 1, "title": "テスト請求書", "department": "市民課",
+  "pages": [{"size_mm": [210, 297], "reference": "test-request.p1.png"}],
+  "fields": [
+    {"name": "applicant_name", "label": "氏名", "page": 1, "box_mm": [40, 50, 100, 12],
+     "type": "text", "required": true},
+    {"name": "birth_date", "label": "生年月日", "page": 1, "box_mm": [40, 70, 80, 12],
+     "type": "date"}
+  ]
+})";
+
+class CliTest : public ::testing::Test {
+ protected:
+  CliTest() {
+    std::random_device rd;
+    dir_ = fs::temp_directory_path() / ("adbridge-cli-" + std::to_string(rd()));
+    fs::create_directories(dir_);
+    data_ = dir_ / "data";
+  }
+  ~CliTest() override { fs::remove_all(dir_); }
+
+  Run Adbridge(const std::string& args, const std::string& env = "ADBRIDGE_LANG=en") {
+    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
+    const std::string command = env + " " + Quote(ADBRIDGE_BINARY) + " " + args + " > " +
+                                Quote(out) + " 2> " + Quote(err) + " < /dev/null";
+    const int status = std::system(command.c_str());
+    return {WEXITSTATUS(status), Slurp(out), Slurp(err)};
+  }
+  std::string Data() const { return "--data " + Quote(data_); }
+
+  fs::path WriteForm() {
+    WriteFile(dir_ / "test-request.json", std::string(kFormJson));
+    WriteFile(dir_ / "test-request.p1.png", ingest::testing::MakePng(620, 877, 75));
+    return dir_ / "test-request.json";
+  }
+  fs::path Scan(const std::string& name, const Bytes& bytes) {
+    WriteFile(dir_ / name, bytes);
+    return dir_ / name;
+  }
+  size_t BlobFiles() const {
+    size_t n = 0;
+    if (!fs::exists(data_ / "blobs")) return 0;
+    for (const auto& e : fs::recursive_directory_iterator(data_ / "blobs")) {
+      n += e.is_regular_file();
+    }
+    return n;
+  }
+
+  fs::path dir_;
+  fs::path data_;
+};
+
+TEST_F(CliTest, NoArgumentsShowsTheCommandsAndExitsWithUsage) {
+  Run run = Adbridge("");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.out.find("forms add"), std::string::npos);
+  EXPECT_NE(run.out.find("ingest"), std::string::npos);
+}
+
+TEST_F(CliTest, HelpIsJapaneseByDefault) {
+  Run run = Adbridge("ingest --help", "ADBRIDGE_LANG= LANG=C.UTF-8");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.out.find("使い方: adbridge ingest"), std::string::npos);
+  EXPECT_NE(run.out.find("--form ID"), std::string::npos);
+}
+
+TEST_F(CliTest, UnknownCommandOrOptionIsAUsageErrorOnOneLine) {
+  Run unknown = Adbridge("frobnicate");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.ErrLines(), 1);
+  EXPECT_NE(unknown.err.find("unknown command: frobnicate"), std::string::npos);
+
+  Run option = Adbridge("forms list --colour " + Data());
+  EXPECT_EQ(option.exit_code, 2);
+  EXPECT_NE(option.err.find("unknown option: --colour"), std::string::npos);
+
+  Run missing = Adbridge("ingest " + Data());
+  EXPECT_EQ(missing.exit_code, 2);
+}
+
+TEST_F(CliTest, FormsAddRegistersAndListShowsIt) {
+  const fs::path form = WriteForm();
+  Run add = Adbridge("forms add " + Quote(form) + " " + Data());
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  auto added = add.JsonLines();
+  ASSERT_EQ(added.size(), 1u);
+  EXPECT_EQ(added[0]["form"], "test-request");
+  EXPECT_EQ(added[0]["version"], 1);
+  EXPECT_EQ(added[0]["new"], true);
+
+  Run again = Adbridge("forms add " + Quote(form) + " " + Data());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.JsonLines()[0]["new"], false);
+
+  Run list = Adbridge("forms list " + Data());
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  auto forms = list.JsonLines();
+  ASSERT_EQ(forms.size(), 1u);
+  EXPECT_EQ(forms[0]["title"], "テスト請求書");
+  EXPECT_EQ(forms[0]["fields"], 2);
+}
+
+TEST_F(CliTest, BrokenFormDefinitionIsRefusedNamingTheField) {
+  WriteForm();
+  std::string broken = kFormJson;
+  broken.replace(broken.find("\"date\""), 6, "\"dates\"");
+  WriteFile(dir_ / "broken.json", broken);
+  Run add = Adbridge("forms add " + Quote(dir_ / "broken.json") + " " + Data());
+  EXPECT_EQ(add.exit_code, 1);
+  EXPECT_EQ(add.ErrLines(), 1);
+  EXPECT_NE(add.err.find("broken.json"), std::string::npos);
+  EXPECT_NE(add.err.find("birth_date"), std::string::npos);
+  EXPECT_EQ(Adbridge("forms list " + Data()).out, "");
+}
+
+TEST_F(CliTest, ChangedDefinitionUnderTheSameVersionIsRefused) {
+  const fs::path form = WriteForm();
+  ASSERT_EQ(Adbridge("forms add " + Quote(form) + " " + Data()).exit_code, 0);
+  std::string changed = kFormJson;
+  changed.replace(changed.find("テスト請求書"), std::string("テスト請求書").size(), "別の題");
+  WriteFile(form, changed);
+  Run add = Adbridge("forms add " + Quote(form) + " " + Data());
+  EXPECT_EQ(add.exit_code, 1);
+  EXPECT_NE(add.err.find("test-request"), std::string::npos);
+}
+
+TEST_F(CliTest, IngestPrintsOneLinePerDocumentAndTheSameFileTwiceIsADuplicate) {
+  const fs::path a = Scan("a.png", ingest::testing::MakePng(620, 877));
+  const fs::path b = Scan("b.jpg", ingest::testing::MakeJpeg(620, 877));
+  Run first = Adbridge("ingest " + Quote(a) + " " + Quote(b) + " " + Data());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto lines = first.JsonLines();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["source"], a.string());
+  EXPECT_EQ(lines[0]["duplicate"], false);
+  EXPECT_NE(lines[0]["document"], lines[1]["document"]);
+
+  fs::copy_file(a, dir_ / "a-again.png");
+  Run second = Adbridge("ingest " + Quote(dir_ / "a-again.png") + " " + Data());
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.JsonLines()[0]["duplicate"], true);
+  EXPECT_EQ(second.JsonLines()[0]["document"], lines[0]["document"]);
+  EXPECT_EQ(BlobFiles(), 2u);
+  EXPECT_EQ(Adbridge("documents list " + Data()).JsonLines().size(), 2u);
+}
+
+TEST_F(CliTest, MultiPageTiffIsOneDocumentWithItsPages) {
+  const fs::path tiff = Scan("batch.tif", ingest::testing::MakeTiff({{600, 848}, {600, 848}}));
+  Run run = Adbridge("ingest " + Quote(tiff) + " " + Data());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.JsonLines()[0]["pages"], 2);
+  auto docs = Adbridge("documents list " + Data()).JsonLines();
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0]["state"], "received");
+  EXPECT_EQ(docs[0]["pages"], 2);
+}
+
+TEST_F(CliTest, BadFilesAreReportedOneLineEachStoreNothingAndTheBatchGoesOn) {
+  Bytes png = ingest::testing::MakePng(620, 877);
+  Bytes truncated(png.begin(), png.begin() + png.size() / 2);
+  const std::string text = "%PDF-1.4\n";
+  std::vector<fs::path> bad = {
+      Scan("empty.png", Bytes{}),
+      Scan("truncated.png", truncated),
+      Scan("letter.pdf", Bytes(text.begin(), text.end())),
+      Scan("notes.jpg", Bytes{'h', 'e', 'l', 'l', 'o'}),
+      dir_ / "missing.tif",
+      dir_,  // a folder
+  };
+  const fs::path good1 = Scan("good1.png", png);
+  const fs::path good2 = Scan("good2.tif", ingest::testing::MakeTiff({{600, 848}}));
+  std::string args = "ingest " + Quote(good1);
+  for (const fs::path& p : bad) args += " " + Quote(p);
+  args += " " + Quote(good2) + " " + Data();
+
+  Run run = Adbridge(args);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.ErrLines(), static_cast<int>(bad.size())) << run.err;
+  for (const fs::path& p : bad) {
+    EXPECT_NE(run.err.find(p.string() + ": "), std::string::npos) << p << " not named in\n"
+                                                                  << run.err;
+  }
+  EXPECT_NE(run.err.find("empty"), std::string::npos);
+  EXPECT_NE(run.err.find("PDF is not supported"), std::string::npos);
+  EXPECT_EQ(run.JsonLines().size(), 2u);
+  EXPECT_EQ(BlobFiles(), 2u);
+  EXPECT_EQ(Adbridge("documents list " + Data()).JsonLines().size(), 2u);
+}
+
+TEST_F(CliTest, PixelLimitIsConfigurableFromTheCommandLine) {
+  const fs::path big = Scan("big.png", ingest::testing::MakePng(1500, 1000));
+  Run run = Adbridge("ingest --max-megapixels 1 " + Quote(big) + " " + Data());
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("too large"), std::string::npos);
+  EXPECT_EQ(BlobFiles(), 0u);
+  EXPECT_EQ(Adbridge("ingest --max-megapixels lots " + Quote(big) + " " + Data()).exit_code, 2);
+}
+
+TEST_F(CliTest, IngestWithAnUnknownFormFailsBeforeStoringAnything) {
+  const fs::path a = Scan("a.png", ingest::testing::MakePng(620, 877));
+  Run run = Adbridge("ingest --form no-such-form " + Quote(a) + " " + Data());
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("no-such-form"), std::string::npos);
+  EXPECT_EQ(BlobFiles(), 0u);
+}
+
+TEST_F(CliTest, IngestWithAKnownFormRecordsIt) {
+  ASSERT_EQ(Adbridge("forms add " + Quote(WriteForm()) + " " + Data()).exit_code, 0);
+  const fs::path a = Scan("a.png", ingest::testing::MakePng(620, 877));
+  ASSERT_EQ(Adbridge("ingest --form test-request " + Quote(a) + " " + Data()).exit_code, 0);
+  auto docs = Adbridge("documents list " + Data()).JsonLines();
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0]["form"], "test-request");
+  EXPECT_EQ(docs[0]["form_version"], 1);
+}
+
+TEST_F(CliTest, DataFolderComesFromTheEnvironmentWhenNotGiven) {
+  const fs::path a = Scan("a.png", ingest::testing::MakePng(620, 877));
+  Run run = Adbridge("ingest " + Quote(a), "ADBRIDGE_LANG=en ADBRIDGE_DATA=" + Quote(data_));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(fs::exists(data_ / "adbridge.db"));
+}
+
+TEST_F(CliTest, ErrorsAreJapaneseByDefault) {
+  const fs::path empty = Scan("empty.png", Bytes{});
+  Run run = Adbridge("ingest " + Quote(empty) + " " + Data(), "ADBRIDGE_LANG= LANG=C.UTF-8");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("空のファイルです"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace adbridge
