@@ -151,7 +151,9 @@ class DateReader {
     }
     while (!AtEnd() && IsKanjiNumeralChar(Peek())) ++pos_;
     if (pos_ == start) return std::nullopt;
-    const std::optional<long long> value = ParseKanjiNumeral(text_.substr(start, pos_ - start));
+    const std::u32string_view run = text_.substr(start, pos_ - start);
+    std::optional<long long> value = ParseKanjiNumeral(run);
+    if (!value) value = ParseKanjiDigits(run);  // 一九八九年
     if (!value) return std::nullopt;
     number.value = *value;
     number.kanji = true;

@@ -92,7 +92,18 @@ std::optional<long long> ParsePositional(std::u32string_view text) {
   return value;
 }
 
-std::optional<long long> ParseDigitByDigit(std::u32string_view text) {
+}  // namespace
+
+bool IsKanjiNumeralChar(char32_t cp) {
+  return KanjiDigit(cp) >= 0 || KanjiUnit(cp) != 0 || cp == kMan;
+}
+
+std::optional<long long> ParseKanjiNumeral(std::u32string_view text) {
+  if (text.size() == 1 && KanjiDigit(text[0]) == 0) return 0;  // 〇, 零
+  return ParsePositional(text);
+}
+
+std::optional<long long> ParseKanjiDigits(std::u32string_view text) {
   if (text.empty() || text.size() > 8) return std::nullopt;
   long long value = 0;
   for (char32_t cp : text) {
@@ -101,19 +112,6 @@ std::optional<long long> ParseDigitByDigit(std::u32string_view text) {
     value = value * 10 + digit;
   }
   return value;
-}
-
-}  // namespace
-
-bool IsKanjiNumeralChar(char32_t cp) {
-  return KanjiDigit(cp) >= 0 || KanjiUnit(cp) != 0 || cp == kMan;
-}
-
-std::optional<long long> ParseKanjiNumeral(std::u32string_view text) {
-  for (char32_t cp : text) {
-    if (KanjiUnit(cp) != 0 || cp == kMan) return ParsePositional(text);
-  }
-  return ParseDigitByDigit(text);
 }
 
 }  // namespace adbridge::models::internal
