@@ -423,9 +423,9 @@ Status Validate(const FieldDefinition& field, std::string_view normalized) {
   Result<std::string> renormalized = Normalize(field.type, normalized);
   if (!renormalized.ok()) return AboutField(field, normalized, renormalized.status());
   if (*renormalized != normalized) {
-    return AboutField(
-        field, normalized,
-        Status::InvalidArgument("正規化されていない値です", "The value is not in normalised form"));
+    return AboutField(field, normalized,
+                      Status::InvalidArgument("値が所定の形式に整えられていません",
+                                              "The value is not in normalised form"));
   }
 
   if (field.type == FieldType::kCheckbox && field.required && normalized == "false") {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -532,6 +533,64 @@ TEST(FieldTypesTest, NormalizingANormalisedValueChangesNothing) {
     const std::string once = Norm(type, raw);
     ASSERT_EQ(once.find("<error"), std::string::npos) << once;
     EXPECT_EQ(Norm(type, once), once);
+  }
+}
+
+// Pieces that are valid on their own, and raw bytes that break UTF-8 when glued in between.
+TEST(FieldTypesTest, ArbitraryInputEitherNormalisesStablyOrIsRefusedAsInvalid) {
+  const std::vector<std::string> pieces = {"0",
+                                           "1",
+                                           "9",
+                                           "１",
+                                           "-",
+                                           "－",
+                                           "ー",
+                                           "/",
+                                           ".",
+                                           "年",
+                                           "月",
+                                           "日",
+                                           "令和",
+                                           "平成",
+                                           "元",
+                                           "R",
+                                           "h",
+                                           "十",
+                                           "〇",
+                                           "万",
+                                           " ",
+                                           "\u3000",
+                                           "ｶ",
+                                           "ﾞ",
+                                           "゛",
+                                           "が",
+                                           "+81",
+                                           "(",
+                                           "〒",
+                                           ",",
+                                           "山",
+                                           "a",
+                                           "レ",
+                                           "\xff",
+                                           "\xe3\x81",
+                                           "\x80",
+                                           std::string(1, '\0')};
+  std::mt19937 random(20230401);  // fixed: a failure must be reproducible
+  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> length(1, 12);
+  for (int round = 0; round < 3000; ++round) {
+    std::string raw;
+    for (int n = length(random); n > 0; --n) raw += pieces[pick(random)];
+    for (FieldType type : kAllTypes) {
+      Result<std::string> once = Normalize(type, raw);
+      if (!once.ok()) {
+        ASSERT_EQ(once.status().code(), StatusCode::kInvalidArgument) << raw;
+        continue;
+      }
+      Result<std::string> twice = Normalize(type, *once);
+      ASSERT_TRUE(twice.ok()) << raw;
+      EXPECT_EQ(*twice, *once) << raw;
+    }
   }
 }
 
