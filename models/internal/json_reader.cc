@@ -22,7 +22,7 @@ Text JsonTypeName(const Json& value) {
     case Json::value_t::number_unsigned:
       return {"整数", "an integer"};
     case Json::value_t::number_float:
-      return {"小数 " + value.dump(), "the number " + value.dump()};
+      return {"小数 (" + value.dump() + ")", "the number " + value.dump()};
     case Json::value_t::null:
       return {"null", "null"};
     case Json::value_t::binary:

@@ -190,7 +190,7 @@ TEST_F(FormDefinitionTest, FindFieldReturnsTheFieldByNameOrNull) {
   EXPECT_EQ(form->FindField(""), nullptr);
 }
 
-TEST(FieldTypeTest, EveryTypeNameRoundTrips) {
+TEST(FormDefinitionNamesTest, EveryFieldTypeNameRoundTrips) {
   for (FieldType type : {FieldType::kText, FieldType::kKana, FieldType::kDigits,
                          FieldType::kInteger, FieldType::kDate, FieldType::kPostalCode,
                          FieldType::kPhone, FieldType::kCheckbox, FieldType::kChoice}) {
@@ -201,7 +201,7 @@ TEST(FieldTypeTest, EveryTypeNameRoundTrips) {
   EXPECT_EQ(ParseFieldType(""), std::nullopt);
 }
 
-TEST(CheckRuleTest, EveryRuleNameRoundTrips) {
+TEST(FormDefinitionNamesTest, EveryCheckRuleNameRoundTrips) {
   EXPECT_EQ(CheckRuleName(CheckRule::kMyNumber), "mynumber");
   EXPECT_EQ(CheckRuleName(CheckRule::kCorporateNumber), "corporate_number");
   EXPECT_EQ(ParseCheckRule("mynumber"), CheckRule::kMyNumber);
