@@ -49,8 +49,9 @@ Result<RegisteredForm> RegisterFormFile(models::Store& store, const models::Blob
 
   Result<models::FormRecord> before = store.GetForm(record.id, record.version);
   const bool existed = before.ok() && before->version == record.version;
-  ADB_ASSIGN_OR_RETURN(models::FormRecord stored, store.AddForm(record));
-  return RegisteredForm{std::move(stored), std::move(definition), !existed};
+  Result<models::FormRecord> stored = store.AddForm(record);
+  if (!stored.ok()) return stored.status().WithPrefix(source + ": ");
+  return RegisteredForm{std::move(stored).value(), std::move(definition), !existed};
 }
 
 Result<models::FormDefinition> LoadRegisteredForm(models::Store& store,

@@ -30,7 +30,8 @@ struct RegisteredForm {
   bool newly_registered = false;  // false when this exact definition was registered before
 };
 
-// Validates the definition file and its reference images and registers them. Returns
+// Validates the definition file and its reference images and registers them. Every error
+// names the file. Returns
 // NotFound when the file cannot be read, InvalidArgument naming the field and the reason for a
 // broken definition or reference image, AlreadyExists when the same id and version was
 // registered with a different definition (a changed form needs a new version).

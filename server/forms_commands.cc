@@ -17,9 +17,7 @@ int FormsAdd(Invocation& in) {
     Result<ingest::RegisteredForm> form =
         ingest::RegisterFormFile(*data.store, data.blobs, file);
     if (!form.ok()) {
-      // The parser names the file already; other errors (unreadable file, conflict) get it here.
-      const Status& s = form.status();
-      Fail(in.err, s.code() == StatusCode::kInvalidArgument ? s : s.WithPrefix(file + ": "));
+      Fail(in.err, form.status());  // it names the file
       ++failures;
       continue;
     }
