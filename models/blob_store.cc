@@ -147,8 +147,7 @@ std::string Sha256Hex(std::span<const std::uint8_t> bytes) {
   unsigned int length = 0;
   // EVP_Digest fails only when OpenSSL itself is broken (no SHA-256 provider, out of
   // memory); no caller can recover from that, and a wrong name would corrupt the store.
-  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr) !=
-          1 ||
+  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1 ||
       length != 32) {
     std::abort();
   }

@@ -2,11 +2,10 @@
 // mutex, every change in one BEGIN IMMEDIATE transaction. Several processes (or several Store
 // objects) may open the same file; SQLite's write lock and busy_timeout order their writes.
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <tuple>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 #include "models/internal/migrations.h"
 #include "models/internal/sha256_name.h"
@@ -31,8 +30,7 @@ constexpr char kInsertTenant[] =
     "INSERT INTO tenants (code, name) VALUES (?1, ?2) ON CONFLICT (code) DO NOTHING";
 
 #define ADB_FORM_COLUMNS "SELECT id, version, title, department, definition_json, created_at "
-constexpr char kSelectForm[] =
-    ADB_FORM_COLUMNS "FROM forms WHERE id = ?1 AND version = ?2";
+constexpr char kSelectForm[] = ADB_FORM_COLUMNS "FROM forms WHERE id = ?1 AND version = ?2";
 constexpr char kSelectNewestForm[] =
     ADB_FORM_COLUMNS "FROM forms WHERE id = ?1 ORDER BY version DESC LIMIT 1";
 constexpr char kSelectAllForms[] = ADB_FORM_COLUMNS "FROM forms ORDER BY id, version";
@@ -62,15 +60,14 @@ constexpr char kInsertPage[] =
     "INSERT INTO pages (document_id, page_index, width_px, height_px, dpi) "
     "VALUES (?1, ?2, ?3, ?4, ?5)";
 
-#define ADB_DOCUMENT_COLUMNS                                                                  \
+#define ADB_DOCUMENT_COLUMNS                                                                   \
   "SELECT d.id, t.code, d.source, d.source_name, d.original_sha256, d.media_type, d.form_id, " \
-  "d.form_version, d.state, d.failure_reason, "                                               \
-  "(SELECT count(*) FROM pages p WHERE p.document_id = d.id), d.created_at, d.updated_at "    \
+  "d.form_version, d.state, d.failure_reason, "                                                \
+  "(SELECT count(*) FROM pages p WHERE p.document_id = d.id), d.created_at, d.updated_at "     \
   "FROM documents d JOIN tenants t ON t.id = d.tenant_id "
 constexpr char kSelectDocument[] = ADB_DOCUMENT_COLUMNS "WHERE d.id = ?1";
 constexpr char kSelectAllDocuments[] = ADB_DOCUMENT_COLUMNS "ORDER BY d.id";
-constexpr char kSelectDocumentsInState[] =
-    ADB_DOCUMENT_COLUMNS "WHERE d.state = ?1 ORDER BY d.id";
+constexpr char kSelectDocumentsInState[] = ADB_DOCUMENT_COLUMNS "WHERE d.state = ?1 ORDER BY d.id";
 #undef ADB_DOCUMENT_COLUMNS
 
 constexpr char kSelectUserExists[] = "SELECT 1 FROM users WHERE id = ?1";
@@ -336,7 +333,8 @@ Result<Tenant> SqliteStore::EnsureTenantLocked(const std::string& code, const st
         "a tenant code must use lower-case letters, digits, - and _: " + code);
   }
   if (name.empty()) {
-    return Status::InvalidArgument("自治体名が空です: " + code, "the tenant name is empty: " + code);
+    return Status::InvalidArgument("自治体名が空です: " + code,
+                                   "the tenant name is empty: " + code);
   }
   ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
   {
@@ -346,8 +344,7 @@ Result<Tenant> SqliteStore::EnsureTenantLocked(const std::string& code, const st
   }
   if (sqlite3_changes(db_.get()) > 0) {
     ADB_RETURN_IF_ERROR(AppendAuditLocked(
-        SystemEvent("tenant.created", std::nullopt,
-                    DumpJson({{"code", code}, {"name", name}}))));
+        SystemEvent("tenant.created", std::nullopt, DumpJson({{"code", code}, {"name", name}}))));
   }
   ADB_ASSIGN_OR_RETURN(std::optional<Tenant> tenant, FindTenantLocked(code));
   if (!tenant) {
@@ -415,9 +412,9 @@ Status SqliteStore::AppendAuditLocked(const AuditEvent& event) {
 Result<FormRecord> SqliteStore::AddForm(const FormRecord& form) {
   const std::string name = FormName(form.id, form.version);
   if (form.id.empty() || !AllOf(form.id, IsFormIdChar)) {
-    return Status::InvalidArgument("様式 id は英小文字・数字・- で書いてください: " + form.id,
-                                   "a form id must use lower-case letters, digits and -: " +
-                                       form.id);
+    return Status::InvalidArgument(
+        "様式 id は英小文字・数字・- で書いてください: " + form.id,
+        "a form id must use lower-case letters, digits and -: " + form.id);
   }
   if (form.version < 1) {
     return Status::InvalidArgument("様式の版は 1 以上です: " + name,
@@ -428,7 +425,8 @@ Result<FormRecord> SqliteStore::AddForm(const FormRecord& form) {
                                    "the form definition is not JSON: " + name);
   }
   for (const std::string& sha256 : form.reference_sha256) {
-    if (!IsSha256Name(sha256)) return MalformedSha256("参照画像の名前", "a reference image name", sha256);
+    if (!IsSha256Name(sha256))
+      return MalformedSha256("参照画像の名前", "a reference image name", sha256);
   }
 
   std::lock_guard lock(mu_);
@@ -469,9 +467,9 @@ Result<FormRecord> SqliteStore::AddForm(const FormRecord& form) {
         .BindText(4, form.reference_sha256[i]);
     ADB_RETURN_IF_ERROR(insert.Run());
   }
-  ADB_RETURN_IF_ERROR(AppendAuditLocked(
-      SystemEvent("form.registered", std::nullopt,
-                  DumpJson({{"form_id", form.id}, {"version", form.version}, {"title", form.title}}))));
+  ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent(
+      "form.registered", std::nullopt,
+      DumpJson({{"form_id", form.id}, {"version", form.version}, {"title", form.title}}))));
   ADB_ASSIGN_OR_RETURN(std::optional<FormRecord> stored, FindFormLocked(form.id, form.version));
   if (!stored) {
     return Status::Internal("登録した様式が見つかりません: " + name,
@@ -484,8 +482,8 @@ Result<FormRecord> SqliteStore::AddForm(const FormRecord& form) {
 Result<std::vector<FormRecord>> SqliteStore::ListForms() {
   std::lock_guard lock(mu_);
   // Two reads must see the same forms; a read transaction gives them one snapshot.
-  ADB_RETURN_IF_ERROR(internal::Exec(db_.get(), "BEGIN",
-                                     {"読み取りを始められません", "cannot begin a read"}));
+  ADB_RETURN_IF_ERROR(
+      internal::Exec(db_.get(), "BEGIN", {"読み取りを始められません", "cannot begin a read"}));
   struct EndRead {
     sqlite3* db;
     ~EndRead() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
@@ -568,9 +566,9 @@ Result<DocumentInsert> SqliteStore::InsertDocument(const NewDocument& document) 
   }
   for (const NewDocument::Page& page : document.pages) {
     if (page.width_px < 0 || page.height_px < 0 || page.dpi < 0) {
-      return Status::InvalidArgument("ページの大きさか解像度が負です: " + document.source_name,
-                                     "a page size or resolution is negative: " +
-                                         document.source_name);
+      return Status::InvalidArgument(
+          "ページの大きさか解像度が負です: " + document.source_name,
+          "a page size or resolution is negative: " + document.source_name);
     }
   }
 
@@ -604,8 +602,7 @@ Result<DocumentInsert> SqliteStore::InsertDocument(const NewDocument& document) 
     ADB_ASSIGN_OR_RETURN(bool found, existing.Step());
     if (found) {
       const std::int64_t id = existing.Int(0);
-      ADB_RETURN_IF_ERROR(AppendAuditLocked(
-          SystemEvent("document.duplicate", id, detail)));
+      ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent("document.duplicate", id, detail)));
       ADB_RETURN_IF_ERROR(tx.Commit());
       return DocumentInsert{.document_id = id, .duplicate = true};
     }
@@ -634,8 +631,7 @@ Result<DocumentInsert> SqliteStore::InsertDocument(const NewDocument& document) 
         .BindInt(5, page.dpi);
     ADB_RETURN_IF_ERROR(insert.Run());
   }
-  ADB_RETURN_IF_ERROR(AppendAuditLocked(
-      SystemEvent("document.ingested", id, detail)));
+  ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent("document.ingested", id, detail)));
   ADB_RETURN_IF_ERROR(tx.Commit());
   return DocumentInsert{.document_id = id, .duplicate = false};
 }

@@ -5,19 +5,24 @@ namespace adbridge::models {
 
 std::string_view DocumentStateName(DocumentState state) {
   switch (state) {
-    case DocumentState::kReceived: return "received";
-    case DocumentState::kProcessing: return "processing";
-    case DocumentState::kInReview: return "in_review";
-    case DocumentState::kVerified: return "verified";
-    case DocumentState::kFailed: return "failed";
+    case DocumentState::kReceived:
+      return "received";
+    case DocumentState::kProcessing:
+      return "processing";
+    case DocumentState::kInReview:
+      return "in_review";
+    case DocumentState::kVerified:
+      return "verified";
+    case DocumentState::kFailed:
+      return "failed";
   }
   return "unknown";
 }
 
 std::optional<DocumentState> ParseDocumentState(std::string_view name) {
-  for (DocumentState state : {DocumentState::kReceived, DocumentState::kProcessing,
-                              DocumentState::kInReview, DocumentState::kVerified,
-                              DocumentState::kFailed}) {
+  for (DocumentState state :
+       {DocumentState::kReceived, DocumentState::kProcessing, DocumentState::kInReview,
+        DocumentState::kVerified, DocumentState::kFailed}) {
     if (DocumentStateName(state) == name) return state;
   }
   return std::nullopt;
@@ -25,8 +30,10 @@ std::optional<DocumentState> ParseDocumentState(std::string_view name) {
 
 std::string_view DocumentSourceName(DocumentSource source) {
   switch (source) {
-    case DocumentSource::kScan: return "scan";
-    case DocumentSource::kPhone: return "phone";
+    case DocumentSource::kScan:
+      return "scan";
+    case DocumentSource::kPhone:
+      return "phone";
   }
   return "unknown";
 }

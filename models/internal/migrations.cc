@@ -18,8 +18,7 @@ namespace {
 // - Blob columns reference blobs(sha256): a row can only name a blob already recorded, and a
 //   blob is recorded only after BlobStore::Put made it durable.
 #define ADB_NOW "(strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
-#define ADB_SHA256_CHECK(column) \
-  "(length(" column ") = 64 AND " column " NOT GLOB '*[^0-9a-f]*')"
+#define ADB_SHA256_CHECK(column) "(length(" column ") = 64 AND " column " NOT GLOB '*[^0-9a-f]*')"
 
 constexpr char kMigration1[] =
     "CREATE TABLE tenants ("

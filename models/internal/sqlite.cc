@@ -76,8 +76,8 @@ Result<SqliteDb> OpenDatabase(const fs::path& path) {
   }
   sqlite3* raw = nullptr;
   // NOMUTEX: the store serialises calls on its own mutex, so SQLite's would be a second lock.
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
-                    SQLITE_OPEN_EXRESCODE;
+  const int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   SqliteDb db(raw);  // sqlite3_open_v2 returns a handle to close even when it fails
   const std::string name = path.string();
@@ -143,8 +143,8 @@ Statement& Statement::BindDouble(int index, double value) {
 
 Statement& Statement::BindText(int index, std::string_view value) {
   // SQLITE_TRANSIENT: SQLite copies the text, so temporaries may be bound.
-  NoteBind(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                               SQLITE_UTF8));
+  NoteBind(
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
   return *this;
 }
 
@@ -225,8 +225,8 @@ Result<Statement> StatementCache::Get(std::string_view sql) {
 }
 
 Result<Transaction> Transaction::BeginImmediate(sqlite3* db) {
-  ADB_RETURN_IF_ERROR(
-      Exec(db, "BEGIN IMMEDIATE", {"トランザクションを始められません", "cannot begin a transaction"}));
+  ADB_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE",
+                           {"トランザクションを始められません", "cannot begin a transaction"}));
   return Transaction(db);
 }
 
