@@ -107,6 +107,10 @@ struct AuditEvent {
   std::string action;  // e.g. "document.ingested", "form.registered"
   std::optional<std::int64_t> document_id;
   std::string detail_json = "{}";
+  std::optional<std::int64_t> field_id;  // the field an action was about (review actions)
+  // Set by the store when reading the log; ignored by AppendAudit.
+  std::int64_t id = 0;
+  std::string at;  // ISO 8601 UTC with milliseconds
 };
 
 class Store {

@@ -1,0 +1,271 @@
+#include "models/internal/migrations.h"
+
+#include <array>
+#include <string>
+
+#include "models/internal/sqlite.h"
+#include "models/store.h"
+
+namespace adbridge::models::internal {
+namespace {
+
+// Conventions of the schema:
+// - Tables are STRICT, so a value of the wrong type is refused rather than stored.
+// - Times are ISO 8601 UTC text with milliseconds ("2024-04-01T09:30:00.123Z"), which sorts in
+//   time order as text. kNow is the default everywhere.
+// - Enumerations are TEXT with a CHECK listing the values, so a bad state is refused by the
+//   database whatever code wrote it.
+// - Blob columns reference blobs(sha256): a row can only name a blob already recorded, and a
+//   blob is recorded only after BlobStore::Put made it durable.
+#define ADB_NOW "(strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
+#define ADB_SHA256_CHECK(column) "(length(" column ") = 64 AND " column " NOT GLOB '*[^0-9a-f]*')"
+
+constexpr char kMigration1[] =
+    "CREATE TABLE tenants ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE CHECK (code <> '' AND code NOT GLOB '*[^a-z0-9_-]*'),"
+    "  name TEXT NOT NULL CHECK (name <> ''),"
+    "  created_at TEXT NOT NULL DEFAULT " ADB_NOW
+    ") STRICT;"
+
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+    "  name TEXT NOT NULL UNIQUE CHECK (name <> ''),"
+    "  display_name TEXT NOT NULL DEFAULT '',"
+    "  role TEXT NOT NULL"
+    "    CHECK (role IN ('admin','supervisor','frontdesk','reviewer','department')),"
+    "  password_hash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+    "  created_at TEXT NOT NULL DEFAULT " ADB_NOW
+    ") STRICT;"
+    "CREATE INDEX users_by_tenant ON users(tenant_id);"
+
+    // A reviewer works for their own tenant and for every tenant that granted them.
+    "CREATE TABLE reviewer_grants ("
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,"
+    "  created_at TEXT NOT NULL DEFAULT " ADB_NOW ","
+    "  PRIMARY KEY (user_id, tenant_id)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX reviewer_grants_by_tenant ON reviewer_grants(tenant_id);"
+
+    "CREATE TABLE blobs ("
+    "  sha256 TEXT PRIMARY KEY CHECK " ADB_SHA256_CHECK("sha256") ","
+    "  size INTEGER NOT NULL CHECK (size >= 0),"
+    "  media_type TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL DEFAULT " ADB_NOW
+    ") STRICT, WITHOUT ROWID;"
+
+    // Form ids follow spec/form-definition.md ([a-z0-9-]+, version >= 1).
+    "CREATE TABLE forms ("
+    "  id TEXT NOT NULL CHECK (id <> '' AND id NOT GLOB '*[^a-z0-9-]*'),"
+    "  version INTEGER NOT NULL CHECK (version >= 1),"
+    "  title TEXT NOT NULL,"
+    "  department TEXT NOT NULL DEFAULT '',"
+    "  definition_json TEXT NOT NULL CHECK (json_valid(definition_json)),"
+    "  created_at TEXT NOT NULL DEFAULT " ADB_NOW ","
+    "  PRIMARY KEY (id, version)"
+    ") STRICT, WITHOUT ROWID;"
+
+    // `page` is 1-based, as the `page` of a field in a form definition.
+    "CREATE TABLE form_pages ("
+    "  form_id TEXT NOT NULL,"
+    "  form_version INTEGER NOT NULL,"
+    "  page INTEGER NOT NULL CHECK (page >= 1),"
+    "  reference_sha256 TEXT NOT NULL REFERENCES blobs(sha256),"
+    "  PRIMARY KEY (form_id, form_version, page),"
+    "  FOREIGN KEY (form_id, form_version) REFERENCES forms(id, version) ON DELETE CASCADE"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX form_pages_by_reference ON form_pages(reference_sha256);"
+
+    // A form is known either completely (id and version) or not at all: when a caller names
+    // only the id, the store resolves the newest version before inserting, so the composite
+    // foreign key (which SQLite skips when any column is NULL) always applies.
+    // lease_owner is a processing worker's name (host:pid:thread), not a user.
+    "CREATE TABLE documents ("
+    "  id INTEGER PRIMARY KEY,"
+    "  tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+    "  source TEXT NOT NULL CHECK (source IN ('scan','phone')),"
+    "  source_name TEXT NOT NULL,"
+    "  original_sha256 TEXT NOT NULL REFERENCES blobs(sha256),"
+    "  media_type TEXT NOT NULL,"
+    "  original_size INTEGER NOT NULL CHECK (original_size >= 0),"
+    "  form_id TEXT,"
+    "  form_version INTEGER,"
+    "  state TEXT NOT NULL DEFAULT 'received'"
+    "    CHECK (state IN ('received','processing','in_review','verified','failed')),"
+    "  failure_reason TEXT NOT NULL DEFAULT '',"
+    "  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),"
+    "  lease_owner TEXT,"
+    "  lease_expires_at TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT " ADB_NOW ","
+    "  updated_at TEXT NOT NULL DEFAULT " ADB_NOW ","
+    "  UNIQUE (tenant_id, original_sha256),"
+    "  CHECK ((form_id IS NULL) = (form_version IS NULL)),"
+    "  CHECK (state <> 'processing' OR (lease_owner IS NOT NULL AND lease_expires_at IS NOT NULL)),"
+    "  FOREIGN KEY (form_id, form_version) REFERENCES forms(id, version)"
+    ") STRICT;"
+    // Serves the worker's claim (next received document, or an expired lease) and the lists.
+    "CREATE INDEX documents_by_state ON documents(state, lease_expires_at, id);"
+    "CREATE INDEX documents_by_tenant_state ON documents(tenant_id, state, id);"
+    "CREATE INDEX documents_by_form ON documents(form_id, form_version, state);"
+    "CREATE INDEX documents_by_original ON documents(original_sha256);"
+
+    // page_index is the 0-based position in the original file; form_page the 1-based page of
+    // the form it was matched to (NULL until identified).
+    "CREATE TABLE pages ("
+    "  id INTEGER PRIMARY KEY,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  page_index INTEGER NOT NULL CHECK (page_index >= 0),"
+    "  form_page INTEGER CHECK (form_page IS NULL OR form_page >= 1),"
+    "  width_px INTEGER NOT NULL CHECK (width_px >= 0),"
+    "  height_px INTEGER NOT NULL CHECK (height_px >= 0),"
+    "  dpi INTEGER NOT NULL DEFAULT 0 CHECK (dpi >= 0),"
+    "  image_sha256 TEXT REFERENCES blobs(sha256),"
+    "  UNIQUE (document_id, page_index)"
+    ") STRICT;"
+    "CREATE INDEX pages_by_image ON pages(image_sha256) WHERE image_sha256 IS NOT NULL;"
+
+    // value / ocr_value are NULL when there is none (a phone record has no OCR reading; an
+    // unreadable field has no value), which is not the same as an empty reading.
+    "CREATE TABLE fields ("
+    "  id INTEGER PRIMARY KEY,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL CHECK (name GLOB '[a-z]*' AND name NOT GLOB '*[^a-z0-9_]*'),"
+    "  value TEXT,"
+    "  ocr_value TEXT,"
+    "  confidence REAL CHECK (confidence IS NULL OR (confidence >= 0 AND confidence <= 1)),"
+    "  state TEXT NOT NULL"
+    "    CHECK (state IN ('auto_accepted','needs_review','verified','unreadable')),"
+    "  validation_error TEXT NOT NULL DEFAULT '',"
+    "  snippet_sha256 TEXT REFERENCES blobs(sha256),"
+    "  updated_at TEXT NOT NULL DEFAULT " ADB_NOW ","
+    "  UNIQUE (document_id, name)"
+    ") STRICT;"
+    "CREATE INDEX fields_by_state ON fields(state, document_id);"
+
+    // due_at is never NULL (a task without a deadline is due when created) so that the queue
+    // order "priority (high first), due date, id" is served by one index without sorting
+    // NULLs. Field-bound kinds must name their field.
+    "CREATE TABLE review_tasks ("
+    "  id INTEGER PRIMARY KEY,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
+    "  field_id INTEGER REFERENCES fields(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('field','classification','double_entry','gold')),"
+    "  state TEXT NOT NULL DEFAULT 'open'"
+    "    CHECK (state IN ('open','leased','done','escalated')),"
+    "  priority INTEGER NOT NULL DEFAULT 0,"
+    "  due_at TEXT NOT NULL DEFAULT " ADB_NOW ","
+    "  lease_owner INTEGER REFERENCES users(id),"
+    "  lease_expires_at TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT " ADB_NOW ","
+    "  updated_at TEXT NOT NULL DEFAULT " ADB_NOW ","
+    "  CHECK (kind NOT IN ('field','double_entry') OR field_id IS NOT NULL),"
+    "  CHECK (state <> 'leased' OR (lease_owner IS NOT NULL AND lease_expires_at IS NOT NULL))"
+    ") STRICT;"
+    "CREATE INDEX review_tasks_next ON review_tasks(state, priority DESC, due_at, id);"
+    "CREATE INDEX review_tasks_by_document ON review_tasks(document_id, state);"
+    "CREATE INDEX review_tasks_by_field ON review_tasks(field_id) WHERE field_id IS NOT NULL;"
+    "CREATE INDEX review_tasks_by_lease_owner ON review_tasks(lease_owner)"
+    "  WHERE lease_owner IS NOT NULL;"
+
+    "CREATE TABLE review_entries ("
+    "  id INTEGER PRIMARY KEY,"
+    "  task_id INTEGER NOT NULL REFERENCES review_tasks(id) ON DELETE CASCADE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  action TEXT NOT NULL CHECK (action IN ('submit','unreadable','skip','escalate','decide')),"
+    "  value TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT " ADB_NOW
+    ") STRICT;"
+    "CREATE INDEX review_entries_by_task ON review_entries(task_id);"
+    "CREATE INDEX review_entries_by_user ON review_entries(user_id, created_at);"
+
+    // Append-only: triggers refuse every UPDATE and DELETE, whoever issues them.
+    // AUTOINCREMENT so ids only grow. document_id and field_id carry no foreign key on
+    // purpose: the record of what happened must outlive a document that is later removed (and
+    // must not stop its removal).
+    "CREATE TABLE audit_log ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  at TEXT NOT NULL DEFAULT " ADB_NOW ","
+    "  user_id INTEGER REFERENCES users(id),"
+    "  action TEXT NOT NULL CHECK (action <> ''),"
+    "  document_id INTEGER,"
+    "  field_id INTEGER,"
+    "  detail_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail_json))"
+    ") STRICT;"
+    "CREATE INDEX audit_log_by_document ON audit_log(document_id) WHERE document_id IS NOT NULL;"
+    "CREATE INDEX audit_log_by_user ON audit_log(user_id, at) WHERE user_id IS NOT NULL;"
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN"
+    "  SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be changed');"
+    "END;"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN"
+    "  SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be deleted');"
+    "END;";
+
+#undef ADB_SHA256_CHECK
+#undef ADB_NOW
+
+constexpr std::array kMigrations = {
+    Migration{1, "tenants, users, blobs, forms, documents, pages, fields, review, audit log",
+              kMigration1},
+};
+static_assert(kMigrations.size() == static_cast<std::size_t>(kSchemaVersion),
+              "every schema version needs exactly one migration");
+
+Status NewerSchema(int found) {
+  const std::string versions =
+      " (schema " + std::to_string(found) + " > " + std::to_string(kSchemaVersion) + ")";
+  return Status::FailedPrecondition(
+      "このデータベースは新しい版の adbridge で作られています" + versions +
+          "。この版では開けません。新しい版の adbridge を使ってください。",
+      "this database was made by a newer adbridge" + versions +
+          "; this version cannot open it. Use the newer adbridge.");
+}
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+Result<int> ReadSchemaVersion(sqlite3* db) {
+  const adbridge::Text what{"スキーマの版を読めません", "cannot read the schema version"};
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &raw, nullptr);
+  SqliteStmt stmt(raw);
+  if (rc != SQLITE_OK) return SqliteStatus(db, rc, what);
+  rc = sqlite3_step(stmt.get());
+  if (rc != SQLITE_ROW) return SqliteStatus(db, rc, what);
+  return static_cast<int>(sqlite3_column_int64(stmt.get(), 0));
+}
+
+Status Migrate(sqlite3* db) {
+  ADB_ASSIGN_OR_RETURN(int version, ReadSchemaVersion(db));
+  if (version > kSchemaVersion) return NewerSchema(version);
+  if (version < 0) {
+    return Status::DataLoss("スキーマの版が不正です: " + std::to_string(version),
+                            "the schema version is invalid: " + std::to_string(version));
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= version) continue;
+    ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db));
+    // Another process may have migrated while this one waited for the write lock.
+    ADB_ASSIGN_OR_RETURN(int current, ReadSchemaVersion(db));
+    if (current > kSchemaVersion) return NewerSchema(current);
+    if (current >= migration.version) {
+      version = current;
+      continue;  // the transaction rolls back: nothing was done in it
+    }
+    const std::string step = std::to_string(migration.version);
+    ADB_RETURN_IF_ERROR(Exec(db, migration.sql,
+                             {"スキーマを版 " + step + " に移行できません",
+                              "cannot migrate the schema to version " + step}));
+    const std::string set_version = "PRAGMA user_version = " + step;
+    ADB_RETURN_IF_ERROR(Exec(db, set_version.c_str(),
+                             {"スキーマの版を記録できません", "cannot record the schema version"}));
+    ADB_RETURN_IF_ERROR(tx.Commit());
+    version = migration.version;
+  }
+  return Status::Ok();
+}
+
+}  // namespace adbridge::models::internal
