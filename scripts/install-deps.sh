@@ -10,7 +10,7 @@ packages=(
   nlohmann-json3-dev        # form definitions and JSON Lines
   libicu-dev                # Unicode normalisation of field values
   libleptonica-dev          # image decoding and page normalisation
-  libtiff-dev libturbojpeg0-dev  # checking every page of an upload without printing to stderr
+  libpng-dev libtiff-dev libturbojpeg0-dev  # checking every page of an upload, quietly
   libtesseract-dev tesseract-ocr tesseract-ocr-jpn tesseract-ocr-eng  # reading fields
   libopencv-dev             # registration, drawing Japanese text into test scans
   libpoco-dev               # the HTTP server

@@ -109,6 +109,13 @@ int RunCommandLine(int argc, char** argv, std::ostream& out, std::ostream& err) 
     if (args[i] == "--lang") SetDefaultLang(args[i + 1] == "en" ? Lang::kEn : Lang::kJa);
   }
 
+  // Common options may also stand before the command: adbridge --data DIR ingest FILE.
+  std::vector<std::string> leading;
+  while (args.size() >= 2 && (args[0] == "--data" || args[0] == "--lang")) {
+    leading.insert(leading.end(), args.begin(), args.begin() + 2);
+    args.erase(args.begin(), args.begin() + 2);
+  }
+
   const std::vector<CommandSpec> commands = AllCommands();
   // The longest run of leading words that names a command.
   const CommandSpec* spec = nullptr;
@@ -134,6 +141,7 @@ int RunCommandLine(int argc, char** argv, std::ostream& out, std::ostream& err) 
 
   const std::string help_hint = "adbridge " + Joined(spec->words) + " --help";
   Invocation invocation{{}, {}, DefaultDataDir(), out, err};
+  args.insert(args.begin() + static_cast<std::ptrdiff_t>(used), leading.begin(), leading.end());
   for (size_t i = used; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--help" || arg == "-h") {

@@ -1,17 +1,15 @@
 #include "ingest/internal/decoders.h"
 
-#include <leptonica/allheaders.h>
+#include <png.h>
 #include <tiffio.h>
 #include <turbojpeg.h>
 
 #include <algorithm>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
-#include "ingest/internal/pix.h"
 
 namespace adbridge::ingest::internal {
 namespace {
@@ -88,6 +86,25 @@ bool DecodeTiffPage(TIFF* tif, const MemoryFile& file) {
   return true;
 }
 
+// ---- PNG ----
+
+// The resolution a pHYs chunk records (it must come before the image data), or 0.
+int PngDpi(std::span<const std::uint8_t> bytes) {
+  size_t i = 8;
+  while (i + 12 <= bytes.size()) {
+    const std::uint32_t length = BigEndian32(bytes.data() + i);
+    const std::uint8_t* type = bytes.data() + i + 4;
+    if (std::memcmp(type, "IDAT", 4) == 0 || length > bytes.size() - i - 12) break;
+    if (std::memcmp(type, "pHYs", 4) == 0 && length == 9) {
+      const std::uint32_t per_metre = BigEndian32(type + 4);
+      if (type[12] == 1) return static_cast<int>(per_metre * 0.0254 + 0.5);
+      return 0;
+    }
+    i += 12 + length;
+  }
+  return 0;
+}
+
 // ---- JPEG ----
 
 // The resolution a JFIF APP0 segment records, or 0.
@@ -152,12 +169,20 @@ Result<ProbedImage> ProbePng(std::span<const std::uint8_t> bytes, const ImageLim
   }
   ADB_RETURN_IF_ERROR(CheckPagePixels(BigEndian32(bytes.data() + 16),
                                       BigEndian32(bytes.data() + 20), limits, 1));
-  static std::once_flag once;
-  std::call_once(once, [] { setMsgSeverity(L_SEVERITY_NONE); });
-  PixPtr pix(pixReadMemPng(bytes.data(), bytes.size()));
-  if (!pix) return Unreadable("PNG");
-  return ProbedImage{ImageFormat::kPng, "image/png",
-                     {{pixGetWidth(pix.get()), pixGetHeight(pix.get()), pixGetXRes(pix.get())}}};
+  // libpng's simplified API keeps its errors in the image's message instead of printing them.
+  png_image png;
+  std::memset(&png, 0, sizeof(png));
+  png.version = PNG_IMAGE_VERSION;
+  if (png_image_begin_read_from_memory(&png, bytes.data(), bytes.size()) == 0) {
+    return Unreadable("PNG");
+  }
+  png.format = PNG_FORMAT_GRAY;
+  std::vector<std::uint8_t> grey(PNG_IMAGE_SIZE(png));
+  const bool read = png_image_finish_read(&png, nullptr, grey.data(), 0, nullptr) != 0;
+  const int width = static_cast<int>(png.width), height = static_cast<int>(png.height);
+  png_image_free(&png);
+  if (!read) return Unreadable("PNG");
+  return ProbedImage{ImageFormat::kPng, "image/png", {{width, height, PngDpi(bytes)}}};
 }
 
 Result<ProbedImage> ProbeJpeg(std::span<const std::uint8_t> bytes, const ImageLimits& limits) {

@@ -112,14 +112,18 @@ TEST_F(ScanIngestorTest, BadFileStoresNothing) {
 }
 
 TEST_F(ScanIngestorTest, OversizeFileIsRefusedBeforeItIsRead) {
-  ScanIngestor ingestor(*store_, blobs_, {.limits = {.max_bytes = 1024}});
+  IngestOptions options;
+  options.limits.max_bytes = 1024;
+  ScanIngestor ingestor(*store_, blobs_, options);
   EXPECT_EQ(ingestor.IngestFile(Write("big.png", testing::MakePng(620, 877))).status().code(),
             StatusCode::kResourceExhausted);
   EXPECT_EQ(BlobFiles(), 0u);
 }
 
 TEST_F(ScanIngestorTest, UnknownTenantIsRefused) {
-  ScanIngestor ingestor(*store_, blobs_, {.tenant_code = "nowhere"});
+  IngestOptions options;
+  options.tenant_code = "nowhere";
+  ScanIngestor ingestor(*store_, blobs_, options);
   Result<IngestedScan> scan = ingestor.IngestBytes(testing::MakePng(100, 100), "a.png");
   EXPECT_EQ(scan.status().code(), StatusCode::kNotFound);
   EXPECT_EQ(Documents(), 0u);
@@ -129,7 +133,9 @@ TEST_F(ScanIngestorTest, SameScanForTwoMunicipalitiesIsTwoDocuments) {
   ASSERT_TRUE(store_->EnsureTenant("shiojiri", "塩尻市").ok());
   const Bytes png = testing::MakePng(300, 300);
   ScanIngestor here(*store_, blobs_, {});
-  ScanIngestor there(*store_, blobs_, {.tenant_code = "shiojiri"});
+  IngestOptions shiojiri;
+  shiojiri.tenant_code = "shiojiri";
+  ScanIngestor there(*store_, blobs_, shiojiri);
   Result<IngestedScan> a = here.IngestBytes(png, "a.png");
   Result<IngestedScan> b = there.IngestBytes(png, "a.png");
   ASSERT_TRUE(a.ok() && b.ok());
@@ -153,7 +159,9 @@ TEST_F(ScanIngestorTest, RegisteredFormComesBackWithItsReferenceFromTheBlobStore
   EXPECT_TRUE(fs::exists(loaded->pages[0].reference_path));
   EXPECT_EQ(loaded->pages[0].reference_path.parent_path().parent_path(), dir_ / "blobs");
 
-  ScanIngestor ingestor(*store_, blobs_, {.form_id = "juminhyo-request"});
+  IngestOptions options;
+  options.form_id = "juminhyo-request";
+  ScanIngestor ingestor(*store_, blobs_, options);
   Result<IngestedScan> scan = ingestor.IngestBytes(testing::MakePng(300, 300), "a.png");
   ASSERT_TRUE(scan.ok());
   EXPECT_EQ(store_->GetDocument(scan->document_id)->form_version, 1);

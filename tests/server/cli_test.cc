@@ -19,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using ingest::testing::Bytes;
 
-struct Run {
+struct RunResult {
   int exit_code = -1;
   std::string out;
   std::string err;
@@ -81,7 +81,7 @@ class CliTest : public ::testing::Test {
   }
   ~CliTest() override { fs::remove_all(dir_); }
 
-  Run Adbridge(const std::string& args, const std::string& env = "ADBRIDGE_LANG=en") {
+  RunResult Adbridge(const std::string& args, const std::string& env = "ADBRIDGE_LANG=en") {
     const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
     const std::string command = env + " " + Quote(ADBRIDGE_BINARY) + " " + args + " > " +
                                 Quote(out) + " 2> " + Quote(err) + " < /dev/null";
@@ -113,36 +113,36 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, NoArgumentsShowsTheCommandsAndExitsWithUsage) {
-  Run run = Adbridge("");
+  RunResult run = Adbridge("");
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.out.find("forms add"), std::string::npos);
   EXPECT_NE(run.out.find("ingest"), std::string::npos);
 }
 
 TEST_F(CliTest, HelpIsJapaneseByDefault) {
-  Run run = Adbridge("ingest --help", "ADBRIDGE_LANG= LANG=C.UTF-8");
+  RunResult run = Adbridge("ingest --help", "ADBRIDGE_LANG= LANG=C.UTF-8");
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_NE(run.out.find("使い方: adbridge ingest"), std::string::npos);
   EXPECT_NE(run.out.find("--form ID"), std::string::npos);
 }
 
 TEST_F(CliTest, UnknownCommandOrOptionIsAUsageErrorOnOneLine) {
-  Run unknown = Adbridge("frobnicate");
+  RunResult unknown = Adbridge("frobnicate");
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_EQ(unknown.ErrLines(), 1);
   EXPECT_NE(unknown.err.find("unknown command: frobnicate"), std::string::npos);
 
-  Run option = Adbridge("forms list --colour " + Data());
+  RunResult option = Adbridge("forms list --colour " + Data());
   EXPECT_EQ(option.exit_code, 2);
   EXPECT_NE(option.err.find("unknown option: --colour"), std::string::npos);
 
-  Run missing = Adbridge("ingest " + Data());
+  RunResult missing = Adbridge("ingest " + Data());
   EXPECT_EQ(missing.exit_code, 2);
 }
 
 TEST_F(CliTest, FormsAddRegistersAndListShowsIt) {
   const fs::path form = WriteForm();
-  Run add = Adbridge("forms add " + Quote(form) + " " + Data());
+  RunResult add = Adbridge("forms add " + Quote(form) + " " + Data());
   ASSERT_EQ(add.exit_code, 0) << add.err;
   auto added = add.JsonLines();
   ASSERT_EQ(added.size(), 1u);
@@ -150,11 +150,11 @@ TEST_F(CliTest, FormsAddRegistersAndListShowsIt) {
   EXPECT_EQ(added[0]["version"], 1);
   EXPECT_EQ(added[0]["new"], true);
 
-  Run again = Adbridge("forms add " + Quote(form) + " " + Data());
+  RunResult again = Adbridge("forms add " + Quote(form) + " " + Data());
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(again.JsonLines()[0]["new"], false);
 
-  Run list = Adbridge("forms list " + Data());
+  RunResult list = Adbridge("forms list " + Data());
   ASSERT_EQ(list.exit_code, 0) << list.err;
   auto forms = list.JsonLines();
   ASSERT_EQ(forms.size(), 1u);
@@ -167,7 +167,7 @@ TEST_F(CliTest, BrokenFormDefinitionIsRefusedNamingTheField) {
   std::string broken = kFormJson;
   broken.replace(broken.find("\"date\""), 6, "\"dates\"");
   WriteFile(dir_ / "broken.json", broken);
-  Run add = Adbridge("forms add " + Quote(dir_ / "broken.json") + " " + Data());
+  RunResult add = Adbridge("forms add " + Quote(dir_ / "broken.json") + " " + Data());
   EXPECT_EQ(add.exit_code, 1);
   EXPECT_EQ(add.ErrLines(), 1);
   EXPECT_NE(add.err.find("broken.json"), std::string::npos);
@@ -181,7 +181,7 @@ TEST_F(CliTest, ChangedDefinitionUnderTheSameVersionIsRefused) {
   std::string changed = kFormJson;
   changed.replace(changed.find("テスト請求書"), std::string("テスト請求書").size(), "別の題");
   WriteFile(form, changed);
-  Run add = Adbridge("forms add " + Quote(form) + " " + Data());
+  RunResult add = Adbridge("forms add " + Quote(form) + " " + Data());
   EXPECT_EQ(add.exit_code, 1);
   EXPECT_NE(add.err.find("test-request"), std::string::npos);
 }
@@ -189,7 +189,7 @@ TEST_F(CliTest, ChangedDefinitionUnderTheSameVersionIsRefused) {
 TEST_F(CliTest, IngestPrintsOneLinePerDocumentAndTheSameFileTwiceIsADuplicate) {
   const fs::path a = Scan("a.png", ingest::testing::MakePng(620, 877));
   const fs::path b = Scan("b.jpg", ingest::testing::MakeJpeg(620, 877));
-  Run first = Adbridge("ingest " + Quote(a) + " " + Quote(b) + " " + Data());
+  RunResult first = Adbridge("ingest " + Quote(a) + " " + Quote(b) + " " + Data());
   ASSERT_EQ(first.exit_code, 0) << first.err;
   auto lines = first.JsonLines();
   ASSERT_EQ(lines.size(), 2u);
@@ -198,7 +198,7 @@ TEST_F(CliTest, IngestPrintsOneLinePerDocumentAndTheSameFileTwiceIsADuplicate) {
   EXPECT_NE(lines[0]["document"], lines[1]["document"]);
 
   fs::copy_file(a, dir_ / "a-again.png");
-  Run second = Adbridge("ingest " + Quote(dir_ / "a-again.png") + " " + Data());
+  RunResult second = Adbridge("ingest " + Quote(dir_ / "a-again.png") + " " + Data());
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_EQ(second.JsonLines()[0]["duplicate"], true);
   EXPECT_EQ(second.JsonLines()[0]["document"], lines[0]["document"]);
@@ -208,7 +208,7 @@ TEST_F(CliTest, IngestPrintsOneLinePerDocumentAndTheSameFileTwiceIsADuplicate) {
 
 TEST_F(CliTest, MultiPageTiffIsOneDocumentWithItsPages) {
   const fs::path tiff = Scan("batch.tif", ingest::testing::MakeTiff({{600, 848}, {600, 848}}));
-  Run run = Adbridge("ingest " + Quote(tiff) + " " + Data());
+  RunResult run = Adbridge("ingest " + Quote(tiff) + " " + Data());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.JsonLines()[0]["pages"], 2);
   auto docs = Adbridge("documents list " + Data()).JsonLines();
@@ -235,7 +235,7 @@ TEST_F(CliTest, BadFilesAreReportedOneLineEachStoreNothingAndTheBatchGoesOn) {
   for (const fs::path& p : bad) args += " " + Quote(p);
   args += " " + Quote(good2) + " " + Data();
 
-  Run run = Adbridge(args);
+  RunResult run = Adbridge(args);
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(run.ErrLines(), static_cast<int>(bad.size())) << run.err;
   for (const fs::path& p : bad) {
@@ -251,7 +251,7 @@ TEST_F(CliTest, BadFilesAreReportedOneLineEachStoreNothingAndTheBatchGoesOn) {
 
 TEST_F(CliTest, PixelLimitIsConfigurableFromTheCommandLine) {
   const fs::path big = Scan("big.png", ingest::testing::MakePng(1500, 1000));
-  Run run = Adbridge("ingest --max-megapixels 1 " + Quote(big) + " " + Data());
+  RunResult run = Adbridge("ingest --max-megapixels 1 " + Quote(big) + " " + Data());
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("too large"), std::string::npos);
   EXPECT_EQ(BlobFiles(), 0u);
@@ -260,7 +260,7 @@ TEST_F(CliTest, PixelLimitIsConfigurableFromTheCommandLine) {
 
 TEST_F(CliTest, IngestWithAnUnknownFormFailsBeforeStoringAnything) {
   const fs::path a = Scan("a.png", ingest::testing::MakePng(620, 877));
-  Run run = Adbridge("ingest --form no-such-form " + Quote(a) + " " + Data());
+  RunResult run = Adbridge("ingest --form no-such-form " + Quote(a) + " " + Data());
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("no-such-form"), std::string::npos);
   EXPECT_EQ(BlobFiles(), 0u);
@@ -278,14 +278,14 @@ TEST_F(CliTest, IngestWithAKnownFormRecordsIt) {
 
 TEST_F(CliTest, DataFolderComesFromTheEnvironmentWhenNotGiven) {
   const fs::path a = Scan("a.png", ingest::testing::MakePng(620, 877));
-  Run run = Adbridge("ingest " + Quote(a), "ADBRIDGE_LANG=en ADBRIDGE_DATA=" + Quote(data_));
+  RunResult run = Adbridge("ingest " + Quote(a), "ADBRIDGE_LANG=en ADBRIDGE_DATA=" + Quote(data_));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(fs::exists(data_ / "adbridge.db"));
 }
 
 TEST_F(CliTest, ErrorsAreJapaneseByDefault) {
   const fs::path empty = Scan("empty.png", Bytes{});
-  Run run = Adbridge("ingest " + Quote(empty) + " " + Data(), "ADBRIDGE_LANG= LANG=C.UTF-8");
+  RunResult run = Adbridge("ingest " + Quote(empty) + " " + Data(), "ADBRIDGE_LANG= LANG=C.UTF-8");
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("空のファイルです"), std::string::npos);
 }
