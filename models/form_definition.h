@@ -120,15 +120,22 @@ inline constexpr double kDefaultAcceptConfidence = 0.9;
 // `check_references` is true, a reference image that does not exist is an error.
 //
 // Returns InvalidArgument with a message that names the source, the field (or top-level key)
-// and the reason: malformed JSON (with its position), a missing or mistyped key, an unknown
-// type, a box off the page, a page number out of range, a duplicate or malformed name, a choice
-// without options, a missing reference image, bounds that make no sense (min > max).
+// and the reason: malformed JSON (with its line, column and byte offset), a key written twice
+// or not in the spec (a typo), a missing or mistyped key, an unknown type, a box off the page, a
+// page number out of range, a duplicate or malformed name, a choice without options, a missing
+// reference image or one outside `base_dir` (absolute or with ".."), bounds that make no sense
+// (min > max). Returns ResourceExhausted for input beyond what any real form needs: more than
+// 1 MiB, more than 500 fields, or JSON nested more than 16 deep.
+//
+// Filled in while parsing: a field that is on_site_only is also sensitive; a `check` rule sets
+// `length` to the digits it is defined over (12 for mynumber, 13 for corporate_number).
 Result<FormDefinition> ParseFormDefinition(std::string_view json, std::string_view source_name,
                                            const std::filesystem::path& base_dir,
                                            bool check_references = true);
 
-// Reads and parses a definition file; reference images are resolved beside it.
-// Returns NotFound when the file cannot be read, else as ParseFormDefinition.
+// Reads and parses a definition file; reference images are resolved beside it, and errors
+// name the file by its file name. Returns NotFound (with the path) when the file cannot be read,
+// ResourceExhausted when it is over 1 MiB, else as ParseFormDefinition.
 Result<FormDefinition> LoadFormDefinition(const std::filesystem::path& file);
 
 }  // namespace adbridge::models
