@@ -24,6 +24,8 @@ constexpr double kRule = 0.3;
 constexpr double kThin = 0.2;
 constexpr double kLabelSize = 3.5;
 constexpr double kOptionLabelSize = 3.3;
+// Where the label column ends when a row's first box starts further right.
+constexpr double kLabelColumnRightMm = 46;
 
 bool IsSquare(const FieldDefinition& f) {
   return f.type == FieldType::kCheckbox || f.type == FieldType::kChoice;
@@ -105,7 +107,8 @@ void DrawRow(Canvas& c, const Fonts& fonts, const Row& row) {
       if (i == 0) {
         // The row's label column: a choice names itself there; a checkbox's label sits
         // beside its square, and the column is left for form_decor's row heading.
-        const BoxMm cell{kTableLeftMm, row.top, extent.x - 2 - kTableLeftMm, row.bottom - row.top};
+        const double right = std::min(extent.x - 2, kLabelColumnRightMm);
+        const BoxMm cell{kTableLeftMm, row.top, right - kTableLeftMm, row.bottom - row.top};
         c.Fill(cell, kLabelFill);
         c.Line(cell.x + cell.width, row.top, cell.x + cell.width, row.bottom, kThin, kInk);
         if (f.type == FieldType::kChoice) {
@@ -146,8 +149,9 @@ void DrawDecor(Canvas& c, const Fonts& fonts, const DecorItem& item) {
   auto& gothic = fonts.Get(Font::kGothic);
   switch (item.kind) {
     case DecorItem::Kind::kText:
-      c.Text(gothic, item.text, item.box.x, item.box.y, item.size_mm, kInk, Align::kLeft,
-             kTableRightMm - item.box.x);
+      c.Text(gothic, item.text, item.box.x, item.box.y, item.size_mm, kInk,
+             item.centred ? Align::kCenter : Align::kLeft,
+             item.centred ? 0 : kTableRightMm - item.box.x);
       break;
     case DecorItem::Kind::kHeading:
       // IPAex has no bold face: two passes a hair apart read as a bold heading.

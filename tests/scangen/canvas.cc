@@ -39,10 +39,10 @@ TextMask RenderText(cv::freetype::FreeType2& face, std::string_view text, int he
   const std::string s(text);
   int base = 0;
   const cv::Size size = face.getTextSize(s, height_px, -1, &base);
-  // FreeType draws only on 3-channel images; margins hold overhangs (italic-like glyphs,
-  // descenders) that getTextSize does not count.
+  // FreeType draws only on 3-channel images; margins hold overhangs (descenders, a closing
+  // full-width bracket drawn past its advance) that getTextSize does not count.
   const int pad = height_px / 2 + 2;
-  cv::Mat bgr(height_px * 2, size.width + 2 * pad, CV_8UC3, cv::Scalar::all(255));
+  cv::Mat bgr(height_px * 2, size.width + 2 * pad + height_px, CV_8UC3, cv::Scalar::all(255));
   out.baseline = {pad, height_px * 3 / 2 - height_px / 8};
   face.putText(bgr, s, out.baseline, height_px, cv::Scalar::all(0), -1, cv::LINE_AA, true);
   cv::Mat grey;

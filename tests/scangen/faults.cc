@@ -12,7 +12,11 @@ namespace {
 
 double Draw(const Range& r, Random& rng) { return r.lo == r.hi ? r.lo : rng.Uniform(r.lo, r.hi); }
 
-double Round(double v, double unit) { return std::round(v / unit) * unit; }
+// Rounds to `decimals` places so truth.jsonl reads 0.699, not 0.6990000000000001.
+double Round(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
 
 // Dust and toner specks, and the odd dropout in the ink.
 void Speckle(cv::Mat& img, double noise, Random& rng) {
@@ -31,12 +35,12 @@ void Speckle(cv::Mat& img, double noise, Random& rng) {
 Faults SampleFaults(const FaultSpec& spec, Random& rng) {
   Faults f;
   f.dpi = static_cast<int>(std::lround(Draw(spec.dpi, rng)));
-  f.rotation_deg = Round(rng.Uniform(-spec.rotate_max_deg, spec.rotate_max_deg), 0.001);
-  f.scale = Round(rng.Uniform(1 - spec.scale_jitter, 1 + spec.scale_jitter), 0.0001);
-  f.offset_x_mm = Round(rng.Uniform(-spec.offset_max_mm, spec.offset_max_mm), 0.01);
-  f.offset_y_mm = Round(rng.Uniform(-spec.offset_max_mm, spec.offset_max_mm), 0.01);
-  f.blur = Round(Draw(spec.blur, rng), 0.01);
-  f.noise = Round(Draw(spec.noise, rng), 0.01);
+  f.rotation_deg = Round(rng.Uniform(-spec.rotate_max_deg, spec.rotate_max_deg), 3);
+  f.scale = Round(rng.Uniform(1 - spec.scale_jitter, 1 + spec.scale_jitter), 4);
+  f.offset_x_mm = Round(rng.Uniform(-spec.offset_max_mm, spec.offset_max_mm), 2);
+  f.offset_y_mm = Round(rng.Uniform(-spec.offset_max_mm, spec.offset_max_mm), 2);
+  f.blur = Round(Draw(spec.blur, rng), 2);
+  f.noise = Round(Draw(spec.noise, rng), 2);
   if (spec.jpeg_quality.has_value()) {
     f.jpeg_quality = static_cast<int>(std::lround(Draw(*spec.jpeg_quality, rng)));
   }

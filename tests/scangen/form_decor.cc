@@ -11,6 +11,10 @@ DecorItem Text(int page, double x, double baseline, std::string text, double siz
 DecorItem Heading(int page, double baseline, std::string text) {
   return {Kind::kHeading, page, {15, baseline, 180, 0}, std::move(text), 3.8};
 }
+// A label in the table's label column (15–46 mm), centred like the generated ones.
+DecorItem RowLabel(int page, double baseline, std::string text) {
+  return {Kind::kText, page, {30.5, baseline, 0, 0}, std::move(text), 3.5, true};
+}
 DecorItem Stamp(int page, models::BoxMm box) { return {Kind::kStamp, page, box, "受付", 3.2}; }
 DecorItem Panel(int page, models::BoxMm box, std::string label) {
   return {Kind::kPanel, page, box, std::move(label), 3.0};
@@ -27,7 +31,7 @@ std::vector<DecorItem> Juminhyo() {
       Heading(1, 162, "■ 必要なもの・使いみち"),
       Text(1, 71, 174.5, "通", 3.6),
       Text(1, 80, 174.5, "（1〜20）", 2.8),
-      Text(1, 18, 186, "記載事項", 3.5),
+      RowLabel(1, 186, "記載事項"),
       Heading(1, 224, "■ 個人番号（窓口で職員が確認します）"),
       Text(1, 15, 250, "※ 個人番号は窓口で職員が確認し、在宅の確認作業者には表示されません。", 3.0),
       Text(1, 15, 255.5, "※ 代理人が請求するときは委任状が必要です。本人確認書類をお持ちください。", 3.0),
@@ -48,7 +52,7 @@ std::vector<DecorItem> Kyufukin(int page) {
         Heading(1, 69, "■ 申請者（世帯主）"),
         Text(1, 187, 155.5, "人", 3.6),
         Heading(1, 170, "■ 確認事項（□にレ印をつけてください）"),
-        Text(1, 18, 191, "確認事項", 3.5),
+        RowLabel(1, 191, "確認事項"),
         Text(1, 15, 216, "※ 受取口座は2枚目に記入し、通帳等の写しを添えてください。", 3.2),
         Text(1, 15, 222, "※ 偽りその他不正な手段で給付金を受けたときは、返還していただきます。", 3.2),
         Text(1, 15, 228, "※ 申請期限：令和7年3月31日（必着）", 3.2),
@@ -62,6 +66,9 @@ std::vector<DecorItem> Kyufukin(int page) {
   return {
       Text(2, 15, 37.5, "給付金の振込先口座を記入し、通帳またはキャッシュカードの写しを添付してください。", 3.2),
       Heading(2, 49, "■ 受取口座（申請者本人名義の口座）"),
+      {Kind::kRect, 2, {15, 155, 180, 80}, "", 0},
+      Text(2, 20, 163, "【貼付欄】通帳またはキャッシュカードの写し（金融機関名・支店名・口座番号・", 3.0),
+      Text(2, 20, 168.5, "　口座名義（カナ）がわかる面）をここに貼ってください。", 3.0),
       Text(2, 15, 130, "※ 口座名義は申請者本人のものに限ります。", 3.2),
       Text(2, 15, 136, "※ ゆうちょ銀行は、振込用の店名・店番・預金種目・口座番号を記入してください。", 3.2),
       Text(2, 15, 142, "※ 口座番号が7桁に満たないときは、右づめで記入してください。", 3.2),
@@ -79,7 +86,7 @@ std::vector<DecorItem> DemandBus() {
       Text(1, 102, 57, "（例 SJ-0123）", 3.0),
       Heading(1, 114, "■ ご予約内容"),
       Text(1, 187, 127.5, "人", 3.6),
-      Text(1, 18, 188, "配慮事項", 3.5),
+      RowLabel(1, 188, "配慮事項"),
       Text(1, 15, 218, "※ 予約の変更・取消は、前日までに交通政策課へご連絡ください。", 3.2),
       Text(1, 15, 224, "※ 乗車場所・降車場所は、のりあいバスの停留所名または施設名を記入してください。", 3.2),
       Text(1, 15, 230, "※ 運行状況により、ご希望の時間帯に添えないことがあります。", 3.2),

@@ -28,6 +28,7 @@ struct DecorItem {
   models::BoxMm box;
   std::string text;
   double size_mm = 3.2;
+  bool centred = false;  // kText: box.x is the centre, not the start
 };
 
 // The extra printed matter of form `form_id`, page `page` (1-based); empty when none.

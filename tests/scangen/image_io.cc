@@ -24,6 +24,15 @@ std::string_view ImageFormatExtension(ImageFormat format) {
   return "png";
 }
 
+std::string_view ImageFormatName(ImageFormat format) {
+  switch (format) {
+    case ImageFormat::kPng: return "png";
+    case ImageFormat::kJpeg: return "jpeg";
+    case ImageFormat::kTiff: return "tiff";
+  }
+  return "png";
+}
+
 void PixDeleter::operator()(Pix* pix) const { pixDestroy(&pix); }
 
 PixPtr PixFromMat(const cv::Mat& grey, int dpi) {

@@ -23,6 +23,7 @@ namespace adbridge::scangen {
 
 enum class ImageFormat { kPng, kJpeg, kTiff };
 std::string_view ImageFormatExtension(ImageFormat format);  // "png", "jpg", "tif"
+std::string_view ImageFormatName(ImageFormat format);       // "png", "jpeg", "tiff"
 
 struct PixDeleter {
   void operator()(Pix* pix) const;

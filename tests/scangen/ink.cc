@@ -49,7 +49,8 @@ bool IsHalfWidth(const std::string& ch) { return ch.size() == 1; }
 void PrintText(Canvas& c, const FieldDefinition& f, const std::string& text, const Pen& pen,
                const Fonts& fonts) {
   const BoxMm& b = *f.box;
-  const double size = std::min(b.height * pen.size_ratio, 7.0);
+  // PC forms print at 12–16 pt whatever the box's height.
+  const double size = std::min(b.height * pen.size_ratio, 5.6);
   const Align align = f.type == FieldType::kInteger ? Align::kCenter : Align::kLeft;
   c.TextInBox(fonts.Get(pen.font), text, b, size, pen.ink_grey, 2.0, align);
 }
@@ -250,7 +251,7 @@ Pen ChoosePen(Style style, Random& rng) {
   if (style == Style::kPrinted) {
     pen.font = rng.Chance(0.7) ? Font::kGothic : Font::kMincho;
     pen.ink_grey = rng.Int(0, 18);
-    pen.size_ratio = rng.Uniform(0.5, 0.6);
+    pen.size_ratio = rng.Uniform(0.42, 0.52);
     pen.slant = 0;
     pen.stroke_mm = 0.35;
   } else {

@@ -159,7 +159,7 @@ std::string TruthLine(const Document& doc) {
       {"pages", doc.form->pages.size()},
       {"style", std::string(StyleName(doc.style))},
       {"dpi", f.dpi},
-      {"format", std::string(ImageFormatExtension(doc.format))},
+      {"format", std::string(ImageFormatName(doc.format))},
       {"faults", faults},
       {"fields", fields},
       {"written", written},

@@ -18,6 +18,7 @@
 
 #include "models/form_definition.h"
 #include "tests/scangen/blank_form.h"
+#include "tests/scangen/utf8_chars.h"
 #include "tests/scangen/value_tables.h"
 #include "tests/scangen/values.h"
 
@@ -62,10 +63,21 @@ bool IsCalendarDate(const std::string& iso) {
   return ymd.ok();
 }
 
+// Full-width katakana (and ー) words separated by single spaces.
 bool IsKatakanaWords(const std::string& text) {
-  // Full-width katakana (and ー) words separated by single spaces.
-  static const std::regex kWords("^[ァ-ヶー]+( [ァ-ヶー]+)*$");
-  return std::regex_match(text, kWords);
+  bool after_space = true;
+  for (const std::string& c : SplitUtf8Chars(text)) {
+    const char32_t cp = CodePoint(c);
+    if (cp == U' ') {
+      if (after_space) return false;
+      after_space = true;
+    } else if ((cp >= U'ァ' && cp <= U'ヶ') || cp == U'ー') {
+      after_space = false;
+    } else {
+      return false;
+    }
+  }
+  return !after_space;
 }
 
 // Checks a normalised value against its field's type and rules (the spec's Types table);
@@ -433,11 +445,12 @@ TEST_F(ScangenTest, HandwritingIsPenGreyAndJitteredWherePrintingIsBlackAndExact)
 }
 
 TEST_F(ScangenTest, MyNumberCheckDigitFollowsTheSpecRule) {
-  // 12345678901: from the right P1=1, P2=0, P3=9 ... weights 2..7 then 1..5.
-  // 1*2 + 0*3 + 9*4 + 8*5 + 7*6 + 6*7 + 5*1 + 4*2 + 3*3 + 2*4 + 1*5 = 197; 197 % 11 = 10 -> 1.
-  EXPECT_EQ(MyNumberCheckDigit("12345678901"), 1);
-  EXPECT_TRUE(IsValidMyNumberDigits("123456789011"));
-  EXPECT_FALSE(IsValidMyNumberDigits("123456789012"));
+  // 12345678901: from the right P1=1, P2=0, P3=9 ... with weights 2..7 then 2..6:
+  // 1*2 + 0*3 + 9*4 + 8*5 + 7*6 + 6*7 + 5*2 + 4*3 + 3*4 + 2*5 + 1*6 = 212; 212 % 11 = 3 -> 8,
+  // the well-known sample number 123456789018.
+  EXPECT_EQ(MyNumberCheckDigit("12345678901"), 8);
+  EXPECT_TRUE(IsValidMyNumberDigits("123456789018"));
+  EXPECT_FALSE(IsValidMyNumberDigits("123456789011"));
   // r <= 1 gives 0: 00000000001 -> 1*2 = 2 -> 9; 00000000000 -> 0 -> 0.
   EXPECT_EQ(MyNumberCheckDigit("00000000000"), 0);
   EXPECT_EQ(MyNumberCheckDigit("00000000001"), 9);
