@@ -75,9 +75,9 @@ void HandwriteText(Canvas& c, const FieldDefinition& f, const std::string& text,
     p.size = base * std::clamp(rng.Normal(1.0, 0.04), 0.92, 1.08);
     if (IsHalfWidth(ch) && ch != " ") p.size *= 0.92;
     p.gap = base * rng.Uniform(0.04, 0.16);
-    p.wobble = rng.Normal(0, 0.035 * base);
+    p.wobble = rng.Normal(0, 0.045 * base);
     p.slant = pen.slant + rng.Normal(0, 0.03);
-    p.angle = rng.Normal(0, 1.5);
+    p.angle = rng.Normal(0, 2.2);
     plan.push_back(p);
     const double width =
         ch == " " ? 0.45 * base : std::max(1.0, RenderText(face, ch, static_cast<int>(p.size)).ink.width * 1.0);
@@ -183,8 +183,8 @@ void DrawMark(Canvas& c, const BoxMm& box, const std::string& mark, const Pen& p
     cv::ellipse(patch,
                 cv::Point(static_cast<int>(centre.x * (1 << kShift)),
                           static_cast<int>(centre.y * (1 << kShift))),
-                axes, jitter(10), start, start + sweep, cv::Scalar(255), thickness, cv::LINE_AA,
-                kShift);
+                axes, jitter(10), start, start + sweep, cv::Scalar(255),
+                std::max(1, thickness * 3 / 4), cv::LINE_AA, kShift);
   } else {  // "■": a printed filled square, or a scribble by hand
     if (!hand) {
       const double inset = c.Px(0.7);
