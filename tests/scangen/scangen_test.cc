@@ -367,6 +367,20 @@ TEST_F(ScangenTest, TheReadingInTheKanaFieldIsTheReadingOfTheWrittenName) {
   }
 }
 
+TEST_F(ScangenTest, ABusIsNeverBookedFromAStopToTheSameStop) {
+  const FormDefinition& form = Form("demand-bus-reservation");
+  FillOptions options;
+  for (int i = 0; i < 40; ++i) {
+    const Document doc = Generator().Plan(form, options, i);
+    std::string pickup, dropoff;
+    for (const FieldValue& v : doc.values) {
+      if (v.name == "pickup_stop") pickup = v.normalized;
+      if (v.name == "dropoff_stop") dropoff = v.normalized;
+    }
+    EXPECT_NE(pickup, dropoff) << "document " << i;
+  }
+}
+
 TEST_F(ScangenTest, TheSameSeedWritesByteIdenticalFilesAndTruth) {
   const std::string forms = "fill " + FormPath("juminhyo-request") + " " + FormPath("kyufukin-application") + " " +
                             FormPath("demand-bus-reservation");

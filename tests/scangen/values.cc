@@ -246,7 +246,11 @@ class ValueMaker {
     } else if (Contains(n, "branch")) {
       value = branch_->name;
     } else if (Contains(n, "stop") || Contains(n, "pickup") || Contains(n, "dropoff")) {
-      value = rng_.Pick(BusStops());
+      // Nobody books a ride from a stop to itself.
+      do {
+        value = rng_.Pick(BusStops());
+      } while (value == last_stop_);
+      last_stop_ = value;
     } else if (Contains(n, "registration")) {
       static const std::vector<std::string> kAreas = {"SJ", "HR", "KT", "SG", "NR", "KO"};
       value = rng_.Pick(kAreas) + "-" + Digits(rng_, 4);
@@ -351,6 +355,7 @@ class ValueMaker {
   Person person_;
   const Bank* bank_ = nullptr;
   const Branch* branch_ = nullptr;
+  std::string last_stop_;
 };
 
 }  // namespace
