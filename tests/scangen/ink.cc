@@ -80,7 +80,7 @@ void HandwriteText(Canvas& c, const FieldDefinition& f, const std::string& text,
     p.angle = rng.Normal(0, 2.2);
     plan.push_back(p);
     const double width =
-        ch == " " ? 0.45 * base : std::max(1.0, RenderText(face, ch, static_cast<int>(p.size)).ink.width * 1.0);
+        ch == " " ? 0.45 * base : std::max(1.0, static_cast<double>(RenderText(face, ch, static_cast<int>(p.size)).ink.width));
     natural += width + p.gap;
   }
   const double pad = c.Px(rng.Uniform(1.5, 4.0));

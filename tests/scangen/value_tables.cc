@@ -63,7 +63,7 @@ const std::vector<NameEntry>& GivenNames() {
 const std::vector<Town>& Towns() {
   using enum AddressStyle;
   static const std::vector<Town> kTowns = {
-      // 塩尻市 (0263-5x landlines): weighted by listing it most, as the forms are 塩尻's.
+      // 塩尻市 (0263-5x landlines): the forms are 塩尻's, so DrawPerson picks these most.
       {"塩尻市", "大門一番町", "3990738", kBanchi, 0, {"0263-52", "0263-53"}},
       {"塩尻市", "大門八番町", "3990736", kBanchi, 0, {"0263-52", "0263-54"}},
       {"塩尻市", "広丘野村", "3990702", kBanchi, 0, {"0263-58", "0263-86"}},
