@@ -207,9 +207,9 @@ Result<std::string> NormalizePhone(std::u32string_view text) {
 }
 
 // What people and OCR write for a marked and an unmarked box, after NFKC and ASCII lower case.
-constexpr std::array<std::u32string_view, 14> kCheckedWords = {
-    U"true", U"1", U"yes", U"on", U"✓",    U"✔",  U"☑",
-    U"レ",   U"○", U"◯",   U"〇", U"はい", U"有", U"あり"};
+constexpr std::array<std::u32string_view, 16> kCheckedWords = {
+    U"true", U"1", U"yes", U"on", U"✓",    U"✔",  U"☑", U"☒",
+    U"■",    U"レ", U"○",  U"◯",  U"〇", U"はい", U"有", U"あり"};
 constexpr std::array<std::u32string_view, 8> kUncheckedWords = {
     U"false", U"0", U"no", U"off", U"☐", U"いいえ", U"無", U"なし"};
 
@@ -385,7 +385,8 @@ Result<std::string> Normalize(FieldType type, std::string_view raw) {
   const std::optional<std::u32string> decoded = DecodeUtf8(raw);
   if (!decoded) return InvalidUtf8();
   const std::u32string_view text = TrimSpaces(*decoded);
-  if (text.empty()) return std::string();
+  // An unmarked box is a "no", not a missing answer: exports and letters need true or false.
+  if (text.empty()) return std::string(type == FieldType::kCheckbox ? "false" : "");
 
   switch (type) {
     case FieldType::kText:

@@ -18,7 +18,8 @@ namespace adbridge::models {
 
 // Normalises `raw` for a field of `type`. Leading and trailing spaces (ASCII white space,
 // U+00A0 and the ideographic space U+3000) are trimmed first, and what is then empty
-// normalises to the empty string for every type. Full-width input is accepted everywhere.
+// normalises to the empty string for every type but kCheckbox, where it is "false".
+// Full-width input is accepted everywhere.
 //
 //   kText        runs of spaces folded to one ASCII space, full-width ASCII (U+FF01..U+FF5E)
 //                made half-width; every other character is kept as written (no NFKC).
@@ -41,10 +42,9 @@ namespace adbridge::models {
 //   kPostalCode  7 digits, with or without 〒 and a dash → NNN-NNNN.
 //   kPhone       10 or 11 digits starting with 0, with any spaces, dashes and brackets;
 //                +81 (also +81 (0)) becomes the leading 0 → digits only, e.g. 0263520280.
-//   kCheckbox    true: true, 1, yes, on, ✓ ✔ ☑ レ ○ ◯ 〇, はい, 有, あり;
-//                false: false, 0, no, off, ☐, いいえ, 無, なし (ASCII in any case) →
-//                "true" / "false". An empty value stays "" like every type: it is how an
-//                unmarked box reads when nobody typed "false", and callers treat it as false.
+//   kCheckbox    true: true, 1, yes, on, ✓ ✔ ☑ ☒ ■ レ ○ ◯ 〇, はい, 有, あり;
+//                false: false, 0, no, off, ☐, いいえ, 無, なし (ASCII in any case), and empty:
+//                an unmarked box is a "no", not a missing answer → "true" / "false".
 //                × is refused: it means "no" on Japanese forms and "marked" on Western ones.
 //   kChoice      trimmed only; Validate checks the option.
 //

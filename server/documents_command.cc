@@ -23,13 +23,13 @@ int DocumentsList(Invocation& in) {
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<models::Document> documents,
                             data.store->ListDocuments(state), in.err);
   for (const models::Document& d : documents) {
-    nlohmann::json line = {{"document", d.id},
+    nlohmann::ordered_json line = {{"document", d.id},
                            {"tenant", d.tenant_code},
                            {"source", models::DocumentSourceName(d.source)},
                            {"source_name", d.source_name},
                            {"state", models::DocumentStateName(d.state)},
                            {"pages", d.page_count},
-                           {"form", d.form_id ? nlohmann::json(*d.form_id) : nlohmann::json()},
+                           {"form", d.form_id ? nlohmann::ordered_json(*d.form_id) : nlohmann::ordered_json()},
                            {"created_at", d.created_at}};
     if (d.form_version) line["form_version"] = *d.form_version;
     if (!d.failure_reason.empty()) line["failure_reason"] = d.failure_reason;

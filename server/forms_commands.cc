@@ -36,7 +36,7 @@ int FormsList(Invocation& in) {
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<models::FormRecord> forms, data.store->ListForms(),
                             in.err);
   for (const models::FormRecord& form : forms) {
-    nlohmann::json line = {{"form", form.id},
+    nlohmann::ordered_json line = {{"form", form.id},
                            {"version", form.version},
                            {"title", form.title},
                            {"department", form.department},

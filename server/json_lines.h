@@ -8,7 +8,7 @@
 
 namespace adbridge::server {
 
-inline void PrintJsonLine(std::ostream& out, const nlohmann::json& object) {
+inline void PrintJsonLine(std::ostream& out, const nlohmann::ordered_json& object) {
   out << object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   out.flush();
 }

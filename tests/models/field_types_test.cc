@@ -59,12 +59,13 @@ FieldDefinition PurposeField() {
 // ---------------------------------------------------------------------------------------------
 // Empty values
 
-TEST(FieldTypesTest, EmptyOrBlankInputNormalisesToEmptyForEveryType) {
+TEST(FieldTypesTest, EmptyOrBlankInputNormalisesToEmptyForEveryTypeButCheckbox) {
   for (FieldType type : kAllTypes) {
     SCOPED_TRACE(static_cast<int>(type));
-    EXPECT_EQ(Norm(type, ""), "");
-    EXPECT_EQ(Norm(type, "   "), "");
-    EXPECT_EQ(Norm(type, "\u3000 \u3000\t"), "");
+    const std::string empty = type == FieldType::kCheckbox ? "false" : "";
+    EXPECT_EQ(Norm(type, ""), empty);
+    EXPECT_EQ(Norm(type, "   "), empty);
+    EXPECT_EQ(Norm(type, "\u3000 \u3000\t"), empty);
   }
 }
 
@@ -449,8 +450,8 @@ TEST(FieldTypesTest, PhoneNumbersOfTheWrongShapeAreRefused) {
 // checkbox
 
 TEST(FieldTypesTest, CheckboxReadsWhatPeopleWriteForAMark) {
-  for (std::string_view raw : {"true", "TRUE", "1", "１", "yes", "Yes", "on", "✓", "✔", "☑", "レ",
-                               "ﾚ", "○", "◯", "〇", "はい", "有", "あり"}) {
+  for (std::string_view raw : {"true", "TRUE", "1", "１", "yes", "Yes", "on", "✓", "✔", "☑", "☒",
+                               "■", "レ", "ﾚ", "○", "◯", "〇", "はい", "有", "あり"}) {
     EXPECT_EQ(Norm(FieldType::kCheckbox, raw), "true") << raw;
   }
 }

@@ -20,6 +20,7 @@
 #include <opencv2/aruco.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "models/field_types.h"
 #include "models/form_definition.h"
 #include "tests/scangen/blank_form.h"
 #include "tests/scangen/utf8_chars.h"
@@ -342,6 +343,40 @@ TEST_F(ScangenTest, TruthHasOneLinePerFileWithAValidNormalisedValueForEveryField
       EXPECT_EQ(ProblemWith(f, value), "") << line["file"] << " " << f.name << " = " << value;
     }
   }
+}
+
+TEST_F(ScangenTest, WhatIsWrittenOnThePaperNormalisesToTheTruthByTheFieldRules) {
+  // The accuracy benchmarks compare OCR readings with the truth, so the truth must be exactly
+  // what adbridge's own normalisers make of the written text.
+  int compared = 0;
+  for (const FormDefinition& form : forms_) {
+    for (StyleChoice style : {StyleChoice::kPrinted, StyleChoice::kHandwriting}) {
+      FillOptions options;
+      options.style = style;
+      for (int i = 0; i < 40; ++i) {
+        const Document doc = Generator().Plan(form, options, 1000 + i);
+        for (const FieldValue& v : doc.values) {
+          const FieldDefinition* f = form.FindField(v.name);
+          ASSERT_NE(f, nullptr) << v.name;
+          std::string written = v.written;
+          if (f->type == FieldType::kChoice) {
+            // The resident marks the option's label; the value is what the option stands for.
+            for (const auto& option : f->options) {
+              if (option.label == v.written) written = option.value;
+            }
+          }
+          // Normalise, not validate: a resident may leave a required consent box unticked.
+          Result<std::string> normalized = models::Normalize(f->type, written);
+          ASSERT_TRUE(normalized.ok()) << form.id << "." << v.name << " \"" << v.written
+                                       << "\": " << normalized.status().message(Lang::kEn);
+          EXPECT_EQ(*normalized, v.normalized) << form.id << "." << v.name << " \"" << v.written
+                                               << "\"";
+          ++compared;
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 3000);
 }
 
 TEST_F(ScangenTest, TheReadingInTheKanaFieldIsTheReadingOfTheWrittenName) {
