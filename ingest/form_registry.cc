@@ -1,20 +1,18 @@
 #include "ingest/form_registry.h"
 
-#include <fstream>
-#include <sstream>
 #include <utility>
 #include <vector>
+
+#include "ingest/internal/file_bytes.h"
 
 namespace adbridge::ingest {
 namespace {
 
+// The file's bytes; errors name the file.
 Result<std::vector<std::uint8_t>> ReadBytes(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return Status::NotFound("ファイルを読めません: " + file.string(),
-                            "cannot read " + file.string());
-  }
-  return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {});
+  Result<std::vector<std::uint8_t>> bytes = internal::ReadFileBytes(file);
+  if (!bytes.ok()) return bytes.status().WithPrefix(file.string() + ": ");
+  return bytes;
 }
 
 }  // namespace

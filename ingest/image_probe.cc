@@ -4,6 +4,7 @@
 #include <string>
 
 #include "ingest/internal/decoders.h"
+#include "ingest/internal/file_bytes.h"
 
 namespace adbridge::ingest {
 namespace {
@@ -35,9 +36,7 @@ Result<ProbedImage> ProbeImage(std::span<const std::uint8_t> bytes, const ImageL
     return Status::InvalidArgument("空のファイルです (0 バイト)", "the file is empty (0 bytes)");
   }
   if (static_cast<std::int64_t>(bytes.size()) > limits.max_bytes) {
-    const std::string mb = std::to_string(limits.max_bytes >> 20);
-    return Status::ResourceExhausted("ファイルが大きすぎます (上限 " + mb + " MiB)",
-                                     "the file is too large (the limit is " + mb + " MiB)");
+    return internal::FileTooLarge(limits.max_bytes);
   }
   if (StartsWith(bytes, "\x89PNG\r\n\x1a\n")) return internal::ProbePng(bytes, limits);
   if (StartsWith(bytes, "\xff\xd8\xff")) return internal::ProbeJpeg(bytes, limits);

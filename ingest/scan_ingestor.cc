@@ -1,10 +1,9 @@
 #include "ingest/scan_ingestor.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <utility>
 #include <vector>
+
+#include "ingest/internal/file_bytes.h"
 
 namespace adbridge::ingest {
 
@@ -13,29 +12,8 @@ ScanIngestor::ScanIngestor(models::Store& store, const models::BlobStore& blobs,
     : store_(store), blobs_(blobs), options_(std::move(options)) {}
 
 Result<IngestedScan> ScanIngestor::IngestFile(const std::filesystem::path& file) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) {
-    return Status::InvalidArgument("フォルダです。ファイルを指定してください",
-                                   "is a folder, not a file");
-  }
-  const auto size = std::filesystem::file_size(file, ec);
-  if (ec) {
-    return Status::NotFound("ファイルを読めません (" + ec.message() + ")",
-                            "cannot read the file (" + ec.message() + ")");
-  }
-  // Refuse an oversize file before reading it into memory.
-  if (static_cast<std::int64_t>(size) > options_.limits.max_bytes) {
-    const std::string mb = std::to_string(options_.limits.max_bytes >> 20);
-    return Status::ResourceExhausted("ファイルが大きすぎます (上限 " + mb + " MiB)",
-                                     "the file is too large (the limit is " + mb + " MiB)");
-  }
-  std::ifstream in(file, std::ios::binary);
-  std::vector<std::uint8_t> bytes(size);
-  if (!in || !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size))) {
-    const std::string why = std::strerror(errno);
-    return Status::NotFound("ファイルを読めません (" + why + ")",
-                            "cannot read the file (" + why + ")");
-  }
+  ADB_ASSIGN_OR_RETURN(std::vector<std::uint8_t> bytes,
+                       internal::ReadFileBytes(file, options_.limits.max_bytes));
   return IngestBytes(bytes, file.string());
 }
 
