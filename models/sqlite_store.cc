@@ -78,6 +78,55 @@ constexpr char kSelectRecentAudit[] =
     "SELECT id, at, user_id, action, document_id, field_id, detail_json FROM audit_log "
     "ORDER BY id DESC LIMIT ?1";
 
+// ---- reading ----
+#define ADB_NOW_SQL "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+// Documents whose worker stopped (its lease ran out) too many times are not handed out again:
+// whatever stops the worker would stop the next one too.
+constexpr char kFailAbandoned[] =
+    "UPDATE documents SET state = 'failed', failure_reason = ?1, lease_owner = NULL, "
+    "lease_expires_at = NULL, updated_at = " ADB_NOW_SQL " "
+    "WHERE state = 'processing' AND lease_expires_at < " ADB_NOW_SQL " AND attempts >= ?2 "
+    "RETURNING id";
+// One statement picks and takes the document, so two workers never get the same one. Fewer
+// attempts first: a document that failed once waits behind the fresh ones.
+constexpr char kClaimDocument[] =
+    "UPDATE documents SET state = 'processing', lease_owner = ?1, "
+    "lease_expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?2), attempts = attempts + 1, "
+    "updated_at = " ADB_NOW_SQL " "
+    "WHERE id = (SELECT id FROM documents WHERE source = 'scan' AND (state = 'received' OR "
+    "  (state = 'processing' AND lease_expires_at < " ADB_NOW_SQL ")) "
+    "  ORDER BY attempts, id LIMIT 1) "
+    "RETURNING id";
+constexpr char kSelectLease[] = "SELECT state, lease_owner, attempts FROM documents WHERE id = ?1";
+constexpr char kSetDocumentRead[] =
+    "UPDATE documents SET state = ?2, form_id = ?3, form_version = ?4, failure_reason = '', "
+    "lease_owner = NULL, lease_expires_at = NULL, updated_at = " ADB_NOW_SQL " WHERE id = ?1";
+constexpr char kReleaseDocument[] =
+    "UPDATE documents SET state = ?2, failure_reason = ?3, lease_owner = NULL, "
+    "lease_expires_at = NULL, updated_at = " ADB_NOW_SQL " WHERE id = ?1";
+constexpr char kSetPageOutcome[] =
+    "UPDATE pages SET form_page = ?3, outcome = ?4, note = ?5 "
+    "WHERE document_id = ?1 AND page_index = ?2";
+constexpr char kDeleteTasks[] = "DELETE FROM review_tasks WHERE document_id = ?1";
+constexpr char kDeleteFields[] = "DELETE FROM fields WHERE document_id = ?1";
+constexpr char kInsertField[] =
+    "INSERT INTO fields (document_id, name, value, ocr_value, confidence, state, "
+    "validation_error, snippet_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+constexpr char kInsertTask[] =
+    "INSERT INTO review_tasks (document_id, field_id, kind, priority, reason) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+constexpr char kSelectFields[] =
+    "SELECT id, document_id, name, value, ocr_value, confidence, state, validation_error, "
+    "snippet_sha256 FROM fields WHERE document_id = ?1 ORDER BY id";
+constexpr char kSelectPages[] =
+    "SELECT page_index, form_page, outcome, note, width_px, height_px, dpi FROM pages "
+    "WHERE document_id = ?1 ORDER BY page_index";
+constexpr char kSelectTasks[] =
+    "SELECT t.id, t.document_id, t.field_id, coalesce(f.name, ''), t.kind, t.state, t.priority, "
+    "t.reason FROM review_tasks t LEFT JOIN fields f ON f.id = t.field_id "
+    "WHERE t.document_id = ?1 ORDER BY t.id";
+#undef ADB_NOW_SQL
+
 // ---- helpers ------------------------------------------------------------------------------
 
 // Audit details hold names people typed or files were called, which may not be UTF-8 (a
@@ -263,6 +312,16 @@ class SqliteStore final : public Store {
   Status RecordBlob(const std::string& sha256, std::int64_t size,
                     const std::string& media_type) override;
 
+  Result<std::optional<Document>> ClaimDocument(const std::string& worker,
+                                                int lease_seconds) override;
+  Status RecordReading(const DocumentReading& reading) override;
+  Result<DocumentState> ReleaseUnreadDocument(std::int64_t id, const std::string& worker,
+                                              const std::string& reason,
+                                              int max_attempts) override;
+  Result<std::vector<FieldRecord>> ListFields(std::int64_t document_id) override;
+  Result<std::vector<PageRecord>> ListPages(std::int64_t document_id) override;
+  Result<std::vector<ReviewTask>> ListReviewTasks(std::int64_t document_id) override;
+
   Status AppendAudit(const AuditEvent& event) override {
     std::lock_guard lock(mu_);
     ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
@@ -311,6 +370,8 @@ class SqliteStore final : public Store {
                                                    std::optional<int> version);
   Result<bool> BlobRecordedLocked(const std::string& sha256);
   Status AppendAuditLocked(const AuditEvent& event);
+  // OK when `worker` holds document `id`; FailedPrecondition when not, NotFound when no such.
+  Result<int> CheckLeaseLocked(std::int64_t id, const std::string& worker);
 
   std::mutex mu_;
   SqliteDb db_;
@@ -634,6 +695,277 @@ Result<DocumentInsert> SqliteStore::InsertDocument(const NewDocument& document) 
   ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent("document.ingested", id, detail)));
   ADB_RETURN_IF_ERROR(tx.Commit());
   return DocumentInsert{.document_id = id, .duplicate = false};
+}
+
+// ---- reading ----
+
+// The attempts a crashed worker is allowed before its document is given up on.
+constexpr int kMaxAbandonedAttempts = 3;
+
+Result<std::optional<Document>> SqliteStore::ClaimDocument(const std::string& worker,
+                                                           int lease_seconds) {
+  if (worker.empty() || lease_seconds <= 0) {
+    return Status::InvalidArgument("作業者名と 1 秒以上の貸出期間が必要です",
+                                   "a worker name and a lease of at least one second are needed");
+  }
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  {
+    ADB_ASSIGN_OR_RETURN(Statement abandon, statements_.Get(kFailAbandoned));
+    abandon.BindText(1, Text{"読み取り中に作業が " + std::to_string(kMaxAbandonedAttempts) +
+                                 " 回止まったため、読み取りをあきらめました",
+                             "reading stopped " + std::to_string(kMaxAbandonedAttempts) +
+                                 " times while this document was being read; given up"}
+                            .In(DefaultLang()))
+        .BindInt(2, kMaxAbandonedAttempts);
+    std::vector<std::int64_t> abandoned;
+    for (;;) {
+      ADB_ASSIGN_OR_RETURN(bool row, abandon.Step());
+      if (!row) break;
+      abandoned.push_back(abandon.Int(0));
+    }
+    for (std::int64_t id : abandoned) {
+      ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent("document.failed", id,
+                                                        DumpJson({{"reason", "abandoned"}}))));
+    }
+  }
+  std::optional<std::int64_t> claimed;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement claim, statements_.Get(kClaimDocument));
+    claim.BindText(1, worker).BindText(2, "+" + std::to_string(lease_seconds) + " seconds");
+    ADB_ASSIGN_OR_RETURN(bool row, claim.Step());
+    if (row) claimed = claim.Int(0);
+  }
+  if (!claimed) {
+    ADB_RETURN_IF_ERROR(tx.Commit());
+    return std::optional<Document>();
+  }
+  std::optional<Document> doc;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectDocument));
+    stmt.BindInt(1, *claimed);
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return Status::Internal("取った文書が見つかりません", "the claimed document vanished");
+    ADB_ASSIGN_OR_RETURN(doc, ReadDocument(stmt));
+  }
+  ADB_RETURN_IF_ERROR(tx.Commit());
+  return doc;
+}
+
+Result<int> SqliteStore::CheckLeaseLocked(std::int64_t id, const std::string& worker) {
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectLease));
+  stmt.BindInt(1, id);
+  ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  const std::string name = std::to_string(id);
+  if (!row) return Status::NotFound("文書がありません: " + name, "no such document: " + name);
+  if (stmt.Text(0) != "processing" || stmt.OptionalText(1) != worker) {
+    return Status::FailedPrecondition(
+        "文書 " + name + " はこの作業者が読み取り中ではありません (" + worker + ")",
+        "document " + name + " is not being read by this worker (" + worker + ")");
+  }
+  return static_cast<int>(stmt.Int(2));
+}
+
+Status SqliteStore::RecordReading(const DocumentReading& reading) {
+  for (const DocumentReading::Field& field : reading.fields) {
+    if (field.confidence < 0 || field.confidence > 1) {
+      return Status::InvalidArgument("確信度は 0〜1 です: " + field.name,
+                                     "a confidence is between 0 and 1: " + field.name);
+    }
+    if (field.snippet_sha256 && !IsSha256Name(*field.snippet_sha256)) {
+      return MalformedSha256("切り出し画像の名前", "a snippet name", *field.snippet_sha256);
+    }
+  }
+  if (!IsValidJson(reading.detail_json)) {
+    return Status::InvalidArgument("読み取りの詳細が JSON ではありません",
+                                   "the reading's detail is not JSON");
+  }
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_RETURN_IF_ERROR(CheckLeaseLocked(reading.document_id, reading.worker).status());
+  if (reading.form_id) {
+    ADB_ASSIGN_OR_RETURN(std::optional<FormRecord> form,
+                         FindFormLocked(*reading.form_id, reading.form_version));
+    if (!form) return UnknownForm(*reading.form_id, reading.form_version);
+  }
+  for (const DocumentReading::Field& field : reading.fields) {
+    if (!field.snippet_sha256) continue;
+    ADB_ASSIGN_OR_RETURN(bool recorded, BlobRecordedLocked(*field.snippet_sha256));
+    if (!recorded) {
+      return Status::FailedPrecondition(
+          "項目 " + field.name + " の切り出し画像がブロブとして記録されていません",
+          "the snippet of field " + field.name + " is not recorded as a blob");
+    }
+  }
+  const std::int64_t id = reading.document_id;
+  for (const char* sql : {kDeleteTasks, kDeleteFields}) {
+    ADB_ASSIGN_OR_RETURN(Statement del, statements_.Get(sql));
+    del.BindInt(1, id);
+    ADB_RETURN_IF_ERROR(del.Run());
+  }
+  for (const DocumentReading::Page& page : reading.pages) {
+    ADB_ASSIGN_OR_RETURN(Statement update, statements_.Get(kSetPageOutcome));
+    update.BindInt(1, id).BindInt(2, page.page_index);
+    if (page.form_page) {
+      update.BindInt(3, *page.form_page);
+    } else {
+      update.BindNull(3);
+    }
+    update.BindText(4, PageOutcomeName(page.outcome)).BindText(5, page.note);
+    ADB_RETURN_IF_ERROR(update.Run());
+  }
+  int open_tasks = 0;
+  auto insert_task = [&](std::optional<std::int64_t> field_id, TaskKind kind, int priority,
+                         const std::string& reason) -> Status {
+    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertTask));
+    insert.BindInt(1, id)
+        .BindOptionalInt(2, field_id)
+        .BindText(3, TaskKindName(kind))
+        .BindInt(4, priority)
+        .BindText(5, reason);
+    ++open_tasks;
+    return insert.Run();
+  };
+  for (const DocumentReading::Field& field : reading.fields) {
+    {
+      ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertField));
+      insert.BindInt(1, id)
+          .BindText(2, field.name)
+          .BindText(3, field.ocr_value)
+          .BindText(4, field.ocr_value)
+          .BindDouble(5, field.confidence)
+          .BindText(6, FieldStateName(field.auto_accept ? FieldState::kAutoAccepted
+                                                        : FieldState::kNeedsReview))
+          .BindText(7, field.validation_error)
+          .BindOptionalText(8, field.snippet_sha256);
+      ADB_RETURN_IF_ERROR(insert.Run());
+    }
+    if (!field.auto_accept) {
+      ADB_RETURN_IF_ERROR(insert_task(sqlite3_last_insert_rowid(db_.get()), field.task_kind, 0,
+                                      field.review_reason));
+    }
+  }
+  for (const DocumentReading::Task& task : reading.tasks) {
+    if (task.kind != TaskKind::kClassification) {
+      return Status::InvalidArgument("項目のない作業は分類だけです",
+                                     "only a classification task has no field");
+    }
+    ADB_RETURN_IF_ERROR(insert_task(std::nullopt, task.kind, task.priority, task.reason));
+  }
+  const DocumentState state = open_tasks > 0 ? DocumentState::kInReview : DocumentState::kVerified;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement update, statements_.Get(kSetDocumentRead));
+    update.BindInt(1, id)
+        .BindText(2, DocumentStateName(state))
+        .BindOptionalText(3, reading.form_id)
+        .BindOptionalInt(4, reading.form_version);
+    ADB_RETURN_IF_ERROR(update.Run());
+  }
+  ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent("document.read", id, reading.detail_json)));
+  return tx.Commit();
+}
+
+Result<DocumentState> SqliteStore::ReleaseUnreadDocument(std::int64_t id,
+                                                         const std::string& worker,
+                                                         const std::string& reason,
+                                                         int max_attempts) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(int attempts, CheckLeaseLocked(id, worker));
+  const DocumentState state =
+      attempts >= max_attempts ? DocumentState::kFailed : DocumentState::kReceived;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement update, statements_.Get(kReleaseDocument));
+    update.BindInt(1, id).BindText(2, DocumentStateName(state)).BindText(3, reason);
+    ADB_RETURN_IF_ERROR(update.Run());
+  }
+  ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent(
+      state == DocumentState::kFailed ? "document.failed" : "document.retry", id,
+      DumpJson({{"reason", reason}, {"attempts", attempts}}))));
+  ADB_RETURN_IF_ERROR(tx.Commit());
+  return state;
+}
+
+Result<std::vector<FieldRecord>> SqliteStore::ListFields(std::int64_t document_id) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectFields));
+  stmt.BindInt(1, document_id);
+  std::vector<FieldRecord> fields;
+  for (;;) {
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    FieldRecord field;
+    field.id = stmt.Int(0);
+    field.document_id = stmt.Int(1);
+    field.name = stmt.Text(2);
+    field.value = stmt.OptionalText(3);
+    field.ocr_value = stmt.OptionalText(4);
+    if (!stmt.IsNull(5)) field.confidence = stmt.Double(5);
+    std::optional<FieldState> state = ParseFieldState(stmt.Text(6));
+    if (!state) {
+      return Status::DataLoss("項目の状態が不正です: " + stmt.Text(6),
+                              "a field has an invalid state: " + stmt.Text(6));
+    }
+    field.state = *state;
+    field.validation_error = stmt.Text(7);
+    field.snippet_sha256 = stmt.OptionalText(8);
+    fields.push_back(std::move(field));
+  }
+  return fields;
+}
+
+Result<std::vector<PageRecord>> SqliteStore::ListPages(std::int64_t document_id) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectPages));
+  stmt.BindInt(1, document_id);
+  std::vector<PageRecord> pages;
+  for (;;) {
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    PageRecord page;
+    page.page_index = static_cast<int>(stmt.Int(0));
+    if (std::optional<std::int64_t> form_page = stmt.OptionalInt(1)) {
+      page.form_page = static_cast<int>(*form_page);
+    }
+    if (std::optional<std::string> outcome = stmt.OptionalText(2)) {
+      page.outcome = ParsePageOutcome(*outcome);
+    }
+    page.note = stmt.Text(3);
+    page.width_px = static_cast<int>(stmt.Int(4));
+    page.height_px = static_cast<int>(stmt.Int(5));
+    page.dpi = static_cast<int>(stmt.Int(6));
+    pages.push_back(std::move(page));
+  }
+  return pages;
+}
+
+Result<std::vector<ReviewTask>> SqliteStore::ListReviewTasks(std::int64_t document_id) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectTasks));
+  stmt.BindInt(1, document_id);
+  std::vector<ReviewTask> tasks;
+  for (;;) {
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    ReviewTask task;
+    task.id = stmt.Int(0);
+    task.document_id = stmt.Int(1);
+    task.field_id = stmt.OptionalInt(2);
+    task.field_name = stmt.Text(3);
+    std::optional<TaskKind> kind = ParseTaskKind(stmt.Text(4));
+    std::optional<TaskState> state = ParseTaskState(stmt.Text(5));
+    if (!kind || !state) {
+      return Status::DataLoss("作業の種類か状態が不正です: " + stmt.Text(4) + "/" + stmt.Text(5),
+                              "a task has an invalid kind or state: " + stmt.Text(4) + "/" +
+                                  stmt.Text(5));
+    }
+    task.kind = *kind;
+    task.state = *state;
+    task.priority = static_cast<int>(stmt.Int(6));
+    task.reason = stmt.Text(7);
+    tasks.push_back(std::move(task));
+  }
+  return tasks;
 }
 
 }  // namespace

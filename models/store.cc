@@ -1,6 +1,8 @@
 // The parts of store.h that do not depend on the database behind it.
 #include "models/store.h"
 
+#include <array>
+
 namespace adbridge::models {
 
 std::string_view DocumentStateName(DocumentState state) {
@@ -36,6 +38,53 @@ std::string_view DocumentSourceName(DocumentSource source) {
       return "phone";
   }
   return "unknown";
+}
+
+namespace {
+
+// Each enum's names, in declaration order, as the database and exports spell them.
+template <typename Enum, std::size_t N>
+std::string_view NameOf(Enum value, const std::array<std::string_view, N>& names) {
+  const auto index = static_cast<std::size_t>(value);
+  return index < N ? names[index] : std::string_view("unknown");
+}
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> Parse(std::string_view name, const std::array<std::string_view, N>& names) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (names[i] == name) return static_cast<Enum>(i);
+  }
+  return std::nullopt;
+}
+
+constexpr std::array<std::string_view, 4> kFieldStateNames = {"auto_accepted", "needs_review",
+                                                               "verified", "unreadable"};
+constexpr std::array<std::string_view, 4> kTaskKindNames = {"field", "classification",
+                                                             "double_entry", "gold"};
+constexpr std::array<std::string_view, 4> kTaskStateNames = {"open", "leased", "done",
+                                                              "escalated"};
+constexpr std::array<std::string_view, 6> kPageOutcomeNames = {
+    "identified", "blank", "unknown", "ambiguous", "unregistrable", "extra"};
+
+}  // namespace
+
+std::string_view FieldStateName(FieldState state) { return NameOf(state, kFieldStateNames); }
+std::optional<FieldState> ParseFieldState(std::string_view name) {
+  return Parse<FieldState>(name, kFieldStateNames);
+}
+std::string_view TaskKindName(TaskKind kind) { return NameOf(kind, kTaskKindNames); }
+std::optional<TaskKind> ParseTaskKind(std::string_view name) {
+  return Parse<TaskKind>(name, kTaskKindNames);
+}
+std::string_view TaskStateName(TaskState state) { return NameOf(state, kTaskStateNames); }
+std::optional<TaskState> ParseTaskState(std::string_view name) {
+  return Parse<TaskState>(name, kTaskStateNames);
+}
+std::string_view PageOutcomeName(PageOutcome outcome) {
+  return NameOf(outcome, kPageOutcomeNames);
+}
+std::optional<PageOutcome> ParsePageOutcome(std::string_view name) {
+  return Parse<PageOutcome>(name, kPageOutcomeNames);
 }
 
 }  // namespace adbridge::models

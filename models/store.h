@@ -27,7 +27,7 @@
 namespace adbridge::models {
 
 // The schema version this program creates and understands.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // The tenant every installation starts with; documents go to it unless another is named.
 inline constexpr std::string_view kDefaultTenant = "default";
@@ -102,6 +102,108 @@ struct Document {
   std::string updated_at;
 };
 
+// How a field stands (the export's `state`).
+enum class FieldState {
+  kAutoAccepted,  // the machine's reading cleared the threshold and validated
+  kNeedsReview,   // waits for a person
+  kVerified,      // a person settled it
+  kUnreadable,    // a person marked it unreadable
+};
+std::string_view FieldStateName(FieldState state);
+std::optional<FieldState> ParseFieldState(std::string_view name);
+
+enum class TaskKind {
+  kField,           // one person checks or corrects one field
+  kClassification,  // the front desk says which form (and page) a scan is
+  kDoubleEntry,     // two people enter the field blind; agreement verifies it
+  kGold,            // a known answer that measures a reviewer
+};
+std::string_view TaskKindName(TaskKind kind);
+std::optional<TaskKind> ParseTaskKind(std::string_view name);
+
+enum class TaskState { kOpen, kLeased, kDone, kEscalated };
+std::string_view TaskStateName(TaskState state);
+std::optional<TaskState> ParseTaskState(std::string_view name);
+
+// What reading found on one page of a scan.
+enum class PageOutcome {
+  kIdentified,     // a page of the document's form, registered and read
+  kBlank,          // no writing or print on it (a back side); skipped
+  kUnknown,        // matches no registered form
+  kAmbiguous,      // matches two forms equally
+  kUnregistrable,  // its form was recognised but the page could not be aligned to it
+  kExtra,          // a page its form does not have, or a second copy of one
+};
+std::string_view PageOutcomeName(PageOutcome outcome);
+std::optional<PageOutcome> ParsePageOutcome(std::string_view name);
+
+// A field as stored.
+struct FieldRecord {
+  std::int64_t id = 0;
+  std::int64_t document_id = 0;
+  std::string name;
+  std::optional<std::string> value;      // none when unreadable
+  std::optional<std::string> ocr_value;  // none for a phone record
+  std::optional<double> confidence;      // 0..1; none for a phone record
+  FieldState state = FieldState::kNeedsReview;
+  std::string validation_error;          // why it failed validation, in the default language
+  std::optional<std::string> snippet_sha256;
+};
+
+struct PageRecord {
+  int page_index = 0;                // 0-based position in the original file
+  std::optional<int> form_page;      // 1-based page of the form it was identified as
+  std::optional<PageOutcome> outcome;  // none until read
+  std::string note;                  // why, for pages not read (in the default language)
+  int width_px = 0;
+  int height_px = 0;
+  int dpi = 0;
+};
+
+struct ReviewTask {
+  std::int64_t id = 0;
+  std::int64_t document_id = 0;
+  std::optional<std::int64_t> field_id;
+  std::string field_name;  // empty for a classification task
+  TaskKind kind = TaskKind::kField;
+  TaskState state = TaskState::kOpen;
+  int priority = 0;
+  std::string reason;  // why a person must look (in the default language)
+};
+
+// The result of reading one claimed document, recorded whole by Store::RecordReading.
+struct DocumentReading {
+  std::int64_t document_id = 0;
+  std::string worker;  // the lease holder that claimed it
+  std::optional<std::string> form_id;  // none when no page was identified
+  std::optional<int> form_version;
+  struct Page {
+    int page_index = 0;
+    std::optional<int> form_page;
+    PageOutcome outcome = PageOutcome::kUnknown;
+    std::string note;
+  };
+  std::vector<Page> pages;
+  struct Field {
+    std::string name;
+    std::string ocr_value;  // the normalised reading (what a reviewer is shown pre-filled)
+    double confidence = 0;
+    bool auto_accept = false;  // true: the value stands; false: a review task is opened
+    std::string validation_error;
+    std::optional<std::string> snippet_sha256;  // already in the BlobStore and recorded
+    TaskKind task_kind = TaskKind::kField;      // when not auto-accepted
+    std::string review_reason;
+  };
+  std::vector<Field> fields;
+  struct Task {  // tasks not bound to a field (classification)
+    TaskKind kind = TaskKind::kClassification;
+    std::string reason;
+    int priority = 0;
+  };
+  std::vector<Task> tasks;
+  std::string detail_json = "{}";  // what the audit event keeps (method, scores, timings)
+};
+
 struct AuditEvent {
   std::optional<std::int64_t> user_id;
   std::string action;  // e.g. "document.ingested", "form.registered"
@@ -147,6 +249,38 @@ class Store {
   // Records that a blob is on disk (called after BlobStore::Put, before rows point to it).
   virtual Status RecordBlob(const std::string& sha256, std::int64_t size,
                             const std::string& media_type) = 0;
+
+  // ---- reading (the OCR workers) ----
+
+  // Claims the oldest waiting document for `worker` for `lease_seconds`: a received one, or
+  // one whose worker's lease ran out (a crashed worker). It becomes processing and its attempt
+  // count goes up, in one statement, so two workers never claim the same document. Returns
+  // nullopt when nothing is waiting.
+  virtual Result<std::optional<Document>> ClaimDocument(const std::string& worker,
+                                                        int lease_seconds) = 0;
+
+  // Records what reading a claimed document found, in one transaction: its form, each page's
+  // outcome, the fields (replacing any earlier reading) and a review task for every field not
+  // auto-accepted and for every task listed. The document becomes in_review when a task is
+  // open and verified otherwise. Returns FailedPrecondition when `worker` no longer holds the
+  // document (its lease ran out and another worker took it), NotFound for an unknown
+  // document or form, FailedPrecondition for a snippet not recorded as a blob.
+  virtual Status RecordReading(const DocumentReading& reading) = 0;
+
+  // A worker could not read a claimed document. While its attempts are fewer than
+  // `max_attempts` it goes back to received (to be tried again after the others); then it
+  // becomes failed with `reason`. Returns the state it is left in; FailedPrecondition when
+  // `worker` no longer holds it.
+  virtual Result<DocumentState> ReleaseUnreadDocument(std::int64_t id, const std::string& worker,
+                                                      const std::string& reason,
+                                                      int max_attempts) = 0;
+
+  // The fields of a document in the form's order (the order they were recorded).
+  virtual Result<std::vector<FieldRecord>> ListFields(std::int64_t document_id) = 0;
+  // The pages of a document in file order.
+  virtual Result<std::vector<PageRecord>> ListPages(std::int64_t document_id) = 0;
+  // The review tasks of a document, oldest first.
+  virtual Result<std::vector<ReviewTask>> ListReviewTasks(std::int64_t document_id) = 0;
 
   // Appends to the audit log, which can never be changed or deleted.
   virtual Status AppendAudit(const AuditEvent& event) = 0;

@@ -203,12 +203,22 @@ constexpr char kMigration1[] =
     "  SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be deleted');"
     "END;";
 
+// Reading (issue 3): what each page turned out to be, why a person must look at a task, and
+// the index the OCR workers claim waiting documents by.
+constexpr char kMigration2[] =
+    "ALTER TABLE pages ADD COLUMN outcome TEXT CHECK (outcome IS NULL OR outcome IN "
+    "  ('identified','blank','unknown','ambiguous','unregistrable','extra'));"
+    "ALTER TABLE pages ADD COLUMN note TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE review_tasks ADD COLUMN reason TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX documents_waiting ON documents(state, attempts, id);";
+
 #undef ADB_SHA256_CHECK
 #undef ADB_NOW
 
 constexpr std::array kMigrations = {
     Migration{1, "tenants, users, blobs, forms, documents, pages, fields, review, audit log",
               kMigration1},
+    Migration{2, "page outcomes, task reasons, the waiting-documents index", kMigration2},
 };
 static_assert(kMigrations.size() == static_cast<std::size_t>(kSchemaVersion),
               "every schema version needs exactly one migration");

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -212,8 +213,8 @@ TEST_F(StoreTest, DatabaseFromANewerAdbridgeIsRefusedAndLeftAlone) {
   Result<std::unique_ptr<Store>> store = OpenSqliteStore(db_path_);
   ASSERT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_THAT(store.status().message(Lang::kJa),
-              HasSubstr("このデータベースは新しい版の adbridge で作られています (schema 3 > 1)"));
-  EXPECT_THAT(store.status().message(Lang::kEn), HasSubstr("newer adbridge (schema 3 > 1)"));
+              HasSubstr("このデータベースは新しい版の adbridge で作られています (schema 3 > 2)"));
+  EXPECT_THAT(store.status().message(Lang::kEn), HasSubstr("newer adbridge (schema 3 > 2)"));
 
   RawDb raw(db_path_);
   EXPECT_EQ(raw.Int("PRAGMA user_version"), 3);
@@ -863,6 +864,255 @@ TEST(DocumentStateTest, EveryStateNameParsesBackToItsState) {
   EXPECT_FALSE(ParseDocumentState("").has_value());
   EXPECT_EQ(DocumentSourceName(DocumentSource::kScan), "scan");
   EXPECT_EQ(DocumentSourceName(DocumentSource::kPhone), "phone");
+}
+
+// ---- reading: claiming documents and recording what was read ------------------------------
+
+class ReadingStoreTest : public StoreTest {
+ protected:
+  ReadingStoreTest() {
+    store_ = Open();
+    form_ = Form(*store_);
+    EXPECT_TRUE(store_->AddForm(form_).ok());
+  }
+
+  std::int64_t AddScan(const std::string& content) {
+    Result<DocumentInsert> doc = store_->InsertDocument(Scan(AddBlob(*store_, content)));
+    EXPECT_TRUE(doc.ok());
+    return doc->document_id;
+  }
+
+  DocumentReading Reading(std::int64_t id, const std::string& worker) {
+    DocumentReading reading;
+    reading.document_id = id;
+    reading.worker = worker;
+    reading.form_id = form_.id;
+    reading.form_version = form_.version;
+    reading.pages = {{.page_index = 0, .form_page = 1, .outcome = PageOutcome::kIdentified, .note = ""},
+                     {.page_index = 1, .form_page = 2, .outcome = PageOutcome::kIdentified, .note = ""}};
+    DocumentReading::Field name;
+    name.name = "applicant_name";
+    name.ocr_value = "塩尻 太郎";
+    name.confidence = 0.97;
+    name.auto_accept = true;
+    name.snippet_sha256 = AddBlob(*store_, "snippet of the name");
+    DocumentReading::Field postal;
+    postal.name = "postal_code";
+    postal.ocr_value = "399-07l1";
+    postal.confidence = 0.41;
+    postal.validation_error = "郵便番号は7桁です";
+    postal.review_reason = "確信度が低い";
+    reading.fields = {name, postal};
+    return reading;
+  }
+
+  std::unique_ptr<Store> store_;
+  FormRecord form_;
+};
+
+TEST_F(ReadingStoreTest, ClaimTakesTheOldestReceivedDocumentAndNeverTheSameOneTwice) {
+  const std::int64_t first = AddScan("scan one");
+  const std::int64_t second = AddScan("scan two");
+  Result<std::optional<Document>> a = store_->ClaimDocument("worker-a", 600);
+  Result<std::optional<Document>> b = store_->ClaimDocument("worker-b", 600);
+  Result<std::optional<Document>> c = store_->ClaimDocument("worker-c", 600);
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  ASSERT_TRUE(a->has_value() && b->has_value());
+  EXPECT_EQ((*a)->id, first);
+  EXPECT_EQ((*b)->id, second);
+  EXPECT_EQ((*a)->state, DocumentState::kProcessing);
+  EXPECT_FALSE(c->has_value()) << "nothing is left to claim";
+}
+
+TEST_F(ReadingStoreTest, ConcurrentClaimsFromTwoStoresHandOutEveryDocumentExactlyOnce) {
+  std::set<std::int64_t> added;
+  for (int i = 0; i < 40; ++i) added.insert(AddScan("scan " + std::to_string(i)));
+  std::unique_ptr<Store> other = Open();
+  std::mutex mu;
+  std::vector<std::int64_t> claimed;
+  auto worker = [&](Store* store, std::string name) {
+    for (;;) {
+      Result<std::optional<Document>> doc = store->ClaimDocument(name, 600);
+      ASSERT_TRUE(doc.ok()) << doc.status().message(Lang::kEn);
+      if (!doc->has_value()) return;
+      std::lock_guard lock(mu);
+      claimed.push_back((*doc)->id);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back(worker, i % 2 ? other.get() : store_.get(), "w" + std::to_string(i));
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(claimed.size(), added.size());
+  EXPECT_EQ(std::set<std::int64_t>(claimed.begin(), claimed.end()), added);
+}
+
+TEST_F(ReadingStoreTest, RecordingAReadingKeepsFieldsOpensTasksAndPutsTheDocumentInReview) {
+  const std::int64_t id = AddScan("scan");
+  ASSERT_TRUE(store_->ClaimDocument("worker-a", 600).ok());
+  DocumentReading reading = Reading(id, "worker-a");
+  reading.tasks.push_back({.kind = TaskKind::kClassification, .reason = "2ページ目がありません", .priority = 0});
+  ASSERT_TRUE(store_->RecordReading(reading).ok());
+
+  Result<Document> doc = store_->GetDocument(id);
+  EXPECT_EQ(doc->state, DocumentState::kInReview);
+  EXPECT_EQ(doc->form_id, form_.id);
+  Result<std::vector<FieldRecord>> fields = store_->ListFields(id);
+  ASSERT_TRUE(fields.ok());
+  ASSERT_EQ(fields->size(), 2u);
+  EXPECT_EQ((*fields)[0].name, "applicant_name");
+  EXPECT_EQ((*fields)[0].state, FieldState::kAutoAccepted);
+  EXPECT_EQ((*fields)[0].value, "塩尻 太郎");
+  EXPECT_DOUBLE_EQ(*(*fields)[0].confidence, 0.97);
+  EXPECT_TRUE((*fields)[0].snippet_sha256.has_value());
+  EXPECT_EQ((*fields)[1].state, FieldState::kNeedsReview);
+  EXPECT_EQ((*fields)[1].ocr_value, "399-07l1");
+  EXPECT_EQ((*fields)[1].validation_error, "郵便番号は7桁です");
+
+  Result<std::vector<ReviewTask>> tasks = store_->ListReviewTasks(id);
+  ASSERT_TRUE(tasks.ok());
+  ASSERT_EQ(tasks->size(), 2u);
+  EXPECT_EQ((*tasks)[0].field_name, "postal_code");
+  EXPECT_EQ((*tasks)[0].kind, TaskKind::kField);
+  EXPECT_EQ((*tasks)[0].state, TaskState::kOpen);
+  EXPECT_EQ((*tasks)[0].reason, "確信度が低い");
+  EXPECT_EQ((*tasks)[1].kind, TaskKind::kClassification);
+  EXPECT_EQ((*tasks)[1].field_id, std::nullopt);
+
+  Result<std::vector<PageRecord>> pages = store_->ListPages(id);
+  ASSERT_EQ(pages->size(), 2u);
+  EXPECT_EQ((*pages)[1].form_page, 2);
+  EXPECT_EQ((*pages)[1].outcome, PageOutcome::kIdentified);
+  Result<std::vector<AuditEvent>> audit = store_->RecentAudit(1);
+  EXPECT_EQ((*audit)[0].action, "document.read");
+  EXPECT_EQ((*audit)[0].document_id, id);
+}
+
+TEST_F(ReadingStoreTest, DocumentWhoseFieldsAreAllAcceptedIsVerifiedAtOnce) {
+  const std::int64_t id = AddScan("scan");
+  ASSERT_TRUE(store_->ClaimDocument("worker-a", 600).ok());
+  DocumentReading reading = Reading(id, "worker-a");
+  reading.fields.pop_back();
+  ASSERT_TRUE(store_->RecordReading(reading).ok());
+  EXPECT_EQ(store_->GetDocument(id)->state, DocumentState::kVerified);
+  EXPECT_TRUE(store_->ListReviewTasks(id)->empty());
+}
+
+TEST_F(ReadingStoreTest, ExpiredLeaseIsClaimedAgainAndTheFirstWorkerCanNoLongerRecord) {
+  const std::int64_t id = AddScan("scan");
+  ASSERT_TRUE(store_->ClaimDocument("worker-a", 600).ok());
+  {
+    RawDb raw(db_path_);
+    ASSERT_EQ(raw.Exec("UPDATE documents SET lease_expires_at = '2000-01-01T00:00:00.000Z'"),
+              SQLITE_OK);
+  }
+  Result<std::optional<Document>> again = store_->ClaimDocument("worker-b", 600);
+  ASSERT_TRUE(again.ok() && again->has_value());
+  EXPECT_EQ((*again)->id, id);
+  Status late = store_->RecordReading(Reading(id, "worker-a"));
+  EXPECT_EQ(late.code(), StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(store_->ListFields(id)->empty()) << "the late worker changed nothing";
+  EXPECT_TRUE(store_->RecordReading(Reading(id, "worker-b")).ok());
+}
+
+TEST_F(ReadingStoreTest, UnreadDocumentIsRetriedAfterTheOthersThenFailsWithItsReason) {
+  const std::int64_t hard = AddScan("hard scan");
+  const std::int64_t easy = AddScan("easy scan");
+  ASSERT_EQ((*store_->ClaimDocument("w", 600))->id, hard);
+  Result<DocumentState> state = store_->ReleaseUnreadDocument(hard, "w", "decode failed", 2);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(*state, DocumentState::kReceived);
+  EXPECT_EQ((*store_->ClaimDocument("w", 600))->id, easy) << "a retry waits behind fresh work";
+  ASSERT_EQ((*store_->ClaimDocument("w", 600))->id, hard);
+  state = store_->ReleaseUnreadDocument(hard, "w", "decode failed", 2);
+  EXPECT_EQ(*state, DocumentState::kFailed);
+  Result<Document> doc = store_->GetDocument(hard);
+  EXPECT_EQ(doc->state, DocumentState::kFailed);
+  EXPECT_EQ(doc->failure_reason, "decode failed");
+  EXPECT_EQ(store_->ReleaseUnreadDocument(hard, "w", "again", 2).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ReadingStoreTest, DocumentWhoseWorkerKeepsDyingIsFailedInsteadOfHandedOutForever) {
+  const std::int64_t id = AddScan("scan that crashes the reader");
+  RawDb raw(db_path_);
+  for (int i = 0; i < 3; ++i) {
+    Result<std::optional<Document>> doc = store_->ClaimDocument("w" + std::to_string(i), 600);
+    ASSERT_TRUE(doc.ok() && doc->has_value());
+    ASSERT_EQ(raw.Exec("UPDATE documents SET lease_expires_at = '2000-01-01T00:00:00.000Z'"),
+              SQLITE_OK);
+  }
+  Result<std::optional<Document>> none = store_->ClaimDocument("w3", 600);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  EXPECT_EQ(store_->GetDocument(id)->state, DocumentState::kFailed);
+  EXPECT_THAT(store_->GetDocument(id)->failure_reason, HasSubstr("3"));
+}
+
+TEST_F(ReadingStoreTest, ReadingThatNamesAnUnknownFormOrAnUnrecordedSnippetChangesNothing) {
+  const std::int64_t id = AddScan("scan");
+  ASSERT_TRUE(store_->ClaimDocument("w", 600).ok());
+  DocumentReading unknown_form = Reading(id, "w");
+  unknown_form.form_id = "no-such-form";
+  EXPECT_EQ(store_->RecordReading(unknown_form).code(), StatusCode::kNotFound);
+  DocumentReading missing_snippet = Reading(id, "w");
+  missing_snippet.fields[0].snippet_sha256 = std::string(64, 'a');
+  EXPECT_EQ(store_->RecordReading(missing_snippet).code(), StatusCode::kFailedPrecondition);
+  DocumentReading bad_confidence = Reading(id, "w");
+  bad_confidence.fields[0].confidence = 1.5;
+  EXPECT_EQ(store_->RecordReading(bad_confidence).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->GetDocument(id)->state, DocumentState::kProcessing);
+  EXPECT_TRUE(store_->ListFields(id)->empty());
+}
+
+TEST_F(StoreTest, DatabaseOfSchemaOneIsMigratedKeepingItsDocuments) {
+  {
+    internal::SqliteDb db = std::move(internal::OpenDatabase(db_path_)).value();
+    const internal::Migration& first = internal::Migrations()[0];
+    ASSERT_TRUE(internal::Exec(db.get(), first.sql, {"", ""}).ok());
+    ASSERT_TRUE(internal::Exec(db.get(), "PRAGMA user_version = 1", {"", ""}).ok());
+    const std::string rows =
+                               "INSERT INTO tenants (code, name) VALUES ('default', 'x');"
+                               "INSERT INTO blobs (sha256, size, media_type) VALUES ('" +
+                                       std::string(64, 'b') + "', 1, 'image/png');"
+                               "INSERT INTO documents (tenant_id, source, source_name, "
+                               "original_sha256, media_type, original_size) VALUES "
+                               "(1, 'scan', 'old.png', '" + std::string(64, 'b') +
+                                       "', 'image/png', 1);"
+                               "INSERT INTO pages (document_id, page_index, width_px, height_px)"
+                               " VALUES (1, 0, 10, 10);";
+    ASSERT_TRUE(internal::Exec(db.get(), rows.c_str(), {"", ""}).ok());
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(*store->SchemaVersion(), kSchemaVersion);
+  Result<Document> doc = store->GetDocument(1);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->source_name, "old.png");
+  Result<std::vector<PageRecord>> pages = store->ListPages(1);
+  ASSERT_EQ(pages->size(), 1u);
+  EXPECT_EQ((*pages)[0].outcome, std::nullopt) << "not read yet";
+  RawDb raw(db_path_);
+  EXPECT_EQ(raw.Text("PRAGMA integrity_check"), "ok");
+}
+
+TEST(StoreNamesTest, EveryFieldStateTaskKindAndPageOutcomeNameParsesBack) {
+  for (FieldState s : {FieldState::kAutoAccepted, FieldState::kNeedsReview, FieldState::kVerified,
+                       FieldState::kUnreadable}) {
+    EXPECT_EQ(ParseFieldState(FieldStateName(s)), s);
+  }
+  for (TaskKind k : {TaskKind::kField, TaskKind::kClassification, TaskKind::kDoubleEntry,
+                     TaskKind::kGold}) {
+    EXPECT_EQ(ParseTaskKind(TaskKindName(k)), k);
+  }
+  for (PageOutcome o : {PageOutcome::kIdentified, PageOutcome::kBlank, PageOutcome::kUnknown,
+                        PageOutcome::kAmbiguous, PageOutcome::kUnregistrable, PageOutcome::kExtra}) {
+    EXPECT_EQ(ParsePageOutcome(PageOutcomeName(o)), o);
+  }
+  EXPECT_EQ(FieldStateName(FieldState::kAutoAccepted), "auto_accepted");
+  EXPECT_EQ(TaskKindName(TaskKind::kDoubleEntry), "double_entry");
+  EXPECT_FALSE(ParsePageOutcome("Blank").has_value());
 }
 
 }  // namespace
