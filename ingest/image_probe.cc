@@ -31,18 +31,21 @@ std::string UnsupportedKind(std::span<const std::uint8_t> bytes) {
 
 }  // namespace
 
-Result<ProbedImage> ProbeImage(std::span<const std::uint8_t> bytes, const ImageLimits& limits) {
+namespace {
+
+Result<ProbedImage> Probe(std::span<const std::uint8_t> bytes, const ImageLimits& limits,
+                          std::vector<GreyPage>* pages) {
   if (bytes.empty()) {
     return Status::InvalidArgument("空のファイルです (0 バイト)", "the file is empty (0 bytes)");
   }
   if (static_cast<std::int64_t>(bytes.size()) > limits.max_bytes) {
     return internal::FileTooLarge(limits.max_bytes);
   }
-  if (StartsWith(bytes, "\x89PNG\r\n\x1a\n")) return internal::ProbePng(bytes, limits);
-  if (StartsWith(bytes, "\xff\xd8\xff")) return internal::ProbeJpeg(bytes, limits);
+  if (StartsWith(bytes, "\x89PNG\r\n\x1a\n")) return internal::ProbePng(bytes, limits, pages);
+  if (StartsWith(bytes, "\xff\xd8\xff")) return internal::ProbeJpeg(bytes, limits, pages);
   if (StartsWith(bytes, std::string_view("II*\0", 4)) ||
       StartsWith(bytes, std::string_view("MM\0*", 4))) {
-    return internal::ProbeTiff(bytes, limits);
+    return internal::ProbeTiff(bytes, limits, pages);
   }
   const std::string kind = UnsupportedKind(bytes);
   if (!kind.empty()) {
@@ -53,6 +56,19 @@ Result<ProbedImage> ProbeImage(std::span<const std::uint8_t> bytes, const ImageL
   return Status::InvalidArgument(
       "画像ファイルではありません (PNG、JPEG、TIFF のいずれでもありません)",
       "not an image adbridge reads (not PNG, JPEG or TIFF)");
+}
+
+}  // namespace
+
+Result<ProbedImage> ProbeImage(std::span<const std::uint8_t> bytes, const ImageLimits& limits) {
+  return Probe(bytes, limits, nullptr);
+}
+
+Result<std::vector<GreyPage>> DecodeGreyPages(std::span<const std::uint8_t> bytes,
+                                              const ImageLimits& limits) {
+  std::vector<GreyPage> pages;
+  ADB_RETURN_IF_ERROR(Probe(bytes, limits, &pages).status());
+  return pages;
 }
 
 }  // namespace adbridge::ingest

@@ -51,6 +51,19 @@ struct ProbedImage {
 //  - ResourceExhausted for a file, a page or a page count over `limits`.
 Result<ProbedImage> ProbeImage(std::span<const std::uint8_t> bytes, const ImageLimits& limits);
 
+// One page decoded to 8-bit grey, rows `width` bytes apart, top row first.
+struct GreyPage {
+  int width = 0;
+  int height = 0;
+  int dpi = 0;  // 0 when the file does not record it
+  std::vector<std::uint8_t> pixels;
+};
+
+// Decodes every page of a scan to grey for reading, with the same checks and errors as
+// ProbeImage (so bytes ProbeImage accepted decode here, and nothing else does).
+Result<std::vector<GreyPage>> DecodeGreyPages(std::span<const std::uint8_t> bytes,
+                                              const ImageLimits& limits);
+
 }  // namespace adbridge::ingest
 
 #endif  // ADBRIDGE_INGEST_IMAGE_PROBE_H_

@@ -86,6 +86,31 @@ bool DecodeTiffPage(TIFF* tif, const MemoryFile& file) {
   return true;
 }
 
+// Decodes the current page through libtiff's RGBA interface, which handles every photometric
+// interpretation and bit depth a scanner writes (bilevel, grey, palette, RGB, YCbCr), and keeps
+// it as grey.
+bool DecodeTiffPageGrey(TIFF* tif, const MemoryFile& file, const PageGeometry& geometry,
+                        std::vector<GreyPage>& pages) {
+  const auto width = static_cast<std::size_t>(geometry.width_px);
+  const auto height = static_cast<std::size_t>(geometry.height_px);
+  std::vector<std::uint32_t> rgba(width * height);
+  if (TIFFReadRGBAImageOriented(tif, geometry.width_px, geometry.height_px, rgba.data(),
+                                ORIENTATION_TOPLEFT, 0) != 1 ||
+      file.failed) {
+    return false;
+  }
+  GreyPage page{geometry.width_px, geometry.height_px, geometry.dpi, {}};
+  page.pixels.resize(width * height);
+  for (std::size_t i = 0; i < rgba.size(); ++i) {
+    const std::uint32_t p = rgba[i];
+    // ITU-R BT.601 luma in integers, as libjpeg and libpng compute it.
+    page.pixels[i] = static_cast<std::uint8_t>(
+        (TIFFGetR(p) * 299 + TIFFGetG(p) * 587 + TIFFGetB(p) * 114 + 500) / 1000);
+  }
+  pages.push_back(std::move(page));
+  return true;
+}
+
 // ---- PNG ----
 
 // The resolution a pHYs chunk records (it must come before the image data), or 0.
@@ -161,7 +186,8 @@ Status CheckPagePixels(std::int64_t width, std::int64_t height, const ImageLimit
   return Status::Ok();
 }
 
-Result<ProbedImage> ProbePng(std::span<const std::uint8_t> bytes, const ImageLimits& limits) {
+Result<ProbedImage> ProbePng(std::span<const std::uint8_t> bytes, const ImageLimits& limits,
+                             std::vector<GreyPage>* pages) {
   // The signature is 8 bytes and IHDR must come first: length 13, "IHDR", width, height.
   if (bytes.size() < 33 || BigEndian32(bytes.data() + 8) != 13 ||
       std::memcmp(bytes.data() + 12, "IHDR", 4) != 0) {
@@ -182,10 +208,13 @@ Result<ProbedImage> ProbePng(std::span<const std::uint8_t> bytes, const ImageLim
   const int width = static_cast<int>(png.width), height = static_cast<int>(png.height);
   png_image_free(&png);
   if (!read) return Unreadable("PNG");
-  return ProbedImage{ImageFormat::kPng, "image/png", {{width, height, PngDpi(bytes)}}};
+  const int dpi = PngDpi(bytes);
+  if (pages) pages->push_back({width, height, dpi, std::move(grey)});
+  return ProbedImage{ImageFormat::kPng, "image/png", {{width, height, dpi}}};
 }
 
-Result<ProbedImage> ProbeJpeg(std::span<const std::uint8_t> bytes, const ImageLimits& limits) {
+Result<ProbedImage> ProbeJpeg(std::span<const std::uint8_t> bytes, const ImageLimits& limits,
+                             std::vector<GreyPage>* pages) {
   std::unique_ptr<void, TjDestroyer> tj(tjInitDecompress());
   if (!tj) return Status::Internal("JPEG を読む準備ができません", "cannot start the JPEG decoder");
   auto* data = const_cast<unsigned char*>(bytes.data());  // turbojpeg does not write to it
@@ -201,10 +230,13 @@ Result<ProbedImage> ProbeJpeg(std::span<const std::uint8_t> bytes, const ImageLi
                     TJFLAG_STOPONWARNING) != 0) {
     return Unreadable("JPEG");
   }
-  return ProbedImage{ImageFormat::kJpeg, "image/jpeg", {{width, height, JfifDpi(bytes)}}};
+  const int dpi = JfifDpi(bytes);
+  if (pages) pages->push_back({width, height, dpi, std::move(grey)});
+  return ProbedImage{ImageFormat::kJpeg, "image/jpeg", {{width, height, dpi}}};
 }
 
-Result<ProbedImage> ProbeTiff(std::span<const std::uint8_t> bytes, const ImageLimits& limits) {
+Result<ProbedImage> ProbeTiff(std::span<const std::uint8_t> bytes, const ImageLimits& limits,
+                             std::vector<GreyPage>* pages) {
   MemoryFile file{bytes};
   std::unique_ptr<TIFFOpenOptions, TiffOptionsFreer> options(TIFFOpenOptionsAlloc());
   TIFFOpenOptionsSetErrorHandlerExtR(options.get(), RecordTiffError, &file);
@@ -237,8 +269,11 @@ Result<ProbedImage> ProbeTiff(std::span<const std::uint8_t> bytes, const ImageLi
   if (file.failed) return Unreadable("TIFF");
 
   for (size_t page = 0; page < image.pages.size(); ++page) {
-    if (TIFFSetDirectory(tif.get(), static_cast<tdir_t>(page)) != 1 ||
-        !DecodeTiffPage(tif.get(), file)) {
+    const bool decoded =
+        TIFFSetDirectory(tif.get(), static_cast<tdir_t>(page)) == 1 &&
+        (pages ? DecodeTiffPageGrey(tif.get(), file, image.pages[page], *pages)
+               : DecodeTiffPage(tif.get(), file));
+    if (!decoded) {
       return Unreadable("TIFF").WithPrefix(std::to_string(page + 1) + "/" +
                                            std::to_string(image.pages.size()) + ": ");
     }

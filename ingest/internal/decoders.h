@@ -7,11 +7,14 @@
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "ingest/image_probe.h"
 #include "models/status.h"
 
 namespace adbridge::ingest::internal {
+
+// Each Probe* keeps the decoded pages in `pages` (grey) when it is not null.
 
 // OK when a page of `width`×`height` is within the limits; `page` is 1-based, for the message.
 Status CheckPagePixels(std::int64_t width, std::int64_t height, const ImageLimits& limits,
@@ -19,9 +22,12 @@ Status CheckPagePixels(std::int64_t width, std::int64_t height, const ImageLimit
 
 Status Unreadable(std::string_view format);
 
-Result<ProbedImage> ProbePng(std::span<const std::uint8_t> bytes, const ImageLimits& limits);
-Result<ProbedImage> ProbeJpeg(std::span<const std::uint8_t> bytes, const ImageLimits& limits);
-Result<ProbedImage> ProbeTiff(std::span<const std::uint8_t> bytes, const ImageLimits& limits);
+Result<ProbedImage> ProbePng(std::span<const std::uint8_t> bytes, const ImageLimits& limits,
+                             std::vector<GreyPage>* pages = nullptr);
+Result<ProbedImage> ProbeJpeg(std::span<const std::uint8_t> bytes, const ImageLimits& limits,
+                             std::vector<GreyPage>* pages = nullptr);
+Result<ProbedImage> ProbeTiff(std::span<const std::uint8_t> bytes, const ImageLimits& limits,
+                             std::vector<GreyPage>* pages = nullptr);
 
 }  // namespace adbridge::ingest::internal
 

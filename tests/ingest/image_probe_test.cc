@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <leptonica/allheaders.h>
+
 #include <string>
 
 #include "tests/ingest/test_images.h"
@@ -159,6 +161,73 @@ TEST(ImageProbeTest, RandomBytesAfterAValidSignatureAreRefused) {
   EXPECT_EQ(ProbeImage(junk, {}).status().code(), StatusCode::kInvalidArgument);
   Bytes tiff_junk = {'I', 'I', 42, 0, 0xff, 0xff, 0xff, 0x7f};
   EXPECT_EQ(ProbeImage(tiff_junk, {}).status().code(), StatusCode::kInvalidArgument);
+}
+
+// ---- decoding for reading ------------------------------------------------------------------
+
+// Page `index` of `bytes` as Leptonica decodes it, converted to 8-bit grey: the reference the
+// decoders are checked against.
+std::vector<std::uint8_t> LeptonicaGrey(const Bytes& bytes, int index, bool tiff) {
+  PIX* pix = tiff ? pixReadMemTiff(bytes.data(), bytes.size(), index)
+                  : pixReadMem(bytes.data(), bytes.size());
+  PIX* grey = pixConvertTo8(pix, 0);
+  std::vector<std::uint8_t> out;
+  for (l_int32 y = 0; y < pixGetHeight(grey); ++y) {
+    for (l_int32 x = 0; x < pixGetWidth(grey); ++x) {
+      l_uint32 v = 0;
+      pixGetPixel(grey, x, y, &v);
+      out.push_back(static_cast<std::uint8_t>(v));
+    }
+  }
+  pixDestroy(&grey);
+  pixDestroy(&pix);
+  return out;
+}
+
+TEST(DecodeGreyPagesTest, PngDecodesToTheSamePixelsAsLeptonica) {
+  const Bytes png = testing::MakePng(120, 170, 75);
+  Result<std::vector<GreyPage>> pages = DecodeGreyPages(png, {});
+  ASSERT_TRUE(pages.ok()) << pages.status().message();
+  ASSERT_EQ(pages->size(), 1u);
+  EXPECT_EQ((*pages)[0].width, 120);
+  EXPECT_EQ((*pages)[0].height, 170);
+  EXPECT_EQ((*pages)[0].dpi, 75);
+  EXPECT_EQ((*pages)[0].pixels, LeptonicaGrey(png, 0, false));
+}
+
+TEST(DecodeGreyPagesTest, JpegDecodesToGreyCloseToLeptonica) {
+  const Bytes jpeg = testing::MakeJpeg(160, 200, 150);
+  Result<std::vector<GreyPage>> pages = DecodeGreyPages(jpeg, {});
+  ASSERT_TRUE(pages.ok()) << pages.status().message();
+  const std::vector<std::uint8_t> reference = LeptonicaGrey(jpeg, 0, false);
+  ASSERT_EQ((*pages)[0].pixels.size(), reference.size());
+  int worst = 0;
+  for (std::size_t i = 0; i < reference.size(); ++i) {
+    worst = std::max(worst, std::abs(int{(*pages)[0].pixels[i]} - int{reference[i]}));
+  }
+  EXPECT_LE(worst, 2) << "both use libjpeg; only rounding may differ";
+}
+
+TEST(DecodeGreyPagesTest, EveryPageOfABilevelTiffDecodesBlackOnWhite) {
+  const Bytes tiff = testing::MakeTiff({{64, 90}, {70, 96}}, 200);
+  Result<std::vector<GreyPage>> pages = DecodeGreyPages(tiff, {});
+  ASSERT_TRUE(pages.ok()) << pages.status().message();
+  ASSERT_EQ(pages->size(), 2u);
+  EXPECT_EQ((*pages)[1].width, 70);
+  EXPECT_EQ((*pages)[1].dpi, 200);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ((*pages)[i].pixels, LeptonicaGrey(tiff, i, true)) << "page " << i + 1;
+  }
+}
+
+TEST(DecodeGreyPagesTest, BrokenAndOversizeFilesAreRefusedAsByProbeImage) {
+  const Bytes tiff = testing::MakeTiff({{300, 424}, {310, 430}}, 200);
+  EXPECT_EQ(DecodeGreyPages(Truncated(tiff, 0.8), {}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(DecodeGreyPages(testing::MakeBlankBitonalPng(20000, 20000), {}).status().code(),
+            StatusCode::kResourceExhausted);
+  EXPECT_EQ(DecodeGreyPages(Text("%PDF-1.7"), {}).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace
