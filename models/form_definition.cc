@@ -1,5 +1,8 @@
 #include "models/form_definition.h"
 
+#include <algorithm>
+#include <array>
+
 #include <climits>
 #include <cstddef>
 #include <cstdint>
@@ -588,6 +591,72 @@ Result<FieldDefinition> ParseField(const Json& value, std::size_t index,
   return field;
 }
 
+// Each rule's name in the definition, and the types its fields must have, in order.
+struct CrossCheckEntry {
+  CrossCheckRule rule;
+  std::string_view name;
+  std::vector<std::vector<FieldType>> field_types;
+};
+const std::array<CrossCheckEntry, 3> kCrossCheckRules = {{
+    {CrossCheckRule::kKanaReading, "kana_reading", {{FieldType::kKana}, {FieldType::kText}}},
+    {CrossCheckRule::kPostalArea, "postal_area", {{FieldType::kPostalCode}, {FieldType::kText}}},
+    {CrossCheckRule::kPastDate, "past_date", {{FieldType::kDate}}},
+}};
+
+Status ParseCrossChecks(const JsonObjectReader& reader, FormDefinition& form) {
+  const Json* array = nullptr;
+  ADB_RETURN_IF_ERROR(reader.Array("cross_checks", Presence::kOptional, &array));
+  if (array == nullptr) return Status::Ok();
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const std::string number = std::to_string(i + 1);
+    const JsonPlace place{reader.place().ja + ": cross_checks の " + number + " 番目",
+                          reader.place().en + ": cross_checks #" + number};
+    ADB_RETURN_IF_ERROR(JsonObjectReader::ExpectObject((*array)[i], place));
+    const JsonObjectReader check_reader((*array)[i], place);
+    ADB_RETURN_IF_ERROR(check_reader.RejectUnknownKeys({"rule", "fields"}));
+    std::string rule_name;
+    ADB_RETURN_IF_ERROR(check_reader.String("rule", Presence::kRequired, &rule_name));
+    const CrossCheckEntry* entry = nullptr;
+    for (const CrossCheckEntry& candidate : kCrossCheckRules) {
+      if (candidate.name == rule_name) entry = &candidate;
+    }
+    if (entry == nullptr) {
+      return check_reader.Fail(
+          "rule " + Quoted(rule_name) + " はありません (kana_reading, postal_area, past_date)",
+          "there is no rule " + Quoted(rule_name) + " (kana_reading, postal_area, past_date)");
+    }
+    const Json* fields = nullptr;
+    ADB_RETURN_IF_ERROR(check_reader.Array("fields", Presence::kRequired, &fields));
+    const std::string want = std::to_string(entry->field_types.size());
+    if (fields->size() != entry->field_types.size()) {
+      return check_reader.Fail(rule_name + " には項目が " + want + " つ必要です",
+                               rule_name + " takes " + want + " field(s)");
+    }
+    CrossCheck check{entry->rule, {}};
+    for (std::size_t f = 0; f < fields->size(); ++f) {
+      const Json& name = (*fields)[f];
+      const FieldDefinition* field =
+          name.is_string() ? form.FindField(name.get_ref<const std::string&>()) : nullptr;
+      if (field == nullptr) {
+        return check_reader.Fail("fields に書かれた項目がありません: " + name.dump(),
+                                 "fields names no field of this form: " + name.dump());
+      }
+      const std::vector<FieldType>& allowed = entry->field_types[f];
+      if (std::find(allowed.begin(), allowed.end(), field->type) == allowed.end()) {
+        const std::string type(FieldTypeName(allowed.front()));
+        return check_reader.Fail(
+            rule_name + " の " + std::to_string(f + 1) + " 番目の項目は " + type +
+                " 型でなければなりません: " + field->name,
+            rule_name + " needs a " + type + " field in place " + std::to_string(f + 1) + ": " +
+                field->name);
+      }
+      check.fields.push_back(field->name);
+    }
+    form.cross_checks.push_back(std::move(check));
+  }
+  return Status::Ok();
+}
+
 Result<FormDefinition> ParseDocument(const Json& document, std::string_view source_name,
                                      const std::filesystem::path& base_dir, bool check_references) {
   const std::string source(source_name);
@@ -600,7 +669,8 @@ Result<FormDefinition> ParseDocument(const Json& document, std::string_view sour
   }
   const JsonObjectReader reader(document, {source, source});
   ADB_RETURN_IF_ERROR(reader.RejectUnknownKeys(
-      {"id", "version", "title", "department", "pages", "fields", "accept_confidence"}));
+      {"id", "version", "title", "department", "pages", "fields", "accept_confidence",
+       "cross_checks"}));
 
   FormDefinition form;
   ADB_RETURN_IF_ERROR(reader.String("id", Presence::kRequired, &form.id));
@@ -658,10 +728,18 @@ Result<FormDefinition> ParseDocument(const Json& document, std::string_view sour
     }
     form.fields.push_back(std::move(field));
   }
+  ADB_RETURN_IF_ERROR(ParseCrossChecks(reader, form));
   return form;
 }
 
 }  // namespace
+
+std::string_view CrossCheckRuleName(CrossCheckRule rule) {
+  for (const CrossCheckEntry& entry : kCrossCheckRules) {
+    if (entry.rule == rule) return entry.name;
+  }
+  return "unknown";
+}
 
 std::string_view FieldTypeName(FieldType type) {
   for (const FieldTypeEntry& entry : kFieldTypes) {

@@ -98,6 +98,20 @@ struct FieldDefinition {
   std::optional<int> comb;            // number of character cells
 };
 
+// A rule that relates two fields of a form (or one field to today), checked after each field
+// validated on its own. A reading that breaks one goes to a person.
+enum class CrossCheckRule {
+  kKanaReading,   // fields [kana, name]: the kana is a plausible reading of the name
+  kPostalArea,    // fields [postal_code, address]: the code belongs to the address's prefecture
+  kPastDate,      // fields [date]: the date is not after today (a date of birth)
+};
+std::string_view CrossCheckRuleName(CrossCheckRule rule);
+
+struct CrossCheck {
+  CrossCheckRule rule = CrossCheckRule::kPastDate;
+  std::vector<std::string> fields;  // field names, in the order the rule defines
+};
+
 struct FormDefinition {
   std::string id;
   int version = 1;
@@ -106,6 +120,7 @@ struct FormDefinition {
   std::vector<PageDefinition> pages;
   std::vector<FieldDefinition> fields;
   std::optional<double> accept_confidence;
+  std::vector<CrossCheck> cross_checks;
 
   // Returns nullptr when the form has no field of that name.
   const FieldDefinition* FindField(std::string_view name) const;

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -883,6 +884,56 @@ INSTANTIATE_TEST_SUITE_P(FormDefinitionRefuses, BrokenDefinitionTest,
                          [](const ::testing::TestParamInfo<BrokenCase>& info) {
                            return std::string(info.param.title);
                          });
+
+// ---- cross_checks ----------------------------------------------------------------------------
+
+constexpr char kNameAndKana[] = R"({"name": "kana", "label": "フリガナ", "page": 1, "type": "kana",
+       "box_mm": [10, 10, 50, 10]},
+    {"name": "name", "label": "氏名", "page": 1, "type": "text", "box_mm": [10, 30, 50, 10]},
+    {"name": "born", "label": "生年月日", "page": 1, "type": "date", "box_mm": [10, 50, 50, 10]})";
+
+TEST(CrossChecksDefinitionTest, ChecksAreReadWithTheirFieldsInOrder) {
+  Result<FormDefinition> form = Parse(Definition(
+      kNameAndKana, R"("cross_checks": [{"rule": "kana_reading", "fields": ["kana", "name"]},
+                                        {"rule": "past_date", "fields": ["born"]}], )"));
+  ASSERT_TRUE(form.ok()) << form.status().message(Lang::kEn);
+  ASSERT_EQ(form->cross_checks.size(), 2u);
+  EXPECT_EQ(form->cross_checks[0].rule, CrossCheckRule::kKanaReading);
+  EXPECT_EQ(form->cross_checks[0].fields, (std::vector<std::string>{"kana", "name"}));
+  EXPECT_EQ(CrossCheckRuleName(form->cross_checks[1].rule), "past_date");
+}
+
+TEST(CrossChecksDefinitionTest, MistakesAreRefusedNamingTheCheckAndTheReason) {
+  struct Case {
+    const char* checks;
+    const char* says;
+  } cases[] = {
+      {R"([{"rule": "kana_match", "fields": ["kana", "name"]}])", "there is no rule"},
+      {R"([{"rule": "kana_reading", "fields": ["kana"]}])", "takes 2 field(s)"},
+      {R"([{"rule": "kana_reading", "fields": ["kana", "nmae"]}])", "names no field"},
+      {R"([{"rule": "kana_reading", "fields": ["name", "kana"]}])", "needs a kana field"},
+      {R"([{"rule": "past_date", "fields": ["born"], "today": "x"}])", "today"},
+      {R"({"rule": "past_date"})", "cross_checks"},
+  };
+  for (const Case& c : cases) {
+    Result<FormDefinition> form =
+        Parse(Definition(kNameAndKana, std::string(R"("cross_checks": )") + c.checks + ", "));
+    ASSERT_EQ(form.status().code(), StatusCode::kInvalidArgument) << c.checks;
+    EXPECT_THAT(form.status().message(Lang::kEn), HasSubstr(c.says)) << c.checks;
+    EXPECT_THAT(form.status().message(Lang::kEn), HasSubstr("test.json")) << c.checks;
+  }
+}
+
+TEST(CrossChecksDefinitionTest, BundledFormsCheckKanaPostalCodeAndBirthDate) {
+  for (const char* id : {"juminhyo-request", "kyufukin-application"}) {
+    Result<FormDefinition> form = LoadFormDefinition(
+        fs::path(ADBRIDGE_SOURCE_DIR) / "models" / "forms" / (std::string(id) + ".json"));
+    ASSERT_TRUE(form.ok()) << form.status().message(Lang::kEn);
+    std::set<CrossCheckRule> rules;
+    for (const CrossCheck& check : form->cross_checks) rules.insert(check.rule);
+    EXPECT_EQ(rules.size(), 3u) << id;
+  }
+}
 
 }  // namespace
 }  // namespace adbridge::models
