@@ -11,6 +11,7 @@ namespace adbridge::server {
 std::vector<CommandSpec> FormsCommands();     // forms add, forms list
 std::vector<CommandSpec> IngestCommands();    // ingest
 std::vector<CommandSpec> DocumentCommands();  // documents list
+std::vector<CommandSpec> ProcessCommands();   // process
 
 }  // namespace adbridge::server
 

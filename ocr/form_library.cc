@@ -1,0 +1,80 @@
+#include "ocr/form_library.h"
+
+#include <map>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "ingest/form_registry.h"
+
+namespace adbridge::ocr {
+
+Result<std::unique_ptr<FormLibrary>> FormLibrary::Load(models::Store& store,
+                                                       const models::BlobStore& blobs) {
+  ADB_ASSIGN_OR_RETURN(std::vector<models::FormRecord> records, store.ListForms());
+  std::map<std::string, int> newest;
+  for (const models::FormRecord& record : records) {
+    int& version = newest[record.id];
+    version = std::max(version, record.version);
+  }
+  std::vector<models::FormDefinition> definitions;
+  for (const auto& [id, version] : newest) {
+    ADB_ASSIGN_OR_RETURN(models::FormDefinition definition,
+                         ingest::LoadRegisteredForm(store, blobs, id, version));
+    definitions.push_back(std::move(definition));
+  }
+  return FromDefinitions(std::move(definitions));
+}
+
+Result<std::unique_ptr<FormLibrary>> FormLibrary::FromDefinitions(
+    std::vector<models::FormDefinition> definitions) {
+  std::unique_ptr<FormLibrary> library(new FormLibrary());
+  std::vector<ReferencePage> references;
+  for (models::FormDefinition& definition : definitions) {
+    LoadedForm form;
+    const int form_index = static_cast<int>(library->forms_.size());
+    for (std::size_t p = 0; p < definition.pages.size(); ++p) {
+      const models::PageDefinition& page = definition.pages[p];
+      const std::string name = definition.id + " p" + std::to_string(p + 1);
+      // Registration checked the image as a scan; failing now means the file was damaged.
+      cv::Mat image = cv::imread(page.reference_path.string(), cv::IMREAD_GRAYSCALE);
+      if (image.empty()) {
+        return Status::DataLoss(
+            "様式 " + name + " の参照画像を読めません: " + page.reference_path.string(),
+            "cannot read the reference image of form " + name + ": " +
+                page.reference_path.string());
+      }
+      form.reference_dpi.push_back(image.cols / (page.width_mm / 25.4));
+      form.references.push_back(image);
+      ReferencePage reference;
+      reference.form_id = definition.id;
+      reference.form_version = definition.version;
+      reference.page = static_cast<int>(p) + 1;
+      reference.width_mm = page.width_mm;
+      reference.height_mm = page.height_mm;
+      reference.image = image;
+      reference.markers = page.markers;
+      references.push_back(std::move(reference));
+      library->reference_owner_.emplace_back(form_index, static_cast<int>(p) + 1);
+    }
+    form.definition = std::move(definition);
+    library->forms_.push_back(std::move(form));
+  }
+  ADB_ASSIGN_OR_RETURN(PageLocator locator, PageLocator::Create(std::move(references)));
+  library->locator_ = std::make_unique<PageLocator>(std::move(locator));
+  return library;
+}
+
+const LoadedForm& FormLibrary::FormOfReference(int index) const {
+  return forms_[reference_owner_[index].first];
+}
+
+int FormLibrary::PageOfReference(int index) const { return reference_owner_[index].second; }
+
+const LoadedForm* FormLibrary::Find(const std::string& id) const {
+  for (const LoadedForm& form : forms_) {
+    if (form.definition.id == id) return &form;
+  }
+  return nullptr;
+}
+
+}  // namespace adbridge::ocr
