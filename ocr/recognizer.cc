@@ -2,7 +2,10 @@
 
 #include <tesseract/baseapi.h>
 
+#include <tesseract/resultiterator.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <utility>
 
@@ -44,6 +47,26 @@ bool HasInk(const GreyImage& image) {
   return false;
 }
 
+// Every character of the last recognition, with its confidence and box. Spaces are not
+// symbols, so they carry no confidence.
+std::vector<SymbolReading> Symbols(tesseract::TessBaseAPI& engine) {
+  std::vector<SymbolReading> symbols;
+  std::unique_ptr<tesseract::ResultIterator> it(engine.GetIterator());
+  if (!it) return symbols;
+  constexpr tesseract::PageIteratorLevel kSymbol = tesseract::RIL_SYMBOL;
+  do {
+    std::unique_ptr<char, TextDeleter> text(it->GetUTF8Text(kSymbol));
+    if (!text || *text == '\0') continue;
+    SymbolReading s;
+    s.text = Trimmed(text.get());
+    if (s.text.empty()) continue;
+    s.confidence = std::clamp(it->Confidence(kSymbol) / 100.0, 0.0, 1.0);
+    it->BoundingBox(kSymbol, &s.left, &s.top, &s.right, &s.bottom);
+    symbols.push_back(std::move(s));
+  } while (it->Next(kSymbol));
+  return symbols;
+}
+
 }  // namespace
 
 Recognizer::Recognizer(std::string tessdata) : tessdata_(std::move(tessdata)) {}
@@ -78,11 +101,22 @@ Result<Reading> Recognizer::Read(const GreyImage& image, const ReadSpec& spec) {
   engine->SetVariable("tessedit_char_whitelist", spec.whitelist.c_str());
   engine->SetImage(image.data, image.width, image.height, 1, image.stride);
   engine->SetSourceResolution(image.dpi);
+  const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<char, TextDeleter> text(engine->GetUTF8Text());
   Reading reading;
   reading.text = Trimmed(text ? std::string(text.get()) : std::string());
   reading.confidence = reading.text.empty() ? 0.0 : engine->MeanTextConf() / 100.0;
+  if (!reading.text.empty()) reading.symbols = Symbols(*engine);
   engine->Clear();
+  reading.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  tesseract_seconds_ += reading.seconds;
+  if (!reading.symbols.empty()) {
+    reading.min_symbol_confidence = 1.0;
+    for (const SymbolReading& s : reading.symbols) {
+      reading.min_symbol_confidence = std::min(reading.min_symbol_confidence, s.confidence);
+    }
+  }
   return reading;
 }
 

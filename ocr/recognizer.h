@@ -7,6 +7,10 @@
 // A TessBaseAPI is loaded once per language set on first use and kept for the recognizer's
 // life, so the cost of loading `jpn` (about a second) is paid once per thread, not per field.
 //
+// Besides the text, a Reading carries each character's own confidence: the weakest character
+// says far more about whether a field is right than the mean does. The recognizer also keeps
+// the time spent inside Tesseract, so a caller can tell OCR cost from its own.
+//
 // Thread-safety: none. Give each worker thread its own Recognizer (and set OMP_THREAD_LIMIT=1
 // when several run at once).
 #ifndef ADBRIDGE_OCR_RECOGNIZER_H_
@@ -16,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "models/status.h"
 
@@ -46,9 +51,23 @@ struct ReadSpec {
   std::string whitelist;  // characters allowed; empty allows all of the language
 };
 
+// One character as Tesseract read it, with its box in the image's pixels.
+struct SymbolReading {
+  std::string text;         // UTF-8, one character (rarely a ligature of two)
+  double confidence = 0.0;  // 0..1
+  int left = 0;
+  int top = 0;
+  int right = 0;   // exclusive
+  int bottom = 0;  // exclusive
+};
+
 struct Reading {
   std::string text;         // UTF-8, trimmed, without Tesseract's trailing newline
   double confidence = 0.0;  // Tesseract's mean word confidence scaled to 0..1; 0 when empty
+  // The weakest character's confidence, 0..1; 0 when empty.
+  double min_symbol_confidence = 0.0;
+  std::vector<SymbolReading> symbols;  // in reading order
+  double seconds = 0.0;                // wall time inside Tesseract for this read
 };
 
 class Recognizer {
@@ -65,11 +84,16 @@ class Recognizer {
   // it), InvalidArgument for an empty image.
   Result<Reading> Read(const GreyImage& image, const ReadSpec& spec);
 
+  // Total wall time spent inside Tesseract by Read since construction (language loading not
+  // included), so a benchmark can report Tesseract's share of the whole.
+  double tesseract_seconds() const { return tesseract_seconds_; }
+
  private:
   Result<tesseract::TessBaseAPI*> Engine(const std::string& lang);
 
   std::string tessdata_;
   std::map<std::string, std::unique_ptr<tesseract::TessBaseAPI>> engines_;
+  double tesseract_seconds_ = 0.0;
 };
 
 }  // namespace adbridge::ocr
