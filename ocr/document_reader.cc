@@ -5,6 +5,7 @@
 #include <set>
 
 #include "models/cross_checks.h"
+#include "ocr/confidence_calibration.h"
 #include "ocr/registered_page.h"
 
 namespace adbridge::ocr {
@@ -176,6 +177,7 @@ Result<DocumentResult> DocumentReader::Read(const std::vector<ingest::GreyPage>&
     if (reading.validation.ok()) valid_values[field.name] = reading.value;
     FieldResult field_result;
     field_result.field = &field;
+    field_result.confidence = CalibratedConfidence(field.type, reading.confidence);
     field_result.reading = std::move(reading);
     result.fields.push_back(std::move(field_result));
   }
@@ -195,10 +197,10 @@ Result<DocumentResult> DocumentReader::Read(const std::vector<ingest::GreyPage>&
                          "fails validation: " + r.validation.message(Lang::kEn)};
     } else if (auto cross = cross_reasons.find(f.field->name); cross != cross_reasons.end()) {
       f.review_reason = cross->second;
-    } else if (r.confidence < threshold) {
-      f.review_reason = {"確信度 " + Number(r.confidence) + " が基準 " + Number(threshold) +
+    } else if (f.confidence < threshold) {
+      f.review_reason = {"確信度 " + Number(f.confidence) + " が基準 " + Number(threshold) +
                              " に届きません",
-                         "confidence " + Number(r.confidence) + " is below the threshold " +
+                         "confidence " + Number(f.confidence) + " is below the threshold " +
                              Number(threshold)};
     } else if (f.field->double_entry) {
       f.review_reason = {"二重入力の項目です (2 人の入力が一致して確定します)",

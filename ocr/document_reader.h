@@ -42,7 +42,8 @@ struct PageResult {
 
 struct FieldResult {
   const models::FieldDefinition* field = nullptr;  // into the library's definition
-  FieldReading reading;
+  FieldReading reading;       // reading.confidence is the reader's own score
+  double confidence = 0;      // the calibrated probability that reading.value is right
   bool auto_accept = false;
   models::TaskKind task_kind = models::TaskKind::kField;
   Text review_reason;  // empty when auto-accepted

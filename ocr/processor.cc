@@ -61,7 +61,7 @@ Result<models::DocumentReading> ToStored(const DocumentResult& result, std::int6
     models::DocumentReading::Field field;
     field.name = f.field->name;
     field.ocr_value = f.reading.value;
-    field.confidence = std::clamp(f.reading.confidence, 0.0, 1.0);
+    field.confidence = std::clamp(f.confidence, 0.0, 1.0);
     field.auto_accept = f.auto_accept;
     if (!f.reading.validation.ok()) field.validation_error = f.reading.validation.message();
     field.task_kind = f.task_kind;

@@ -46,7 +46,7 @@ int Process(Invocation& in) {
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<models::Document> waiting,
                             data.store->ListDocuments(models::DocumentState::kReceived), in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(std::unique_ptr<ocr::FormLibrary> library,
-                            ocr::FormLibrary::Load(*data.store, *data.blobs), in.err);
+                            ocr::FormLibrary::Load(*data.store, data.blobs), in.err);
   if (library->forms().empty() && !waiting.empty()) {
     return Fail(in.err, Status::FailedPrecondition(
                             "様式が登録されていません。先に adbridge forms add で登録してください",
@@ -72,7 +72,7 @@ int Process(Invocation& in) {
   };
   ADB_ASSIGN_OR_RETURN_EXIT(
       ocr::ProcessSummary summary,
-      ocr::ProcessWaitingDocuments(*data.store, *data.blobs, *library, options), in.err);
+      ocr::ProcessWaitingDocuments(*data.store, data.blobs, *library, options), in.err);
   progress.Finish();
   PrintJsonLine(in.out,
                 nlohmann::ordered_json{
