@@ -45,12 +45,16 @@ int Process(Invocation& in) {
   ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<models::Document> waiting,
                             data.store->ListDocuments(models::DocumentState::kReceived), in.err);
-  ADB_ASSIGN_OR_RETURN_EXIT(std::unique_ptr<ocr::FormLibrary> library,
-                            ocr::FormLibrary::Load(*data.store, data.blobs), in.err);
-  if (library->forms().empty() && !waiting.empty()) {
+  ADB_ASSIGN_OR_RETURN_EXIT(std::vector<models::FormRecord> forms, data.store->ListForms(),
+                            in.err);
+  if (forms.empty() && !waiting.empty()) {
     return Fail(in.err, Status::FailedPrecondition(
                             "様式が登録されていません。先に adbridge forms add で登録してください",
                             "no form is registered; register one with adbridge forms add first"));
+  }
+  std::unique_ptr<ocr::FormLibrary> library;
+  if (!forms.empty()) {
+    ADB_ASSIGN_OR_RETURN_EXIT(library, ocr::FormLibrary::Load(*data.store, data.blobs), in.err);
   }
   Progress progress(waiting.size(), {"読み取り", "reading"});
   options.on_document = [&](const ocr::ProcessedDocument& d) {
@@ -70,9 +74,11 @@ int Process(Invocation& in) {
     PrintJsonLine(in.out, line);
     progress.Step();
   };
-  ADB_ASSIGN_OR_RETURN_EXIT(
-      ocr::ProcessSummary summary,
-      ocr::ProcessWaitingDocuments(*data.store, data.blobs, *library, options), in.err);
+  ocr::ProcessSummary summary;
+  if (library) {
+    ADB_ASSIGN_OR_RETURN_EXIT(
+        summary, ocr::ProcessWaitingDocuments(*data.store, data.blobs, *library, options), in.err);
+  }
   progress.Finish();
   PrintJsonLine(in.out,
                 nlohmann::ordered_json{

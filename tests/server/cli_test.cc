@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -288,6 +289,77 @@ TEST_F(CliTest, ErrorsAreJapaneseByDefault) {
   RunResult run = Adbridge("ingest " + Quote(empty) + " " + Data(), "ADBRIDGE_LANG= LANG=C.UTF-8");
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("空のファイルです"), std::string::npos);
+}
+
+// ---- process ---------------------------------------------------------------------------------
+
+const fs::path kSource = ADBRIDGE_SOURCE_DIR;
+
+TEST_F(CliTest, ProcessReadsEverySampleScanAsItsFormAndSummarises) {
+  for (const char* id : {"juminhyo-request", "kyufukin-application", "demand-bus-reservation"}) {
+    ASSERT_EQ(Adbridge(Data() + " forms add " +
+                       Quote(kSource / "models/forms" / (std::string(id) + ".json")))
+                  .exit_code,
+              0);
+  }
+  std::map<std::string, std::string> form_of;  // sample file -> its form, from the truth file
+  std::string files;
+  std::ifstream truth(kSource / "samples/scans/truth.jsonl");
+  for (std::string line; std::getline(truth, line);) {
+    const nlohmann::json t = nlohmann::json::parse(line);
+    const fs::path file = kSource / "samples/scans" / t["file"].get<std::string>();
+    form_of[file.string()] = t["form"];
+    files += " " + Quote(file);
+  }
+  ASSERT_EQ(form_of.size(), 6u);
+  ASSERT_EQ(Adbridge(Data() + " ingest" + files).exit_code, 0);
+
+  const RunResult run = Adbridge(Data() + " process --jobs 2", "ADBRIDGE_LANG=en OMP_THREAD_LIMIT=1");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "") << "quiet when not on a terminal";
+  const std::vector<nlohmann::json> lines = run.JsonLines();
+  ASSERT_EQ(lines.size(), 7u) << run.out;
+  for (std::size_t i = 0; i < 6; ++i) {
+    const nlohmann::json& line = lines[i];
+    const std::string source = line["source"];
+    EXPECT_EQ(line["form"], form_of[source]) << source;
+    EXPECT_TRUE(line["state"] == "in_review" || line["state"] == "verified") << line.dump();
+    EXPECT_GT(line["fields"].get<int>(), 10) << line.dump();
+    EXPECT_EQ(line["auto_accepted"].get<int>() + line["review_tasks"].get<int>(),
+              line["fields"].get<int>())
+        << "every field is either accepted or has a task: " << line.dump();
+  }
+  const nlohmann::json& summary = lines[6]["summary"];
+  EXPECT_EQ(summary["documents"], 6);
+  EXPECT_EQ(summary["pages"], 8);
+  EXPECT_EQ(summary["failed"], 0);
+  EXPECT_EQ(summary["jobs"], 2);
+  EXPECT_GT(summary["tesseract_seconds"].get<double>(), 0);
+  EXPECT_GT(summary["peak_rss_mb"].get<double>(), 0);
+
+  EXPECT_TRUE(Adbridge(Data() + " documents list --state received").JsonLines().empty());
+  const RunResult again = Adbridge(Data() + " process");
+  ASSERT_EQ(again.exit_code, 0);
+  ASSERT_EQ(again.JsonLines().size(), 1u) << "nothing is read twice";
+  EXPECT_EQ(again.JsonLines()[0]["summary"]["documents"], 0);
+}
+
+TEST_F(CliTest, ProcessWithoutAnyFormRegisteredSaysWhatToDo) {
+  const fs::path scan = Scan("a.png", ingest::testing::MakePng(620, 877));
+  ASSERT_EQ(Adbridge(Data() + " ingest " + Quote(scan)).exit_code, 0);
+  const RunResult run = Adbridge(Data() + " process");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.ErrLines(), 1);
+  EXPECT_NE(run.err.find("forms add"), std::string::npos) << run.err;
+  EXPECT_EQ(Adbridge(Data() + " documents list --state received").JsonLines().size(), 1u);
+}
+
+TEST_F(CliTest, ProcessRefusesANonsenseJobCount) {
+  for (const char* jobs : {"0", "-1", "two", "1000"}) {
+    const RunResult run = Adbridge(Data() + " process --jobs " + jobs);
+    EXPECT_EQ(run.exit_code, 2) << jobs;
+    EXPECT_NE(run.err.find("--jobs"), std::string::npos) << run.err;
+  }
 }
 
 }  // namespace
