@@ -405,7 +405,8 @@ void FieldJob::ReadMarks() {
 
 Status FieldJob::Snippet() {
   const cv::Mat snippet = page_.Crop(Extent(field_), options_.snippet_dpi, options_.snippet_margin_mm);
-  if (!cv::imencode(".png", snippet, reading_.snippet_png)) {
+  // Fast compression: the snippet is small and written once; encoding time is ours, not OCR.
+  if (!cv::imencode(".png", snippet, reading_.snippet_png, {cv::IMWRITE_PNG_COMPRESSION, 1})) {
     return Status::Internal("項目の切り出し画像を PNG にできません",
                             "cannot encode the field snippet as PNG");
   }
