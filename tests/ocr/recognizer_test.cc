@@ -5,6 +5,7 @@
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <string>
 
 namespace adbridge::ocr {
@@ -63,6 +64,33 @@ TEST(RecognizerTest, WhitelistKeepsLettersOutOfADigitField) {
                                                  .whitelist = ""});
   ASSERT_TRUE(letters.ok());
   EXPECT_EQ(letters->text, "KT");
+}
+
+TEST(RecognizerTest, ReportsEachCharactersConfidenceAndTheTimeInTesseract) {
+  Recognizer recognizer;
+  const cv::Mat field = PrintedField("0263-52-0280");
+  Result<Reading> reading = recognizer.Read(
+      View(field), {.lang = "eng", .mode = LineMode::kSingleLine, .whitelist = "0123456789-"});
+  ASSERT_TRUE(reading.ok());
+  ASSERT_EQ(reading->symbols.size(), 12u);
+  std::string joined;
+  double lowest = 1;
+  for (const SymbolReading& s : reading->symbols) {
+    joined += s.text;
+    lowest = std::min(lowest, s.confidence);
+    EXPECT_LT(s.left, s.right);
+    EXPECT_LE(s.right, field.cols);
+  }
+  EXPECT_EQ(joined, "0263-52-0280");
+  EXPECT_DOUBLE_EQ(reading->min_symbol_confidence, lowest);
+  EXPECT_GT(reading->min_symbol_confidence, 0.5);
+  // Characters come left to right.
+  EXPECT_LT(reading->symbols.front().left, reading->symbols.back().left);
+  EXPECT_GT(reading->seconds, 0.0);
+  EXPECT_DOUBLE_EQ(recognizer.tesseract_seconds(), reading->seconds);
+  Result<Reading> again = recognizer.Read(View(field), {.lang = "eng", .mode = LineMode::kSingleLine, .whitelist = ""});
+  ASSERT_TRUE(again.ok());
+  EXPECT_DOUBLE_EQ(recognizer.tesseract_seconds(), reading->seconds + again->seconds);
 }
 
 TEST(RecognizerTest, BlankFieldReadsAsEmptyWithNoConfidence) {
