@@ -12,7 +12,8 @@
 #   bench/ocr/run.sh --prepare-only  everything but `adbridge process` (and no README)
 #
 # Environment: BUILD_DIR (default build-bench), CCACHE_DIR, BENCH_WORK (default
-# bench/ocr/work), NINJA_JOBS (passed to ninja as -j).
+# bench/ocr/work), NINJA_JOBS (passed to ninja as -j), ADBRIDGE (an adbridge binary to measure
+# instead of the one built here, e.g. another branch's build).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,7 +39,7 @@ while (($#)); do
     --readme) readme=yes; shift ;;
     --no-readme) readme=no; shift ;;
     --prepare-only) prepare_only=1; shift ;;
-    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -64,7 +65,7 @@ if [[ ! -f $build_dir/build.ninja ]]; then
 fi
 step "building adbridge, adbridge-scangen, ocr_bench_compare"
 ninja -C "$build_dir" ${NINJA_JOBS:+-j"$NINJA_JOBS"} adbridge adbridge-scangen ocr_bench_compare >&2
-adbridge=$build_dir/server/adbridge
+adbridge=${ADBRIDGE:-$build_dir/server/adbridge}
 scangen=$build_dir/tests/scangen/adbridge-scangen
 compare=$build_dir/bench/ocr_bench_compare
 for b in "$adbridge" "$scangen" "$compare"; do [[ -x $b ]] || die "not built: $b"; done
