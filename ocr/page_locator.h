@@ -93,8 +93,9 @@ struct LocatorOptions {
   int orb_features = 2500;
   // Lowe's ratio test for descriptor matches.
   double match_ratio = 0.8;
-  // A form page is identified by features only with at least this many RANSAC inliers...
-  int min_inliers = 25;
+  // A form page is identified by features only with at least this many RANSAC inliers (the
+  // bundled forms score 400-1100 on their own scans, 20-60 on each other's)...
+  int min_inliers = 80;
   // ...and at least this many times the inliers of the best other form page; otherwise the
   // two are ambiguous.
   double clear_margin = 1.5;
@@ -104,8 +105,9 @@ struct LocatorOptions {
   double scale_tolerance = 0.10;
   // ... the mapped axes square to within this many degrees, ...
   double max_shear_deg = 2.0;
-  // ... and at least this share of the reference's ink must land on scan ink.
-  double min_agreement = 0.6;
+  // ... and at least this share of the reference's ink must land on scan ink. A registered
+  // scan of the page scores 0.97-1.0; another form sharing its box layout up to ~0.55.
+  double min_agreement = 0.85;
   // Whether to look for a QR code (adbridge's own printed forms carry one).
   bool use_qr = true;
 };
