@@ -625,10 +625,17 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
   }
   const auto by_score = [](const Candidate& a, const Candidate& b) { return a.score > b.score; };
   std::sort(by_features.begin(), by_features.end(), by_score);
+  // A page that fills the scan lies where the gated match looks. Otherwise (an A4 sheet on an
+  // A3 scan, a photo of a page) try every pairing, with a sample of the scan's features to
+  // bound the cost; only then, so that an unknown document costs no more than a form.
+  const auto fills_scan = [&](const ReferencePage& r) {
+    const double long_mm = std::max(scan.cols, scan.rows) / px_per_mm;
+    const double short_mm = std::min(scan.cols, scan.rows) / px_per_mm;
+    return std::abs(long_mm / std::max(r.width_mm, r.height_mm) - 1) < 0.08 &&
+           std::abs(short_mm / std::min(r.width_mm, r.height_mm) - 1) < 0.08;
+  };
   if (!by_features.empty() && by_features.front().score < options_.min_inliers &&
       !descriptors.empty()) {
-    // Nothing where a page filling the scan would put it: the sheet may lie elsewhere on a
-    // larger scan. Try every pairing, with a sample of the scan's features to bound the cost.
     const int step = std::max(1, descriptors.rows / kExhaustiveFeatures);
     cv::Mat sample;
     std::vector<cv::Point2f> sample_px;
@@ -637,6 +644,7 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
       sample_px.push_back(keys_px[static_cast<std::size_t>(q)]);
     }
     for (Candidate& c : by_features) {
+      if (fills_scan(references_[static_cast<std::size_t>(c.reference)])) continue;
       const internal::FeatureMatch m = internal::MatchExhaustive(
           prepared_[static_cast<std::size_t>(c.reference)].features, sample_px, sample,
           options_.match_ratio, ransac_px);
