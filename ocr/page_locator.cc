@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <map>
 #include <cstdio>
+#include <map>
 #include <tuple>
 #include <utility>
 
@@ -34,7 +34,7 @@ constexpr std::string_view kQrPrefix = "adbridge-form:";
 constexpr int kInkSamples = 6000;
 // A reference with fewer ORB features than this has too little print to be told apart.
 constexpr int kMinReferenceFeatures = 100;
-// RANSAC reprojection threshold of the feature homography, in working pixels.
+// RANSAC reprojection threshold of the feature fit, in working pixels.
 constexpr double kRansacWorkPx = 3.0;
 // Refinement searches this far around the coarse transform, then again closer around its own.
 constexpr double kCoarseSearchMm = 2.0;
@@ -216,8 +216,13 @@ Result<PageLocator> PageLocator::Create(std::vector<ReferencePage> references,
       }
       p.dictionary = it->second;
     }
+    // The resolutions the reference is actually resampled to (sizes are whole pixels), so that
+    // its features and patches sit at their exact place on the form.
     const double ref_dpi = r.image.cols / r.width_mm * kMmPerInch;
     const cv::Mat work = Resample(r.image, ref_dpi, options.work_dpi);
+    const double work_dpi = ref_dpi * work.cols / r.image.cols;
+    const cv::Mat fine = Resample(r.image, ref_dpi, options.refine_dpi);
+    const double fine_dpi = ref_dpi * fine.cols / r.image.cols;
     std::vector<cv::KeyPoint> keys;
     cv::Mat descriptors;
     MakeOrb(options.orb_features)->detectAndCompute(work, cv::noArray(), keys, descriptors);
@@ -226,14 +231,13 @@ Result<PageLocator> PageLocator::Create(std::vector<ReferencePage> references,
           PageNameJa(r) + " は印刷が少なすぎて照合に使えません",
           name + ": the reference page has too little print to match scans against");
     }
-    const cv::Matx33d work_to_mm = PixelsToMm(options.work_dpi);
+    const cv::Matx33d work_to_mm = PixelsToMm(work_dpi);
     std::vector<cv::Point2f> keys_mm;
     for (const cv::KeyPoint& k : keys) keys_mm.emplace_back(Apply(work_to_mm, k.pt));
     p.features = internal::IndexFeatures(std::move(keys_mm), std::move(descriptors), r.width_mm,
                                          r.height_mm);
-    p.ink_mm = internal::InkSamples(work, options.work_dpi, kInkSamples);
-    p.patches = internal::ChoosePatches(Resample(r.image, ref_dpi, options.refine_dpi),
-                                        options.refine_dpi);
+    p.ink_mm = internal::InkSamples(work, work_dpi, kInkSamples);
+    p.patches = internal::ChoosePatches(fine, fine_dpi);
     prepared.push_back(std::move(p));
   }
   return PageLocator(std::move(references), options, std::move(prepared));

@@ -15,13 +15,20 @@
 //   1. a page with (almost) no ink is kBlank, before any feature work;
 //   2. a QR code carrying QrPayload(...) names the form page outright ("qr");
 //   3. ArUco markers printed on a reference register it from their corners ("aruco");
-//   4. otherwise ORB features matched against every candidate reference, a RANSAC homography
-//      each, and the clear winner by inlier count ("features").
-// Whatever found the coarse transform, it is then refined by matching small patches of the
-// reference (box corners, characters) on the full-resolution scan, and checked: a scale that
-// fits the resolution, square axes, no mirror, the page on the scan, and the form's printed
-// lines actually lying on ink. A page that matched a form but fails those checks is
-// kUnregistrable: its fields cannot be cut out reliably, so it goes back to the front desk.
+//   4. otherwise ORB features matched against every candidate reference (each scan feature
+//      only against reference features near where the page can lie), a RANSAC similarity
+//      each, and the clear winner by inlier count ("features"); two pages close in count are
+//      settled by how much of each one's print lies on the scan's ink.
+// Whatever found the coarse transform, it is then refined to a full homography by matching
+// small patches of the reference (box corners, characters) on the full-resolution scan, and
+// checked: a scale that fits the resolution, square axes, no mirror, the page on the scan, and
+// at least 85 % of the form's print lying on ink. A page that matched a form but fails those
+// checks is kUnregistrable (its fields cannot be cut out reliably, so it goes back to the
+// front desk) when its missing print falls on empty paper (torn off, covered, cut off) or its
+// size is wrong; when the missing print falls on other ink, it is another document: kUnknown.
+//
+// adbridge's QR code is looked for within 50 mm of a page corner; markers near where the form
+// definition puts them (within 15 mm, any quarter turn).
 //
 // Ownership: the locator owns copies of the reference pages and what it derived from them.
 // Thread-safety: immutable after Create; Locate is const and keeps no shared mutable state, so
@@ -67,11 +74,13 @@ struct PageLocation {
   PageOutcome outcome = PageOutcome::kUnknown;
   int reference = -1;  // index into references() when identified or unregistrable
   std::string method;  // "qr", "aruco" or "features"; empty when nothing matched
-  cv::Matx33d mm_to_scan = cv::Matx33d::eye();  // form mm -> scan pixel, valid when identified
+  // Form mm -> scan pixel: valid when identified; when unregistrable, the best estimate.
+  cv::Matx33d mm_to_scan = cv::Matx33d::eye();
   int quarter_turns = 0;  // 0..3: counter-clockwise quarter turns the page lay at
   double skew_deg = 0;    // residual counter-clockwise rotation beyond the quarter turns
-  // Match scores of the best and second-best form page: RANSAC inliers for "features", the
-  // markers found for "aruco"; for "qr" the score of the method that registered the page.
+  // Match scores of the best and second-best form page: RANSAC inliers of the feature fit for
+  // "features" (a form's own scan scores several hundred), the markers found for "aruco"; for
+  // "qr" the score of the method that registered the page.
   double score = 0, runner_up = 0;
   // The share (0..1) of the reference's printed ink that lies on the scan's ink once
   // registered; low when the transform is wrong or part of the page is missing.

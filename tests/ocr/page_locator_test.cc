@@ -399,6 +399,34 @@ TEST_F(PageLocatorTest, PageOfAFormNotRegisteredIsUnknown) {
   }
 }
 
+// The bundled forms share their box layout, label column and (kyufukin's two pages) title: a
+// locator that knows only one page must not take any other page for it.
+TEST_F(PageLocatorTest, NoPageIsTakenForAnotherFormPage) {
+  const std::vector<ReferencePage> all = References({0, 1, 2});
+  std::vector<TestScan> scans;
+  for (const ReferencePage& r : all) {
+    const int form = r.form_id == "juminhyo-request" ? kJuminhyo
+                     : r.form_id == "kyufukin-application" ? kKyufukin
+                                                           : kBus;
+    Lay lay = Rotated(200, -1.3);
+    lay.noise = 5;
+    scans.push_back(Scan(form, r.page, lay));
+  }
+  for (std::size_t known = 0; known < all.size(); ++known) {
+    Result<PageLocator> single = PageLocator::Create({all[known]});
+    ASSERT_TRUE(single.ok());
+    for (std::size_t shown = 0; shown < scans.size(); ++shown) {
+      Result<PageLocation> loc = single->Locate(scans[shown].image, 200);
+      ASSERT_TRUE(loc.ok());
+      const PageOutcome expected =
+          shown == known ? PageOutcome::kIdentified : PageOutcome::kUnknown;
+      EXPECT_EQ(loc->outcome, expected)
+          << "page " << shown << " shown to a locator of page " << known << ": "
+          << PageOutcomeName(loc->outcome) << " " << loc->reason.en;
+    }
+  }
+}
+
 // Some other document at 200 dpi: paragraphs of text and a table, as a letter or an invoice.
 cv::Mat OtherDocument() {
   cv::Mat page(2339, 1654, CV_8UC1, cv::Scalar(255));  // A4 at 200 dpi
