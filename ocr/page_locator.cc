@@ -195,6 +195,11 @@ Result<PageLocator> PageLocator::Create(std::vector<ReferencePage> references,
     return Status::InvalidArgument("照合する様式のページがありません",
                                    "no reference pages to match scans against");
   }
+  if (!(options.work_dpi >= 50 && options.work_dpi <= 600 && options.refine_dpi >= 50 &&
+        options.refine_dpi <= 600)) {
+    return Status::InvalidArgument("照合の解像度は 50〜600 dpi にしてください",
+                                   "the locator's resolutions must be within 50..600 dpi");
+  }
   std::vector<Prepared> prepared;
   for (const ReferencePage& r : references) {
     const std::string name = PageName(r);

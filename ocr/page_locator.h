@@ -106,7 +106,8 @@ struct LocatorOptions {
   // bundled forms score 400-1100 on their own scans, 20-60 on each other's)...
   int min_inliers = 80;
   // ...and at least this many times the inliers of the best other form page; otherwise the
-  // two are ambiguous.
+  // page whose print lies clearly better on the scan wins, and failing that the page is
+  // ambiguous.
   double clear_margin = 1.5;
   // Markers found of a reference's expected ids needed to register by them.
   int min_markers = 3;
@@ -125,16 +126,17 @@ class PageLocator {
  public:
   // Precomputes each reference's features, refinement patches and ink samples once.
   // Returns InvalidArgument when `references` is empty, an image is empty or not CV_8UC1, a page
-  // size is not positive, a marker dictionary is not supported, or a page has too little print
-  // to be recognised by.
+  // size is not positive, a marker dictionary is not supported, a page has too little print
+  // to be recognised by, or the options' resolutions are not within 50..600 dpi.
   static Result<PageLocator> Create(std::vector<ReferencePage> references,
                                     LocatorOptions options = {});
 
   // Identifies and registers `scan` (CV_8UC1). `dpi` is the scan's recorded resolution, 0 when
   // unknown (it is then inferred from the page size in pixels, taking the references' size).
-  // `only_form`, when set, restricts the candidates to that form's pages. The outcome says what
-  // was found; an error is returned only for bad input: InvalidArgument for an empty image,
-  // one that is not CV_8UC1, or a dpi outside 0 or 50..1200.
+  // `only_form`, when set, restricts the candidates to that form's pages (a QR code naming
+  // another form then makes the page kUnknown). The outcome says what was found; an error is
+  // returned only for bad input: InvalidArgument for an empty image, one that is not CV_8UC1,
+  // or a dpi outside 0 or 50..1200; NotFound when `only_form` names no registered form.
   Result<PageLocation> Locate(const cv::Mat& scan, int dpi,
                               std::optional<std::string> only_form = std::nullopt) const;
 

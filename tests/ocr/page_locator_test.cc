@@ -627,7 +627,7 @@ TEST_F(PageLocatorTest, ReportsLocateTimePerPage) {
       cv::setNumThreads(threads);
       double total = 0, worst = 0;
       for (const cv::Mat& page : pages) {
-        const double ms = time_ms(page, dpi, 3, PageOutcome::kIdentified);
+        const double ms = time_ms(page, dpi, 2, PageOutcome::kIdentified);
         total += ms;
         worst = std::max(worst, ms);
       }
