@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <map>
+#include <tuple>
 #include <utility>
 
 #include <opencv2/aruco.hpp>
@@ -11,8 +13,10 @@
 #include <opencv2/features2d.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
+#include <opencv2/wechat_qrcode.hpp>
 
 #include "ocr/internal/page_geometry.h"
+#include "ocr/internal/page_matcher.h"
 #include "ocr/internal/page_refiner.h"
 
 namespace adbridge::ocr {
@@ -30,7 +34,7 @@ constexpr std::string_view kQrPrefix = "adbridge-form:";
 constexpr int kInkSamples = 6000;
 // A reference with fewer ORB features than this has too little print to be told apart.
 constexpr int kMinReferenceFeatures = 100;
-// RANSAC reprojection threshold of the feature homography, in working pixels.
+// RANSAC reprojection threshold of the feature fit, in working pixels.
 constexpr double kRansacWorkPx = 3.0;
 // Refinement searches this far around the coarse transform, then again closer around its own.
 constexpr double kCoarseSearchMm = 2.0;
@@ -42,6 +46,20 @@ constexpr double kBlankBorderMm = 5.0;
 // A QR code found at working resolution is decoded from the scan at about this resolution, so
 // its modules are several pixels wide.
 constexpr double kQrDecodeDpi = 200;
+// adbridge prints its QR code near a corner of the page; only those corners are searched, as
+// the detector costs up to 200 ms on a whole page full of boxes.
+constexpr double kQrCornerMm = 50;
+// At most this many scan features go into the exhaustive match (the slow path for pages that
+// do not fill the scan), which compares each with every feature of every reference.
+constexpr int kExhaustiveFeatures = 800;
+// Missed print counts as missing paper when no scan ink lies within this distance of it.
+constexpr double kNearInkMm = 4;
+// When two form pages match by features about equally, the one whose print agrees with the
+// scan by this much more (as a share of its ink) is taken.
+constexpr double kAgreementMargin = 0.15;
+// Of the form's print not found on the scan, the share that must lie on empty paper for the
+// page to count as this form with parts missing rather than as another document.
+constexpr double kMissingShare = 0.6;
 
 const std::map<std::string, int, std::less<>>& ArucoDictionaries() {
   static const std::map<std::string, int, std::less<>> kDictionaries = {
@@ -64,6 +82,28 @@ const std::map<std::string, int, std::less<>>& ArucoDictionaries() {
       {"DICT_ARUCO_ORIGINAL", cv::aruco::DICT_ARUCO_ORIGINAL},
   };
   return kDictionaries;
+}
+
+// The scan reduced by a whole factor when the resolutions allow one (200 -> 100, 300 -> 100):
+// that path of cv::resize is several times faster than a fractional one. Returns the image and
+// its resolution.
+std::pair<cv::Mat, double> ReduceScan(const cv::Mat& scan, double dpi, double work_dpi) {
+  const double ratio = dpi / work_dpi;
+  const int factor = static_cast<int>(std::lround(ratio));
+  if (factor >= 2 && std::abs(ratio / factor - 1) < 0.15) {
+    // Whole blocks only: dropping the last factor-1 pixels keeps pixel centres aligned.
+    const cv::Size size(scan.cols / factor, scan.rows / factor);
+    cv::Mat out;
+    cv::resize(scan(cv::Rect(0, 0, size.width * factor, size.height * factor)), out, size, 0, 0,
+               cv::INTER_AREA);
+    return {out, dpi / factor};
+  }
+  cv::Mat out;
+  const cv::Size size(std::max(1, static_cast<int>(std::lround(scan.cols * work_dpi / dpi))),
+                      std::max(1, static_cast<int>(std::lround(scan.rows * work_dpi / dpi))));
+  cv::resize(scan, out, size, 0, 0, work_dpi < dpi ? cv::INTER_AREA : cv::INTER_LINEAR);
+  // The effective resolution of a fractional resize is the ratio of the sizes.
+  return {out, dpi * size.width / scan.cols};
 }
 
 cv::Mat Resample(const cv::Mat& image, double from_dpi, double to_dpi) {
@@ -99,8 +139,7 @@ std::string Fixed(double v, int decimals) {
 }  // namespace
 
 struct PageLocator::Prepared {
-  std::vector<cv::Point2f> keys_mm;  // ORB keypoints of the reference, in form mm
-  cv::Mat descriptors;
+  internal::ReferenceFeatures features;
   std::vector<RefinePatch> patches;
   std::vector<cv::Point2f> ink_mm;
   int dictionary = -1;  // cv::aruco predefined dictionary of its markers, -1 without
@@ -156,6 +195,11 @@ Result<PageLocator> PageLocator::Create(std::vector<ReferencePage> references,
     return Status::InvalidArgument("照合する様式のページがありません",
                                    "no reference pages to match scans against");
   }
+  if (!(options.work_dpi >= 50 && options.work_dpi <= 600 && options.refine_dpi >= 50 &&
+        options.refine_dpi <= 600)) {
+    return Status::InvalidArgument("照合の解像度は 50〜600 dpi にしてください",
+                                   "the locator's resolutions must be within 50..600 dpi");
+  }
   std::vector<Prepared> prepared;
   for (const ReferencePage& r : references) {
     const std::string name = PageName(r);
@@ -177,20 +221,28 @@ Result<PageLocator> PageLocator::Create(std::vector<ReferencePage> references,
       }
       p.dictionary = it->second;
     }
+    // The resolutions the reference is actually resampled to (sizes are whole pixels), so that
+    // its features and patches sit at their exact place on the form.
     const double ref_dpi = r.image.cols / r.width_mm * kMmPerInch;
     const cv::Mat work = Resample(r.image, ref_dpi, options.work_dpi);
+    const double work_dpi = ref_dpi * work.cols / r.image.cols;
+    const cv::Mat fine = Resample(r.image, ref_dpi, options.refine_dpi);
+    const double fine_dpi = ref_dpi * fine.cols / r.image.cols;
     std::vector<cv::KeyPoint> keys;
-    MakeOrb(options.orb_features)->detectAndCompute(work, cv::noArray(), keys, p.descriptors);
+    cv::Mat descriptors;
+    MakeOrb(options.orb_features)->detectAndCompute(work, cv::noArray(), keys, descriptors);
     if (static_cast<int>(keys.size()) < kMinReferenceFeatures) {
       return Status::InvalidArgument(
           PageNameJa(r) + " は印刷が少なすぎて照合に使えません",
           name + ": the reference page has too little print to match scans against");
     }
-    const cv::Matx33d work_to_mm = PixelsToMm(options.work_dpi);
-    for (const cv::KeyPoint& k : keys) p.keys_mm.emplace_back(Apply(work_to_mm, k.pt));
-    p.ink_mm = internal::InkSamples(work, options.work_dpi, kInkSamples);
-    p.patches = internal::ChoosePatches(Resample(r.image, ref_dpi, options.refine_dpi),
-                                        options.refine_dpi);
+    const cv::Matx33d work_to_mm = PixelsToMm(work_dpi);
+    std::vector<cv::Point2f> keys_mm;
+    for (const cv::KeyPoint& k : keys) keys_mm.emplace_back(Apply(work_to_mm, k.pt));
+    p.features = internal::IndexFeatures(std::move(keys_mm), std::move(descriptors), r.width_mm,
+                                         r.height_mm);
+    p.ink_mm = internal::InkSamples(work, work_dpi, kInkSamples);
+    p.patches = internal::ChoosePatches(fine, fine_dpi);
     prepared.push_back(std::move(p));
   }
   return PageLocator(std::move(references), options, std::move(prepared));
@@ -202,13 +254,14 @@ namespace {
 struct Scene {
   const cv::Mat* scan = nullptr;
   double dpi = 0;
-  cv::Mat work;  // at options.work_dpi
-  cv::Mat ink;   // `work` with dark spread by one pixel, for the agreement check
+  cv::Mat work;           // the scan reduced to about options.work_dpi
+  double work_dpi = 0;    // its exact resolution
+  cv::Mat ink;            // `work` with dark spread by one pixel, for the agreement check
   cv::Matx33d work_to_scan;
 };
 
-bool IsBlank(const Scene& scene, double work_dpi, double max_share) {
-  const int border = static_cast<int>(std::lround(kBlankBorderMm * work_dpi / kMmPerInch));
+bool IsBlank(const Scene& scene, double max_share) {
+  const int border = static_cast<int>(std::lround(kBlankBorderMm * scene.work_dpi / kMmPerInch));
   const cv::Rect inner = cv::Rect(border, border, scene.work.cols - 2 * border,
                                   scene.work.rows - 2 * border) &
                          cv::Rect(0, 0, scene.work.cols, scene.work.rows);
@@ -220,32 +273,96 @@ bool IsBlank(const Scene& scene, double work_dpi, double max_share) {
   return ink < max_share * inner.area();
 }
 
-// The payload of a QR code on the page, or empty. Found on the working copy (cheap: the
-// detector only scans for finder patterns there), then decoded from the scan itself around
-// where it was found, so small modules still resolve.
-std::string ReadQr(const Scene& scene, double work_dpi) {
+// The payload of a QR code near a corner of the page, or empty. cv::QRCodeDetector finds it
+// cheaply on the working copy; it is decoded from the scan itself around where it was found
+// (Debian's OpenCV is built without QRCodeDetector's decoder, quirc, so WeChat's decoder
+// reads it). The detector enlarges any image under 512 px to that size, so the four corners
+// go to it as one 2 x 2 mosaic rather than one by one.
+std::string ReadQr(const Scene& scene) {
+  const int side = std::min({static_cast<int>(std::lround(kQrCornerMm * scene.work_dpi / kMmPerInch)),
+                             scene.work.cols / 2, scene.work.rows / 2});
+  const cv::Rect corners[4] = {
+      {0, 0, side, side},
+      {scene.work.cols - side, 0, side, side},
+      {0, scene.work.rows - side, side, side},
+      {scene.work.cols - side, scene.work.rows - side, side, side}};
+  cv::Mat mosaic(2 * side, 2 * side, CV_8UC1);
+  for (int i = 0; i < 4; ++i) {
+    scene.work(corners[i]).copyTo(mosaic(cv::Rect((i % 2) * side, (i / 2) * side, side, side)));
+  }
   cv::QRCodeDetector detector;
-  std::vector<cv::Point2f> corners;
-  if (!detector.detect(scene.work, corners) || corners.size() != 4) return {};
+  std::vector<cv::Point2f> points;
+  if (!detector.detect(mosaic, points) || points.size() != 4) return {};
+  const cv::Point2f centre = (points[0] + points[2]) * 0.5f;
+  const int tile = std::clamp(static_cast<int>(centre.x) / side, 0, 1) +
+                   2 * std::clamp(static_cast<int>(centre.y) / side, 0, 1);
+  const cv::Point2f shift(static_cast<float>(corners[tile].x - (tile % 2) * side),
+                          static_cast<float>(corners[tile].y - (tile / 2) * side));
   std::vector<cv::Point2f> on_scan;
-  for (const cv::Point2f& c : corners) on_scan.emplace_back(Apply(scene.work_to_scan, c));
+  for (const cv::Point2f& p : points) {
+    on_scan.emplace_back(Apply(scene.work_to_scan, cv::Point2d(p + shift)));
+  }
   cv::Rect box = cv::boundingRect(on_scan);
-  const int margin = std::max(box.width, box.height) / 3;
-  box = cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin,
-                 box.height + 2 * margin) &
+  const int margin = std::max(box.width, box.height) / 4;
+  box = cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin, box.height + 2 * margin) &
         cv::Rect(0, 0, scene.scan->cols, scene.scan->rows);
   if (box.area() <= 0) return {};
-  const cv::Mat crop = Resample((*scene.scan)(box), scene.dpi,
-                                std::min(scene.dpi, std::max(kQrDecodeDpi, work_dpi)));
-  std::string payload = detector.detectAndDecode(crop);
-  return payload;
+  const cv::Mat crop = Resample((*scene.scan)(box), scene.dpi, std::min(scene.dpi, kQrDecodeDpi));
+  cv::wechat_qrcode::WeChatQRCode decoder;
+  for (const std::string& payload : decoder.detectAndDecode(crop)) {
+    if (!payload.empty()) return payload;
+  }
+  return {};
+}
+
+// Where on the working copy the markers of `markers` can be: around each marker box as a page
+// filling the scan would put it, for each quarter turn the scan's shape allows. Searching only
+// there costs a fraction of a millisecond instead of ~15 ms for the page.
+std::vector<cv::Rect> MarkerRegions(const models::PageMarkers& markers, double width_mm,
+                                    double height_mm, const Scene& scene) {
+  const double k = scene.work_dpi / kMmPerInch;
+  const bool page_portrait = height_mm > width_mm;
+  const bool scan_portrait = scene.work.rows > scene.work.cols;
+  std::vector<cv::Rect> regions;
+  for (const models::MarkerItem& item : markers.items) {
+    const models::BoxMm& b = item.box;
+    for (int turns = 0; turns < 4; ++turns) {
+      if ((turns % 2 == 0) != (page_portrait == scan_portrait)) continue;
+      // The box's centre on the page turned `turns` quarters counter-clockwise.
+      const double cx = b.x + b.width / 2, cy = b.y + b.height / 2;
+      cv::Point2d at;
+      switch (turns) {
+        case 1: at = {cy, width_mm - cx}; break;
+        case 2: at = {width_mm - cx, height_mm - cy}; break;
+        case 3: at = {height_mm - cy, cx}; break;
+        default: at = {cx, cy};
+      }
+      // Room for the skew, scale and offset a page lies with (as the feature gate allows).
+      const double half = std::max(b.width, b.height) / 2 + 15;
+      const cv::Rect r = cv::Rect(cv::Point(static_cast<int>((at.x - half) * k),
+                                            static_cast<int>((at.y - half) * k)),
+                                  cv::Point(static_cast<int>((at.x + half) * k),
+                                            static_cast<int>((at.y + half) * k))) &
+                         cv::Rect(0, 0, scene.work.cols, scene.work.rows);
+      if (r.area() > 0 && std::find(regions.begin(), regions.end(), r) == regions.end()) {
+        regions.push_back(r);
+      }
+    }
+  }
+  return regions;
 }
 
 // A form-to-scan transform and what found it.
 struct Candidate {
   int reference = -1;
-  cv::Matx33d coarse;
+  cv::Matx33d coarse = cv::Matx33d::eye();
   double score = 0;
+};
+
+// Why a coarse transform did not register: the page's shape, or its print not found.
+struct Failure {
+  Text why;
+  bool print_not_found = false;
 };
 
 }  // namespace
@@ -286,10 +403,10 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
     scene.dpi = std::max(scan.cols, scan.rows) / std::max(r.width_mm, r.height_mm) * kMmPerInch;
   }
   loc.dpi = scene.dpi;
-  scene.work = Resample(scan, scene.dpi, options_.work_dpi);
-  scene.work_to_scan = Rescale(options_.work_dpi, scene.dpi);
+  std::tie(scene.work, scene.work_dpi) = ReduceScan(scan, scene.dpi, options_.work_dpi);
+  scene.work_to_scan = Rescale(scene.work_dpi, scene.dpi);
 
-  if (IsBlank(scene, options_.work_dpi, options_.blank_ink_share)) {
+  if (IsBlank(scene, options_.blank_ink_share)) {
     loc.outcome = PageOutcome::kBlank;
     loc.reason = {"白紙のページです（記入も印刷もありません）",
                   "the page is blank (no print or writing)"};
@@ -297,78 +414,105 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
   }
   cv::erode(scene.work, scene.ink, cv::Mat());
 
-  // The verdict on a coarse transform: refined, checked, and its print found on the scan.
-  // Returns the reason when it fails.
+  const auto no_match = [&]() -> Text {
+    if (only_form.has_value()) {
+      return {"指定された様式 " + *only_form + " と一致しません",
+              "does not match the form given, " + *only_form};
+    }
+    return {"登録されたどの様式とも一致しません", "matches no registered form"};
+  };
+
+  // Refines a coarse transform, checks it and finds the form's print on the scan under it.
+  // Fills out.mm_to_scan and the pose when it registers; returns why when it does not.
   const auto register_page = [&](int ref, const cv::Matx33d& coarse,
-                                 PageLocation& out) -> std::optional<Text> {
+                                 PageLocation& out) -> std::optional<Failure> {
     const ReferencePage& r = references_[static_cast<std::size_t>(ref)];
     const Prepared& p = prepared_[static_cast<std::size_t>(ref)];
+    out.mm_to_scan = coarse;
     // A coarse transform that is far off (a mirror, a tenth of the size) is not worth refining;
-    // the scale tolerance is doubled here because the coarse scale is the least exact part.
+    // the tolerances are wider here because the coarse fit is the least exact part.
     if (std::optional<Text> why = internal::CheckTransform(
             coarse, r.width_mm, r.height_mm, scan.size(), scene.dpi,
             2 * options_.scale_tolerance, 3 * options_.max_shear_deg)) {
-      return why;
+      return Failure{*why, false};
     }
     cv::Matx33d fine = coarse;
     for (double search : {kCoarseSearchMm, kFineSearchMm}) {
       std::optional<internal::Refinement> refined =
           internal::RefineTransform(scan, fine, p.patches, options_.refine_dpi, search);
       if (!refined.has_value()) {
-        out.agreement = internal::InkAgreement(scene.ink, options_.work_dpi, scene.dpi,
-                                               p.ink_mm, fine);
-        return Text{"様式の罫線や文字を用紙の上で十分に見つけられません（欠けや汚れ）",
-                    "too little of the form's print was found on the page (torn, covered or "
-                    "missing parts)"};
+        out.agreement = internal::InkAgreement(scene.ink, scene.work_dpi, scene.dpi, p.ink_mm, fine);
+        return Failure{{"様式の罫線や文字を用紙の上で十分に見つけられません",
+                        "too little of the form's print was found on the page"},
+                       true};
       }
       fine = refined->mm_to_scan;
     }
-    out.agreement =
-        internal::InkAgreement(scene.ink, options_.work_dpi, scene.dpi, p.ink_mm, fine);
+    out.mm_to_scan = fine;
+    out.agreement = internal::InkAgreement(scene.ink, scene.work_dpi, scene.dpi, p.ink_mm, fine);
     if (std::optional<Text> why =
             internal::CheckTransform(fine, r.width_mm, r.height_mm, scan.size(), scene.dpi,
                                      options_.scale_tolerance, options_.max_shear_deg)) {
-      return why;
+      return Failure{*why, false};
     }
     if (out.agreement < options_.min_agreement) {
       const std::string share = Fixed(100 * out.agreement, 0);
-      return Text{"様式の印刷の " + share +
-                      "% しか用紙の上で重なりません（欠け・破れ・折れ、または別の様式）",
-                  "only " + share +
-                      "% of the form's print lines up with the page (missing, torn or folded "
-                      "parts, or another form)"};
+      return Failure{{"様式の印刷の " + share + "% しか用紙の上に見つかりません",
+                      "only " + share + "% of the form's print is found on the page"},
+                     true};
     }
-    out.mm_to_scan = fine;
     const internal::TransformShape shape =
         internal::DescribeTransform(fine, {r.width_mm / 2, r.height_mm / 2});
     out.quarter_turns = shape.quarter_turns;
     out.skew_deg = shape.skew_deg;
     return std::nullopt;
   };
-  // Sets `loc` to the outcome of registering `ref` from `coarse`.
-  const auto finish = [&](int ref, const cv::Matx33d& coarse) {
-    loc.reference = ref;
-    if (std::optional<Text> why = register_page(ref, coarse, loc)) {
-      const ReferencePage& r = references_[static_cast<std::size_t>(ref)];
-      loc.outcome = PageOutcome::kUnregistrable;
-      loc.reason = {PageNameJa(r) + " と判定しましたが、位置を合わせられません: " + why->ja,
-                    "matched " + PageName(r) + " but cannot register it: " + why->en};
-    } else {
+
+  // Sets the outcome of registering `ref` from `coarse`. A page whose print is largely not
+  // found is this form with parts missing (kUnregistrable) when the missing print falls on
+  // empty paper, and another document (kUnknown) when it falls on other ink.
+  const auto conclude = [&](int ref, const cv::Matx33d& coarse) {
+    std::optional<Failure> failure = register_page(ref, coarse, loc);
+    if (!failure.has_value()) {
       loc.outcome = PageOutcome::kIdentified;
+      loc.reference = ref;
+      return;
     }
+    const ReferencePage& r = references_[static_cast<std::size_t>(ref)];
+    if (failure->print_not_found) {
+      const int radius = static_cast<int>(std::lround(kNearInkMm * scene.work_dpi / kMmPerInch));
+      cv::Mat near;
+      cv::erode(scene.work, near,
+                cv::getStructuringElement(cv::MORPH_RECT, {2 * radius + 1, 2 * radius + 1}));
+      const double missing =
+          internal::MissingShare(scene.ink, near, scene.work_dpi, scene.dpi,
+                                 prepared_[static_cast<std::size_t>(ref)].ink_mm, loc.mm_to_scan);
+      if (missing < kMissingShare && loc.method != "qr") {
+        loc.outcome = PageOutcome::kUnknown;
+        loc.reference = -1;
+        loc.method.clear();
+        loc.reason = no_match();
+        return;
+      }
+      failure->why.ja += "（用紙の欠け・破れ・折れ・汚れ）";
+      failure->why.en += " (torn, folded, covered or missing parts)";
+    }
+    loc.outcome = PageOutcome::kUnregistrable;
+    loc.reference = ref;
+    loc.reason = {PageNameJa(r) + " と判定しましたが、位置を合わせられません: " + failure->why.ja,
+                  "matched " + PageName(r) + " but cannot register it: " + failure->why.en};
   };
 
   // 1. A QR code names the page outright.
   if (options_.use_qr) {
-    const std::string payload = ReadQr(scene, options_.work_dpi);
-    if (std::optional<QrForm> qr = ParseQrPayload(payload)) {
+    if (std::optional<QrForm> qr = ParseQrPayload(ReadQr(scene))) {
       const std::string named = qr->form_id + " (v" + std::to_string(qr->version) + ") p" +
                                 std::to_string(qr->page);
       const std::string named_ja = "様式 " + qr->form_id + "（第" + std::to_string(qr->version) +
                                    "版）の " + std::to_string(qr->page) + " ページ";
+      loc.method = "qr";
       if (only_form.has_value() && qr->form_id != *only_form) {
         loc.outcome = PageOutcome::kUnknown;
-        loc.method = "qr";
         loc.reason = {"QR コードは " + named_ja + " を示していますが、指定された様式は " +
                           *only_form + " です",
                       "the QR code names " + named + ", but the form given is " + *only_form};
@@ -383,32 +527,38 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
       }
       if (found < 0) {
         loc.outcome = PageOutcome::kUnknown;
-        loc.method = "qr";
         loc.reason = {"QR コードの " + named_ja + " は登録されていません",
                       "the QR code names " + named + ", which is not registered"};
         return loc;
       }
       candidates = {found};
-      loc.method = "qr";
     }
   }
 
   // 2. ArUco markers register a page that carries them from their corners.
-  std::map<int, std::pair<std::vector<int>, std::vector<std::vector<cv::Point2f>>>> detected;
   std::vector<Candidate> by_markers;
   for (int i : candidates) {
     const Prepared& p = prepared_[static_cast<std::size_t>(i)];
     if (p.dictionary < 0) continue;
-    auto it = detected.find(p.dictionary);
-    if (it == detected.end()) {
-      auto& [ids, corners] = detected[p.dictionary];
-      cv::Ptr<cv::aruco::DetectorParameters> params = cv::aruco::DetectorParameters::create();
-      params->cornerRefinementMethod = cv::aruco::CORNER_REFINE_SUBPIX;
-      cv::aruco::detectMarkers(scene.work, cv::aruco::getPredefinedDictionary(p.dictionary),
-                               corners, ids, params);
-      it = detected.find(p.dictionary);
+    const ReferencePage& ref = references_[static_cast<std::size_t>(i)];
+    std::vector<int> ids;
+    std::vector<std::vector<cv::Point2f>> corners;
+    cv::Ptr<cv::aruco::DetectorParameters> params = cv::aruco::DetectorParameters::create();
+    params->cornerRefinementMethod = cv::aruco::CORNER_REFINE_SUBPIX;
+    const cv::Ptr<cv::aruco::Dictionary> dictionary =
+        cv::aruco::getPredefinedDictionary(p.dictionary);
+    for (const cv::Rect& region : MarkerRegions(*ref.markers, ref.width_mm, ref.height_mm, scene)) {
+      std::vector<int> found_ids;
+      std::vector<std::vector<cv::Point2f>> found;
+      cv::aruco::detectMarkers(scene.work(region), dictionary, found, found_ids, params);
+      for (std::size_t m = 0; m < found_ids.size(); ++m) {
+        // Regions overlap on small pages: a marker seen twice counts once.
+        if (std::find(ids.begin(), ids.end(), found_ids[m]) != ids.end()) continue;
+        for (cv::Point2f& c : found[m]) c += cv::Point2f(region.tl());
+        ids.push_back(found_ids[m]);
+        corners.push_back(found[m]);
+      }
     }
-    const auto& [ids, corners] = it->second;
     std::vector<cv::Point2f> form_mm, on_scan;
     int markers = 0;
     for (const models::MarkerItem& item : references_[static_cast<std::size_t>(i)].markers->items) {
@@ -418,14 +568,12 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
       const models::BoxMm& b = item.box;
       // detectMarkers gives the corners clockwise from the marker's own top-left, which is the
       // box's top-left as printed, whatever way the page lay.
-      const cv::Point2f box[4] = {{static_cast<float>(b.x), static_cast<float>(b.y)},
-                                  {static_cast<float>(b.x + b.width), static_cast<float>(b.y)},
-                                  {static_cast<float>(b.x + b.width),
-                                   static_cast<float>(b.y + b.height)},
-                                  {static_cast<float>(b.x), static_cast<float>(b.y + b.height)}};
+      const double box[4][2] = {
+          {b.x, b.y}, {b.x + b.width, b.y}, {b.x + b.width, b.y + b.height}, {b.x, b.y + b.height}};
       for (int k = 0; k < 4; ++k) {
-        form_mm.push_back(box[k]);
-        on_scan.emplace_back(Apply(scene.work_to_scan, cv::Point2d(c[static_cast<std::size_t>(k)])));
+        form_mm.emplace_back(static_cast<float>(box[k][0]), static_cast<float>(box[k][1]));
+        on_scan.emplace_back(
+            Apply(scene.work_to_scan, cv::Point2d(c[static_cast<std::size_t>(k)])));
       }
       ++markers;
     }
@@ -473,40 +621,51 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
   std::vector<cv::KeyPoint> keys;
   cv::Mat descriptors;
   MakeOrb(options_.orb_features)->detectAndCompute(scene.work, cv::noArray(), keys, descriptors);
+  std::vector<cv::Point2f> keys_px;
+  for (const cv::KeyPoint& k : keys) keys_px.emplace_back(Apply(scene.work_to_scan, k.pt));
+  const double px_per_mm = scene.dpi / kMmPerInch;
+  const double ransac_px = kRansacWorkPx * scene.dpi / scene.work_dpi;
   std::vector<Candidate> by_features;
-  if (!descriptors.empty()) {
-    cv::BFMatcher matcher(cv::NORM_HAMMING);
-    for (int i : candidates) {
-      const Prepared& p = prepared_[static_cast<std::size_t>(i)];
-      std::vector<std::vector<cv::DMatch>> knn;
-      matcher.knnMatch(descriptors, p.descriptors, knn, 2);
-      std::vector<cv::Point2f> form_mm, on_scan;
-      for (const auto& m : knn) {
-        if (m.size() < 2 || m[0].distance >= options_.match_ratio * m[1].distance) continue;
-        form_mm.push_back(p.keys_mm[static_cast<std::size_t>(m[0].trainIdx)]);
-        on_scan.emplace_back(
-            Apply(scene.work_to_scan, cv::Point2d(keys[static_cast<std::size_t>(m[0].queryIdx)].pt)));
-      }
-      Candidate c{i, cv::Matx33d::eye(), 0};
-      if (form_mm.size() >= 8) {
-        std::vector<unsigned char> inlier;
-        const double threshold = kRansacWorkPx * scene.dpi / options_.work_dpi;
-        const cv::Mat h =
-            cv::findHomography(form_mm, on_scan, cv::RANSAC, threshold, inlier, 2000, 0.995);
-        if (!h.empty()) {
-          c.coarse = cv::Matx33d(h);
-          c.score = cv::countNonZero(inlier);
-        }
-      }
-      by_features.push_back(c);
-    }
+  for (int i : candidates) {
+    const internal::FeatureMatch m =
+        internal::MatchGated(prepared_[static_cast<std::size_t>(i)].features, keys_px,
+                             descriptors, px_per_mm, scan.size(), options_.match_ratio, ransac_px);
+    by_features.push_back({i, m.mm_to_scan, static_cast<double>(m.inliers)});
   }
-  std::sort(by_features.begin(), by_features.end(),
-            [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  const auto by_score = [](const Candidate& a, const Candidate& b) { return a.score > b.score; };
+  std::sort(by_features.begin(), by_features.end(), by_score);
+  // A page that fills the scan lies where the gated match looks. Otherwise (an A4 sheet on an
+  // A3 scan, a photo of a page) try every pairing, with a sample of the scan's features to
+  // bound the cost; only then, so that an unknown document costs no more than a form.
+  const auto fills_scan = [&](const ReferencePage& r) {
+    const double long_mm = std::max(scan.cols, scan.rows) / px_per_mm;
+    const double short_mm = std::min(scan.cols, scan.rows) / px_per_mm;
+    return std::abs(long_mm / std::max(r.width_mm, r.height_mm) - 1) < 0.08 &&
+           std::abs(short_mm / std::min(r.width_mm, r.height_mm) - 1) < 0.08;
+  };
+  if (!by_features.empty() && by_features.front().score < options_.min_inliers &&
+      !descriptors.empty()) {
+    const int step = std::max(1, descriptors.rows / kExhaustiveFeatures);
+    cv::Mat sample;
+    std::vector<cv::Point2f> sample_px;
+    for (int q = 0; q < descriptors.rows; q += step) {
+      sample.push_back(descriptors.row(q));
+      sample_px.push_back(keys_px[static_cast<std::size_t>(q)]);
+    }
+    for (Candidate& c : by_features) {
+      if (fills_scan(references_[static_cast<std::size_t>(c.reference)])) continue;
+      const internal::FeatureMatch m = internal::MatchExhaustive(
+          prepared_[static_cast<std::size_t>(c.reference)].features, sample_px, sample,
+          options_.match_ratio, ransac_px);
+      if (m.inliers > c.score) c = {c.reference, m.mm_to_scan, static_cast<double>(m.inliers)};
+    }
+    std::sort(by_features.begin(), by_features.end(), by_score);
+  }
   const Candidate best = by_features.empty() ? Candidate{} : by_features.front();
   loc.score = best.score;
   loc.runner_up = by_features.size() > 1 ? by_features[1].score : 0;
   const bool named_by_qr = loc.method == "qr";
+  if (!named_by_qr) loc.method = "features";
   if (best.reference < 0 || best.score < options_.min_inliers) {
     if (named_by_qr) {
       // The QR code said which page this is, but the page itself cannot be found on the scan.
@@ -518,25 +677,37 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
       return loc;
     }
     loc.outcome = PageOutcome::kUnknown;
-    if (only_form.has_value()) {
-      loc.reason = {"指定された様式 " + *only_form + " と一致しません",
-                    "does not match the form given, " + *only_form};
-    } else {
-      loc.reason = {"登録されたどの様式とも一致しません", "matches no registered form"};
+    loc.method.clear();
+    loc.reason = no_match();
+    return loc;
+  }
+  if (loc.runner_up * options_.clear_margin > best.score) {
+    // Two pages match about equally by features (pages of one form share their header and
+    // table; a torn page keeps only what they share). The one whose print actually lies on
+    // the scan decides; if both lie equally well, the page is ambiguous.
+    const Candidate& second = by_features[1];
+    PageLocation a = loc, b = loc;
+    const bool a_ok = !register_page(best.reference, best.coarse, a).has_value();
+    const bool b_ok = !register_page(second.reference, second.coarse, b).has_value();
+    const Candidate* winner = nullptr;
+    if (a.agreement >= b.agreement + kAgreementMargin) winner = &best;
+    if (b.agreement >= a.agreement + kAgreementMargin) winner = &second;
+    if (winner == nullptr && (a_ok || b_ok)) {
+      const ReferencePage& ra = references_[static_cast<std::size_t>(best.reference)];
+      const ReferencePage& rb = references_[static_cast<std::size_t>(second.reference)];
+      loc.outcome = PageOutcome::kAmbiguous;
+      loc.reason = {PageNameJa(ra) + " と " + PageNameJa(rb) + " のどちらとも区別できません",
+                    "cannot tell " + PageName(ra) + " from " + PageName(rb)};
+      return loc;
     }
-    return loc;
+    if (winner != nullptr) {
+      loc.score = winner->score;
+      loc.runner_up = (winner == &best ? second : best).score;
+      conclude(winner->reference, winner->coarse);
+      return loc;
+    }
   }
-  if (!named_by_qr && loc.runner_up * options_.clear_margin > best.score) {
-    const ReferencePage& a = references_[static_cast<std::size_t>(best.reference)];
-    const ReferencePage& b = references_[static_cast<std::size_t>(by_features[1].reference)];
-    loc.outcome = PageOutcome::kAmbiguous;
-    loc.method = "features";
-    loc.reason = {PageNameJa(a) + " と " + PageNameJa(b) + " のどちらとも区別できません",
-                  "cannot tell " + PageName(a) + " from " + PageName(b)};
-    return loc;
-  }
-  if (!named_by_qr) loc.method = "features";
-  finish(best.reference, best.coarse);
+  conclude(best.reference, best.coarse);
   return loc;
 }
 

@@ -15,13 +15,20 @@
 //   1. a page with (almost) no ink is kBlank, before any feature work;
 //   2. a QR code carrying QrPayload(...) names the form page outright ("qr");
 //   3. ArUco markers printed on a reference register it from their corners ("aruco");
-//   4. otherwise ORB features matched against every candidate reference, a RANSAC homography
-//      each, and the clear winner by inlier count ("features").
-// Whatever found the coarse transform, it is then refined by matching small patches of the
-// reference (box corners, characters) on the full-resolution scan, and checked: a scale that
-// fits the resolution, square axes, no mirror, the page on the scan, and the form's printed
-// lines actually lying on ink. A page that matched a form but fails those checks is
-// kUnregistrable: its fields cannot be cut out reliably, so it goes back to the front desk.
+//   4. otherwise ORB features matched against every candidate reference (each scan feature
+//      only against reference features near where the page can lie), a RANSAC similarity
+//      each, and the clear winner by inlier count ("features"); two pages close in count are
+//      settled by how much of each one's print lies on the scan's ink.
+// Whatever found the coarse transform, it is then refined to a full homography by matching
+// small patches of the reference (box corners, characters) on the full-resolution scan, and
+// checked: a scale that fits the resolution, square axes, no mirror, the page on the scan, and
+// at least 85 % of the form's print lying on ink. A page that matched a form but fails those
+// checks is kUnregistrable (its fields cannot be cut out reliably, so it goes back to the
+// front desk) when its missing print falls on empty paper (torn off, covered, cut off) or its
+// size is wrong; when the missing print falls on other ink, it is another document: kUnknown.
+//
+// adbridge's QR code is looked for within 50 mm of a page corner; markers near where the form
+// definition puts them (within 15 mm, any quarter turn).
 //
 // Ownership: the locator owns copies of the reference pages and what it derived from them.
 // Thread-safety: immutable after Create; Locate is const and keeps no shared mutable state, so
@@ -67,11 +74,13 @@ struct PageLocation {
   PageOutcome outcome = PageOutcome::kUnknown;
   int reference = -1;  // index into references() when identified or unregistrable
   std::string method;  // "qr", "aruco" or "features"; empty when nothing matched
-  cv::Matx33d mm_to_scan = cv::Matx33d::eye();  // form mm -> scan pixel, valid when identified
+  // Form mm -> scan pixel: valid when identified; when unregistrable, the best estimate.
+  cv::Matx33d mm_to_scan = cv::Matx33d::eye();
   int quarter_turns = 0;  // 0..3: counter-clockwise quarter turns the page lay at
   double skew_deg = 0;    // residual counter-clockwise rotation beyond the quarter turns
-  // Match scores of the best and second-best form page: RANSAC inliers for "features", the
-  // markers found for "aruco"; for "qr" the score of the method that registered the page.
+  // Match scores of the best and second-best form page: RANSAC inliers of the feature fit for
+  // "features" (a form's own scan scores several hundred), the markers found for "aruco"; for
+  // "qr" the score of the method that registered the page.
   double score = 0, runner_up = 0;
   // The share (0..1) of the reference's printed ink that lies on the scan's ink once
   // registered; low when the transform is wrong or part of the page is missing.
@@ -93,10 +102,12 @@ struct LocatorOptions {
   int orb_features = 2500;
   // Lowe's ratio test for descriptor matches.
   double match_ratio = 0.8;
-  // A form page is identified by features only with at least this many RANSAC inliers...
-  int min_inliers = 25;
+  // A form page is identified by features only with at least this many RANSAC inliers (the
+  // bundled forms score 400-1100 on their own scans, 20-60 on each other's)...
+  int min_inliers = 80;
   // ...and at least this many times the inliers of the best other form page; otherwise the
-  // two are ambiguous.
+  // page whose print lies clearly better on the scan wins, and failing that the page is
+  // ambiguous.
   double clear_margin = 1.5;
   // Markers found of a reference's expected ids needed to register by them.
   int min_markers = 3;
@@ -104,8 +115,9 @@ struct LocatorOptions {
   double scale_tolerance = 0.10;
   // ... the mapped axes square to within this many degrees, ...
   double max_shear_deg = 2.0;
-  // ... and at least this share of the reference's ink must land on scan ink.
-  double min_agreement = 0.6;
+  // ... and at least this share of the reference's ink must land on scan ink. A registered
+  // scan of the page scores 0.97-1.0; another form sharing its box layout up to ~0.55.
+  double min_agreement = 0.85;
   // Whether to look for a QR code (adbridge's own printed forms carry one).
   bool use_qr = true;
 };
@@ -114,16 +126,17 @@ class PageLocator {
  public:
   // Precomputes each reference's features, refinement patches and ink samples once.
   // Returns InvalidArgument when `references` is empty, an image is empty or not CV_8UC1, a page
-  // size is not positive, a marker dictionary is not supported, or a page has too little print
-  // to be recognised by.
+  // size is not positive, a marker dictionary is not supported, a page has too little print
+  // to be recognised by, or the options' resolutions are not within 50..600 dpi.
   static Result<PageLocator> Create(std::vector<ReferencePage> references,
                                     LocatorOptions options = {});
 
   // Identifies and registers `scan` (CV_8UC1). `dpi` is the scan's recorded resolution, 0 when
   // unknown (it is then inferred from the page size in pixels, taking the references' size).
-  // `only_form`, when set, restricts the candidates to that form's pages. The outcome says what
-  // was found; an error is returned only for bad input: InvalidArgument for an empty image,
-  // one that is not CV_8UC1, or a dpi outside 0 or 50..1200.
+  // `only_form`, when set, restricts the candidates to that form's pages (a QR code naming
+  // another form then makes the page kUnknown). The outcome says what was found; an error is
+  // returned only for bad input: InvalidArgument for an empty image, one that is not CV_8UC1,
+  // or a dpi outside 0 or 50..1200; NotFound when `only_form` names no registered form.
   Result<PageLocation> Locate(const cv::Mat& scan, int dpi,
                               std::optional<std::string> only_form = std::nullopt) const;
 

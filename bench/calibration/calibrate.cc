@@ -5,8 +5,8 @@
 // Generates `count` printed and `count` handwritten documents across the bundled forms with
 // scanner faults, reads each with the same DocumentReader `adbridge process` uses (two worker
 // threads), and fits, per field type, an isotonic step function from the reader's score to the
-// share of readings that were right. Each step's share is shrunk toward wrong (k / (n + 2)) and
-// capped by the step above, so the fit never claims more certainty than the data shows. Prints a
+// share of readings that were right, with at least 25 readings per step. Each step's share is
+// shrunk toward wrong (k / (n + 2)) and capped by the step above, so the fit never claims more certainty than the data shows. Prints a
 // reliability table and writes the steps as C++ for ocr/confidence_calibration.cc.
 #include <cstdio>
 #include <fstream>
@@ -61,6 +61,21 @@ std::vector<Block> Isotonic(std::vector<Sample> samples) {
         break;
       }
     }
+  }
+  // A step fitted on a handful of readings says little; fold each into its neighbour below
+  // (the first into the one above). Merging neighbours of a monotone sequence keeps it monotone.
+  constexpr int kMinBlock = 25;
+  for (std::size_t i = 0; i < blocks.size() && blocks.size() > 1;) {
+    if (blocks[i].n >= kMinBlock) {
+      ++i;
+      continue;
+    }
+    const std::size_t into = i == 0 ? 1 : i - 1;
+    const std::size_t lo = std::min(i, into), hi = std::max(i, into);
+    blocks[lo] = {blocks[lo].from, blocks[hi].to, blocks[lo].n + blocks[hi].n,
+                  blocks[lo].right + blocks[hi].right};
+    blocks.erase(blocks.begin() + static_cast<std::ptrdiff_t>(hi));
+    i = lo;
   }
   return blocks;
 }

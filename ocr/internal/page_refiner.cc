@@ -144,4 +144,25 @@ double InkAgreement(const cv::Mat& scan_ink, double work_dpi, double scan_dpi,
   return static_cast<double>(hits) / static_cast<double>(ink_mm.size());
 }
 
+double MissingShare(const cv::Mat& scan_ink, const cv::Mat& scan_ink_near, double work_dpi,
+                    double scan_dpi, const std::vector<cv::Point2f>& ink_mm,
+                    const cv::Matx33d& mm_to_scan) {
+  const cv::Matx33d mm_to_work = Rescale(scan_dpi, work_dpi) * mm_to_scan;
+  int misses = 0, missing = 0;
+  for (const cv::Point2f& p : ink_mm) {
+    const cv::Point2d q = Apply(mm_to_work, cv::Point2d(p));
+    const int x = static_cast<int>(std::lround(q.x));
+    const int y = static_cast<int>(std::lround(q.y));
+    if (x < 0 || y < 0 || x >= scan_ink.cols || y >= scan_ink.rows) {
+      ++misses;
+      ++missing;
+      continue;
+    }
+    if (scan_ink.at<unsigned char>(y, x) < kScanInk) continue;
+    ++misses;
+    if (scan_ink_near.at<unsigned char>(y, x) >= kScanInk) ++missing;
+  }
+  return misses == 0 ? 0 : static_cast<double>(missing) / misses;
+}
+
 }  // namespace adbridge::ocr::internal

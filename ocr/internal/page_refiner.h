@@ -53,6 +53,14 @@ std::vector<cv::Point2f> InkSamples(const cv::Mat& reference, double dpi, int ma
 double InkAgreement(const cv::Mat& scan_ink, double work_dpi, double scan_dpi,
                     const std::vector<cv::Point2f>& ink_mm, const cv::Matx33d& mm_to_scan);
 
+// Of the samples of `ink_mm` that do not fall on scan ink, the share that falls where the scan
+// has no ink at all nearby (or off the scan): high when part of the page is missing (torn off,
+// covered, cut off), low when the page is simply another document. `scan_ink_near` is the scan
+// at `work_dpi` with its dark spread by several millimetres.
+double MissingShare(const cv::Mat& scan_ink, const cv::Mat& scan_ink_near, double work_dpi,
+                    double scan_dpi, const std::vector<cv::Point2f>& ink_mm,
+                    const cv::Matx33d& mm_to_scan);
+
 }  // namespace adbridge::ocr::internal
 
 #endif  // ADBRIDGE_OCR_INTERNAL_PAGE_REFINER_H_
