@@ -5,15 +5,14 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <tuple>
-#include <utility>
-
 #include <opencv2/aruco.hpp>
 #include <opencv2/calib3d.hpp>
 #include <opencv2/features2d.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 #include <opencv2/wechat_qrcode.hpp>
+#include <tuple>
+#include <utility>
 
 #include "ocr/internal/page_geometry.h"
 #include "ocr/internal/page_matcher.h"
@@ -147,11 +146,16 @@ struct PageLocator::Prepared {
 
 std::string_view PageOutcomeName(PageOutcome outcome) {
   switch (outcome) {
-    case PageOutcome::kIdentified: return "identified";
-    case PageOutcome::kBlank: return "blank";
-    case PageOutcome::kUnknown: return "unknown";
-    case PageOutcome::kAmbiguous: return "ambiguous";
-    case PageOutcome::kUnregistrable: return "unregistrable";
+    case PageOutcome::kIdentified:
+      return "identified";
+    case PageOutcome::kBlank:
+      return "blank";
+    case PageOutcome::kUnknown:
+      return "unknown";
+    case PageOutcome::kAmbiguous:
+      return "ambiguous";
+    case PageOutcome::kUnregistrable:
+      return "unregistrable";
   }
   return "unknown";
 }
@@ -254,17 +258,17 @@ namespace {
 struct Scene {
   const cv::Mat* scan = nullptr;
   double dpi = 0;
-  cv::Mat work;           // the scan reduced to about options.work_dpi
-  double work_dpi = 0;    // its exact resolution
-  cv::Mat ink;            // `work` with dark spread by one pixel, for the agreement check
+  cv::Mat work;         // the scan reduced to about options.work_dpi
+  double work_dpi = 0;  // its exact resolution
+  cv::Mat ink;          // `work` with dark spread by one pixel, for the agreement check
   cv::Matx33d work_to_scan;
 };
 
 bool IsBlank(const Scene& scene, double max_share) {
   const int border = static_cast<int>(std::lround(kBlankBorderMm * scene.work_dpi / kMmPerInch));
-  const cv::Rect inner = cv::Rect(border, border, scene.work.cols - 2 * border,
-                                  scene.work.rows - 2 * border) &
-                         cv::Rect(0, 0, scene.work.cols, scene.work.rows);
+  const cv::Rect inner =
+      cv::Rect(border, border, scene.work.cols - 2 * border, scene.work.rows - 2 * border) &
+      cv::Rect(0, 0, scene.work.cols, scene.work.rows);
   if (inner.area() <= 0) return true;
   // The median drops isolated specks of dust and toner, which are not content.
   cv::Mat clean;
@@ -279,13 +283,13 @@ bool IsBlank(const Scene& scene, double max_share) {
 // reads it). The detector enlarges any image under 512 px to that size, so the four corners
 // go to it as one 2 x 2 mosaic rather than one by one.
 std::string ReadQr(const Scene& scene) {
-  const int side = std::min({static_cast<int>(std::lround(kQrCornerMm * scene.work_dpi / kMmPerInch)),
-                             scene.work.cols / 2, scene.work.rows / 2});
-  const cv::Rect corners[4] = {
-      {0, 0, side, side},
-      {scene.work.cols - side, 0, side, side},
-      {0, scene.work.rows - side, side, side},
-      {scene.work.cols - side, scene.work.rows - side, side, side}};
+  const int side =
+      std::min({static_cast<int>(std::lround(kQrCornerMm * scene.work_dpi / kMmPerInch)),
+                scene.work.cols / 2, scene.work.rows / 2});
+  const cv::Rect corners[4] = {{0, 0, side, side},
+                               {scene.work.cols - side, 0, side, side},
+                               {0, scene.work.rows - side, side, side},
+                               {scene.work.cols - side, scene.work.rows - side, side, side}};
   cv::Mat mosaic(2 * side, 2 * side, CV_8UC1);
   for (int i = 0; i < 4; ++i) {
     scene.work(corners[i]).copyTo(mosaic(cv::Rect((i % 2) * side, (i / 2) * side, side, side)));
@@ -332,18 +336,25 @@ std::vector<cv::Rect> MarkerRegions(const models::PageMarkers& markers, double w
       const double cx = b.x + b.width / 2, cy = b.y + b.height / 2;
       cv::Point2d at;
       switch (turns) {
-        case 1: at = {cy, width_mm - cx}; break;
-        case 2: at = {width_mm - cx, height_mm - cy}; break;
-        case 3: at = {height_mm - cy, cx}; break;
-        default: at = {cx, cy};
+        case 1:
+          at = {cy, width_mm - cx};
+          break;
+        case 2:
+          at = {width_mm - cx, height_mm - cy};
+          break;
+        case 3:
+          at = {height_mm - cy, cx};
+          break;
+        default:
+          at = {cx, cy};
       }
       // Room for the skew, scale and offset a page lies with (as the feature gate allows).
       const double half = std::max(b.width, b.height) / 2 + 15;
-      const cv::Rect r = cv::Rect(cv::Point(static_cast<int>((at.x - half) * k),
-                                            static_cast<int>((at.y - half) * k)),
-                                  cv::Point(static_cast<int>((at.x + half) * k),
-                                            static_cast<int>((at.y + half) * k))) &
-                         cv::Rect(0, 0, scene.work.cols, scene.work.rows);
+      const cv::Rect r =
+          cv::Rect(
+              cv::Point(static_cast<int>((at.x - half) * k), static_cast<int>((at.y - half) * k)),
+              cv::Point(static_cast<int>((at.x + half) * k), static_cast<int>((at.y + half) * k))) &
+          cv::Rect(0, 0, scene.work.cols, scene.work.rows);
       if (r.area() > 0 && std::find(regions.begin(), regions.end(), r) == regions.end()) {
         regions.push_back(r);
       }
@@ -431,9 +442,9 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
     out.mm_to_scan = coarse;
     // A coarse transform that is far off (a mirror, a tenth of the size) is not worth refining;
     // the tolerances are wider here because the coarse fit is the least exact part.
-    if (std::optional<Text> why = internal::CheckTransform(
-            coarse, r.width_mm, r.height_mm, scan.size(), scene.dpi,
-            2 * options_.scale_tolerance, 3 * options_.max_shear_deg)) {
+    if (std::optional<Text> why =
+            internal::CheckTransform(coarse, r.width_mm, r.height_mm, scan.size(), scene.dpi,
+                                     2 * options_.scale_tolerance, 3 * options_.max_shear_deg)) {
       return Failure{*why, false};
     }
     cv::Matx33d fine = coarse;
@@ -441,7 +452,8 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
       std::optional<internal::Refinement> refined =
           internal::RefineTransform(scan, fine, p.patches, options_.refine_dpi, search);
       if (!refined.has_value()) {
-        out.agreement = internal::InkAgreement(scene.ink, scene.work_dpi, scene.dpi, p.ink_mm, fine);
+        out.agreement =
+            internal::InkAgreement(scene.ink, scene.work_dpi, scene.dpi, p.ink_mm, fine);
         return Failure{{"様式の罫線や文字を用紙の上で十分に見つけられません",
                         "too little of the form's print was found on the page"},
                        true};
@@ -506,8 +518,8 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
   // 1. A QR code names the page outright.
   if (options_.use_qr) {
     if (std::optional<QrForm> qr = ParseQrPayload(ReadQr(scene))) {
-      const std::string named = qr->form_id + " (v" + std::to_string(qr->version) + ") p" +
-                                std::to_string(qr->page);
+      const std::string named =
+          qr->form_id + " (v" + std::to_string(qr->version) + ") p" + std::to_string(qr->page);
       const std::string named_ja = "様式 " + qr->form_id + "（第" + std::to_string(qr->version) +
                                    "版）の " + std::to_string(qr->page) + " ページ";
       loc.method = "qr";
@@ -628,8 +640,8 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
   std::vector<Candidate> by_features;
   for (int i : candidates) {
     const internal::FeatureMatch m =
-        internal::MatchGated(prepared_[static_cast<std::size_t>(i)].features, keys_px,
-                             descriptors, px_per_mm, scan.size(), options_.match_ratio, ransac_px);
+        internal::MatchGated(prepared_[static_cast<std::size_t>(i)].features, keys_px, descriptors,
+                             px_per_mm, scan.size(), options_.match_ratio, ransac_px);
     by_features.push_back({i, m.mm_to_scan, static_cast<double>(m.inliers)});
   }
   const auto by_score = [](const Candidate& a, const Candidate& b) { return a.score > b.score; };
@@ -654,9 +666,9 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
     }
     for (Candidate& c : by_features) {
       if (fills_scan(references_[static_cast<std::size_t>(c.reference)])) continue;
-      const internal::FeatureMatch m = internal::MatchExhaustive(
-          prepared_[static_cast<std::size_t>(c.reference)].features, sample_px, sample,
-          options_.match_ratio, ransac_px);
+      const internal::FeatureMatch m =
+          internal::MatchExhaustive(prepared_[static_cast<std::size_t>(c.reference)].features,
+                                    sample_px, sample, options_.match_ratio, ransac_px);
       if (m.inliers > c.score) c = {c.reference, m.mm_to_scan, static_cast<double>(m.inliers)};
     }
     std::sort(by_features.begin(), by_features.end(), by_score);
@@ -672,8 +684,9 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
       loc.reference = candidates.front();
       loc.outcome = PageOutcome::kUnregistrable;
       const ReferencePage& r = references_[static_cast<std::size_t>(loc.reference)];
-      loc.reason = {"QR コードは " + PageNameJa(r) + " を示していますが、様式の印刷が見つかりません",
-                    "the QR code names " + PageName(r) + " but its print is not found on the page"};
+      loc.reason = {
+          "QR コードは " + PageNameJa(r) + " を示していますが、様式の印刷が見つかりません",
+          "the QR code names " + PageName(r) + " but its print is not found on the page"};
       return loc;
     }
     loc.outcome = PageOutcome::kUnknown;

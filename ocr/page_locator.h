@@ -37,12 +37,11 @@
 #define ADBRIDGE_OCR_PAGE_LOCATOR_H_
 
 #include <memory>
+#include <opencv2/core.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 #include "models/form_definition.h"
 #include "models/status.h"
@@ -159,7 +158,8 @@ class PageLocator {
   std::vector<Prepared> prepared_;
 };
 
-// The payload of the QR code adbridge prints on its own forms: "adbridge-form:<id>:<version>:<page>".
+// The payload of the QR code adbridge prints on its own forms:
+// "adbridge-form:<id>:<version>:<page>".
 std::string QrPayload(std::string_view form_id, int version, int page);
 
 // The parts of a QrPayload, or nullopt when `payload` is not one.
