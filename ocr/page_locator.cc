@@ -9,7 +9,6 @@
 #include <opencv2/calib3d.hpp>
 #include <opencv2/features2d.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/objdetect.hpp>
 #include <opencv2/wechat_qrcode.hpp>
 #include <tuple>
 #include <utility>
@@ -42,9 +41,6 @@ constexpr double kFineSearchMm = 0.6;
 constexpr int kBlankInk = 128;
 // The border of a scan often carries the scanner lid's shadow; the blank test ignores it.
 constexpr double kBlankBorderMm = 5.0;
-// A QR code found at working resolution is decoded from the scan at about this resolution, so
-// its modules are several pixels wide.
-constexpr double kQrDecodeDpi = 200;
 // adbridge prints its QR code near a corner of the page; only those corners are searched, as
 // the detector costs up to 200 ms on a whole page full of boxes.
 constexpr double kQrCornerMm = 50;
@@ -277,11 +273,11 @@ bool IsBlank(const Scene& scene, double max_share) {
   return ink < max_share * inner.area();
 }
 
-// The payload of a QR code near a corner of the page, or empty. cv::QRCodeDetector finds it
-// cheaply on the working copy; it is decoded from the scan itself around where it was found
-// (Debian's OpenCV is built without QRCodeDetector's decoder, quirc, so WeChat's decoder
-// reads it). The detector enlarges any image under 512 px to that size, so the four corners
-// go to it as one 2 x 2 mosaic rather than one by one.
+// The payload of a QR code near a corner of the page, or empty. The four corners of the
+// working copy go to the decoder as one 2 x 2 mosaic: one call, a sixth of the page's pixels.
+// WeChat's decoder (OpenCV contrib, without its CNN models) does the work because Debian's
+// OpenCV is built without quirc, so cv::QRCodeDetector can find a code but not read it, and
+// its finder search also missed a code on a page fed upside down that WeChat's reads.
 std::string ReadQr(const Scene& scene) {
   const int side =
       std::min({static_cast<int>(std::lround(kQrCornerMm * scene.work_dpi / kMmPerInch)),
@@ -294,26 +290,8 @@ std::string ReadQr(const Scene& scene) {
   for (int i = 0; i < 4; ++i) {
     scene.work(corners[i]).copyTo(mosaic(cv::Rect((i % 2) * side, (i / 2) * side, side, side)));
   }
-  cv::QRCodeDetector detector;
-  std::vector<cv::Point2f> points;
-  if (!detector.detect(mosaic, points) || points.size() != 4) return {};
-  const cv::Point2f centre = (points[0] + points[2]) * 0.5f;
-  const int tile = std::clamp(static_cast<int>(centre.x) / side, 0, 1) +
-                   2 * std::clamp(static_cast<int>(centre.y) / side, 0, 1);
-  const cv::Point2f shift(static_cast<float>(corners[tile].x - (tile % 2) * side),
-                          static_cast<float>(corners[tile].y - (tile / 2) * side));
-  std::vector<cv::Point2f> on_scan;
-  for (const cv::Point2f& p : points) {
-    on_scan.emplace_back(Apply(scene.work_to_scan, cv::Point2d(p + shift)));
-  }
-  cv::Rect box = cv::boundingRect(on_scan);
-  const int margin = std::max(box.width, box.height) / 4;
-  box = cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin, box.height + 2 * margin) &
-        cv::Rect(0, 0, scene.scan->cols, scene.scan->rows);
-  if (box.area() <= 0) return {};
-  const cv::Mat crop = Resample((*scene.scan)(box), scene.dpi, std::min(scene.dpi, kQrDecodeDpi));
   cv::wechat_qrcode::WeChatQRCode decoder;
-  for (const std::string& payload : decoder.detectAndDecode(crop)) {
+  for (const std::string& payload : decoder.detectAndDecode(mosaic)) {
     if (!payload.empty()) return payload;
   }
   return {};

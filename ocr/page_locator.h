@@ -27,8 +27,9 @@
 // front desk) when its missing print falls on empty paper (torn off, covered, cut off) or its
 // size is wrong; when the missing print falls on other ink, it is another document: kUnknown.
 //
-// adbridge's QR code is looked for within 50 mm of a page corner; markers near where the form
-// definition puts them (within 15 mm, any quarter turn).
+// adbridge's QR code is looked for within 50 mm of a page corner, at the working resolution
+// (its modules should be at least 0.6 mm); markers near where the form definition puts them
+// (within 15 mm, any quarter turn).
 //
 // Ownership: the locator owns copies of the reference pages and what it derived from them.
 // Thread-safety: immutable after Create; Locate is const and keeps no shared mutable state, so

@@ -498,6 +498,23 @@ TEST_F(PageLocatorTest, PageReducedTo80PercentIsUnregistrable) {
   EXPECT_THAT(loc->reason.en, HasSubstr("scale 0.80"));
 }
 
+// A page photographed at an angle rather than scanned flat: its far edge 10 % shorter than the
+// near one. Fields would be cut out of a trapezoid, so it goes back to be scanned.
+TEST_F(PageLocatorTest, PageSeenInPerspectiveIsUnregistrable) {
+  const TestScan scan = Scan(kKyufukin, 2, L(200));
+  const float w = static_cast<float>(scan.image.cols), h = static_cast<float>(scan.image.rows);
+  const cv::Point2f from[4] = {{0, 0}, {w, 0}, {w, h}, {0, h}};
+  const cv::Point2f to[4] = {{0.05f * w, 0}, {0.95f * w, 0}, {w, h}, {0, h}};
+  cv::Mat photo;
+  cv::warpPerspective(scan.image, photo, cv::getPerspectiveTransform(from, to), scan.image.size(),
+                      cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(255));
+  Result<PageLocation> loc = locator_->Locate(photo, 200);
+  ASSERT_TRUE(loc.ok());
+  EXPECT_EQ(loc->outcome, PageOutcome::kUnregistrable)
+      << PageOutcomeName(loc->outcome) << " " << loc->reason.en;
+  EXPECT_EQ(loc->reference, RefIndex("kyufukin-application", 2));
+}
+
 // Pastes a QR code of `payload` with its quiet zone onto the page's top-left corner, `side_mm`
 // wide, where adbridge's own printed forms carry it.
 void DrawQr(cv::Mat& page, int dpi, const std::string& payload, double side_mm) {
@@ -522,6 +539,21 @@ TEST_F(PageLocatorTest, QrCodeNamesThePage) {
   EXPECT_EQ(loc->method, "qr");
   EXPECT_EQ(loc->reference, RefIndex("kyufukin-application", 2));
   EXPECT_LT(WorstFieldErrorMm((*forms_)[kKyufukin], 2, loc->mm_to_scan, scan.truth, 200), 0.5);
+}
+
+TEST_F(PageLocatorTest, QrCodeIsFoundOnAPageFedUpsideDown) {
+  TestScan scan = Scan(kJuminhyo, 1, L(200));
+  DrawQr(scan.image, 200, QrPayload("juminhyo-request", 1, 1), 18);
+  cv::rotate(scan.image, scan.image, cv::ROTATE_180);
+  const cv::Matx33d turn(-1, 0, scan.image.cols - 1, 0, -1, scan.image.rows - 1, 0, 0, 1);
+  Result<PageLocation> loc = locator_->Locate(scan.image, 200);
+  ASSERT_TRUE(loc.ok());
+  EXPECT_EQ(loc->outcome, PageOutcome::kIdentified) << loc->reason.en;
+  EXPECT_EQ(loc->method, "qr");
+  EXPECT_EQ(loc->reference, RefIndex("juminhyo-request", 1));
+  EXPECT_EQ(loc->quarter_turns, 2);
+  EXPECT_LT(WorstFieldErrorMm((*forms_)[kJuminhyo], 1, loc->mm_to_scan, turn * scan.truth, 200),
+            0.5);
 }
 
 TEST_F(PageLocatorTest, QrCodeOfAnUnregisteredFormIsUnknownAndNamesIt) {
