@@ -5,15 +5,13 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <tuple>
-#include <utility>
-
 #include <opencv2/aruco.hpp>
 #include <opencv2/calib3d.hpp>
 #include <opencv2/features2d.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/objdetect.hpp>
 #include <opencv2/wechat_qrcode.hpp>
+#include <tuple>
+#include <utility>
 
 #include "ocr/internal/page_geometry.h"
 #include "ocr/internal/page_matcher.h"
@@ -43,9 +41,6 @@ constexpr double kFineSearchMm = 0.6;
 constexpr int kBlankInk = 128;
 // The border of a scan often carries the scanner lid's shadow; the blank test ignores it.
 constexpr double kBlankBorderMm = 5.0;
-// A QR code found at working resolution is decoded from the scan at about this resolution, so
-// its modules are several pixels wide.
-constexpr double kQrDecodeDpi = 200;
 // adbridge prints its QR code near a corner of the page; only those corners are searched, as
 // the detector costs up to 200 ms on a whole page full of boxes.
 constexpr double kQrCornerMm = 50;
@@ -147,11 +142,16 @@ struct PageLocator::Prepared {
 
 std::string_view PageOutcomeName(PageOutcome outcome) {
   switch (outcome) {
-    case PageOutcome::kIdentified: return "identified";
-    case PageOutcome::kBlank: return "blank";
-    case PageOutcome::kUnknown: return "unknown";
-    case PageOutcome::kAmbiguous: return "ambiguous";
-    case PageOutcome::kUnregistrable: return "unregistrable";
+    case PageOutcome::kIdentified:
+      return "identified";
+    case PageOutcome::kBlank:
+      return "blank";
+    case PageOutcome::kUnknown:
+      return "unknown";
+    case PageOutcome::kAmbiguous:
+      return "ambiguous";
+    case PageOutcome::kUnregistrable:
+      return "unregistrable";
   }
   return "unknown";
 }
@@ -254,17 +254,17 @@ namespace {
 struct Scene {
   const cv::Mat* scan = nullptr;
   double dpi = 0;
-  cv::Mat work;           // the scan reduced to about options.work_dpi
-  double work_dpi = 0;    // its exact resolution
-  cv::Mat ink;            // `work` with dark spread by one pixel, for the agreement check
+  cv::Mat work;         // the scan reduced to about options.work_dpi
+  double work_dpi = 0;  // its exact resolution
+  cv::Mat ink;          // `work` with dark spread by one pixel, for the agreement check
   cv::Matx33d work_to_scan;
 };
 
 bool IsBlank(const Scene& scene, double max_share) {
   const int border = static_cast<int>(std::lround(kBlankBorderMm * scene.work_dpi / kMmPerInch));
-  const cv::Rect inner = cv::Rect(border, border, scene.work.cols - 2 * border,
-                                  scene.work.rows - 2 * border) &
-                         cv::Rect(0, 0, scene.work.cols, scene.work.rows);
+  const cv::Rect inner =
+      cv::Rect(border, border, scene.work.cols - 2 * border, scene.work.rows - 2 * border) &
+      cv::Rect(0, 0, scene.work.cols, scene.work.rows);
   if (inner.area() <= 0) return true;
   // The median drops isolated specks of dust and toner, which are not content.
   cv::Mat clean;
@@ -273,43 +273,25 @@ bool IsBlank(const Scene& scene, double max_share) {
   return ink < max_share * inner.area();
 }
 
-// The payload of a QR code near a corner of the page, or empty. cv::QRCodeDetector finds it
-// cheaply on the working copy; it is decoded from the scan itself around where it was found
-// (Debian's OpenCV is built without QRCodeDetector's decoder, quirc, so WeChat's decoder
-// reads it). The detector enlarges any image under 512 px to that size, so the four corners
-// go to it as one 2 x 2 mosaic rather than one by one.
+// The payload of a QR code near a corner of the page, or empty. The four corners of the
+// working copy go to the decoder as one 2 x 2 mosaic: one call, a sixth of the page's pixels.
+// WeChat's decoder (OpenCV contrib, without its CNN models) does the work because Debian's
+// OpenCV is built without quirc, so cv::QRCodeDetector can find a code but not read it, and
+// its finder search also missed a code on a page fed upside down that WeChat's reads.
 std::string ReadQr(const Scene& scene) {
-  const int side = std::min({static_cast<int>(std::lround(kQrCornerMm * scene.work_dpi / kMmPerInch)),
-                             scene.work.cols / 2, scene.work.rows / 2});
-  const cv::Rect corners[4] = {
-      {0, 0, side, side},
-      {scene.work.cols - side, 0, side, side},
-      {0, scene.work.rows - side, side, side},
-      {scene.work.cols - side, scene.work.rows - side, side, side}};
+  const int side =
+      std::min({static_cast<int>(std::lround(kQrCornerMm * scene.work_dpi / kMmPerInch)),
+                scene.work.cols / 2, scene.work.rows / 2});
+  const cv::Rect corners[4] = {{0, 0, side, side},
+                               {scene.work.cols - side, 0, side, side},
+                               {0, scene.work.rows - side, side, side},
+                               {scene.work.cols - side, scene.work.rows - side, side, side}};
   cv::Mat mosaic(2 * side, 2 * side, CV_8UC1);
   for (int i = 0; i < 4; ++i) {
     scene.work(corners[i]).copyTo(mosaic(cv::Rect((i % 2) * side, (i / 2) * side, side, side)));
   }
-  cv::QRCodeDetector detector;
-  std::vector<cv::Point2f> points;
-  if (!detector.detect(mosaic, points) || points.size() != 4) return {};
-  const cv::Point2f centre = (points[0] + points[2]) * 0.5f;
-  const int tile = std::clamp(static_cast<int>(centre.x) / side, 0, 1) +
-                   2 * std::clamp(static_cast<int>(centre.y) / side, 0, 1);
-  const cv::Point2f shift(static_cast<float>(corners[tile].x - (tile % 2) * side),
-                          static_cast<float>(corners[tile].y - (tile / 2) * side));
-  std::vector<cv::Point2f> on_scan;
-  for (const cv::Point2f& p : points) {
-    on_scan.emplace_back(Apply(scene.work_to_scan, cv::Point2d(p + shift)));
-  }
-  cv::Rect box = cv::boundingRect(on_scan);
-  const int margin = std::max(box.width, box.height) / 4;
-  box = cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin, box.height + 2 * margin) &
-        cv::Rect(0, 0, scene.scan->cols, scene.scan->rows);
-  if (box.area() <= 0) return {};
-  const cv::Mat crop = Resample((*scene.scan)(box), scene.dpi, std::min(scene.dpi, kQrDecodeDpi));
   cv::wechat_qrcode::WeChatQRCode decoder;
-  for (const std::string& payload : decoder.detectAndDecode(crop)) {
+  for (const std::string& payload : decoder.detectAndDecode(mosaic)) {
     if (!payload.empty()) return payload;
   }
   return {};
@@ -332,18 +314,25 @@ std::vector<cv::Rect> MarkerRegions(const models::PageMarkers& markers, double w
       const double cx = b.x + b.width / 2, cy = b.y + b.height / 2;
       cv::Point2d at;
       switch (turns) {
-        case 1: at = {cy, width_mm - cx}; break;
-        case 2: at = {width_mm - cx, height_mm - cy}; break;
-        case 3: at = {height_mm - cy, cx}; break;
-        default: at = {cx, cy};
+        case 1:
+          at = {cy, width_mm - cx};
+          break;
+        case 2:
+          at = {width_mm - cx, height_mm - cy};
+          break;
+        case 3:
+          at = {height_mm - cy, cx};
+          break;
+        default:
+          at = {cx, cy};
       }
       // Room for the skew, scale and offset a page lies with (as the feature gate allows).
       const double half = std::max(b.width, b.height) / 2 + 15;
-      const cv::Rect r = cv::Rect(cv::Point(static_cast<int>((at.x - half) * k),
-                                            static_cast<int>((at.y - half) * k)),
-                                  cv::Point(static_cast<int>((at.x + half) * k),
-                                            static_cast<int>((at.y + half) * k))) &
-                         cv::Rect(0, 0, scene.work.cols, scene.work.rows);
+      const cv::Rect r =
+          cv::Rect(
+              cv::Point(static_cast<int>((at.x - half) * k), static_cast<int>((at.y - half) * k)),
+              cv::Point(static_cast<int>((at.x + half) * k), static_cast<int>((at.y + half) * k))) &
+          cv::Rect(0, 0, scene.work.cols, scene.work.rows);
       if (r.area() > 0 && std::find(regions.begin(), regions.end(), r) == regions.end()) {
         regions.push_back(r);
       }
@@ -431,9 +420,9 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
     out.mm_to_scan = coarse;
     // A coarse transform that is far off (a mirror, a tenth of the size) is not worth refining;
     // the tolerances are wider here because the coarse fit is the least exact part.
-    if (std::optional<Text> why = internal::CheckTransform(
-            coarse, r.width_mm, r.height_mm, scan.size(), scene.dpi,
-            2 * options_.scale_tolerance, 3 * options_.max_shear_deg)) {
+    if (std::optional<Text> why =
+            internal::CheckTransform(coarse, r.width_mm, r.height_mm, scan.size(), scene.dpi,
+                                     2 * options_.scale_tolerance, 3 * options_.max_shear_deg)) {
       return Failure{*why, false};
     }
     cv::Matx33d fine = coarse;
@@ -441,7 +430,8 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
       std::optional<internal::Refinement> refined =
           internal::RefineTransform(scan, fine, p.patches, options_.refine_dpi, search);
       if (!refined.has_value()) {
-        out.agreement = internal::InkAgreement(scene.ink, scene.work_dpi, scene.dpi, p.ink_mm, fine);
+        out.agreement =
+            internal::InkAgreement(scene.ink, scene.work_dpi, scene.dpi, p.ink_mm, fine);
         return Failure{{"様式の罫線や文字を用紙の上で十分に見つけられません",
                         "too little of the form's print was found on the page"},
                        true};
@@ -506,8 +496,8 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
   // 1. A QR code names the page outright.
   if (options_.use_qr) {
     if (std::optional<QrForm> qr = ParseQrPayload(ReadQr(scene))) {
-      const std::string named = qr->form_id + " (v" + std::to_string(qr->version) + ") p" +
-                                std::to_string(qr->page);
+      const std::string named =
+          qr->form_id + " (v" + std::to_string(qr->version) + ") p" + std::to_string(qr->page);
       const std::string named_ja = "様式 " + qr->form_id + "（第" + std::to_string(qr->version) +
                                    "版）の " + std::to_string(qr->page) + " ページ";
       loc.method = "qr";
@@ -628,8 +618,8 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
   std::vector<Candidate> by_features;
   for (int i : candidates) {
     const internal::FeatureMatch m =
-        internal::MatchGated(prepared_[static_cast<std::size_t>(i)].features, keys_px,
-                             descriptors, px_per_mm, scan.size(), options_.match_ratio, ransac_px);
+        internal::MatchGated(prepared_[static_cast<std::size_t>(i)].features, keys_px, descriptors,
+                             px_per_mm, scan.size(), options_.match_ratio, ransac_px);
     by_features.push_back({i, m.mm_to_scan, static_cast<double>(m.inliers)});
   }
   const auto by_score = [](const Candidate& a, const Candidate& b) { return a.score > b.score; };
@@ -654,9 +644,9 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
     }
     for (Candidate& c : by_features) {
       if (fills_scan(references_[static_cast<std::size_t>(c.reference)])) continue;
-      const internal::FeatureMatch m = internal::MatchExhaustive(
-          prepared_[static_cast<std::size_t>(c.reference)].features, sample_px, sample,
-          options_.match_ratio, ransac_px);
+      const internal::FeatureMatch m =
+          internal::MatchExhaustive(prepared_[static_cast<std::size_t>(c.reference)].features,
+                                    sample_px, sample, options_.match_ratio, ransac_px);
       if (m.inliers > c.score) c = {c.reference, m.mm_to_scan, static_cast<double>(m.inliers)};
     }
     std::sort(by_features.begin(), by_features.end(), by_score);
@@ -672,8 +662,9 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
       loc.reference = candidates.front();
       loc.outcome = PageOutcome::kUnregistrable;
       const ReferencePage& r = references_[static_cast<std::size_t>(loc.reference)];
-      loc.reason = {"QR コードは " + PageNameJa(r) + " を示していますが、様式の印刷が見つかりません",
-                    "the QR code names " + PageName(r) + " but its print is not found on the page"};
+      loc.reason = {
+          "QR コードは " + PageNameJa(r) + " を示していますが、様式の印刷が見つかりません",
+          "the QR code names " + PageName(r) + " but its print is not found on the page"};
       return loc;
     }
     loc.outcome = PageOutcome::kUnknown;

@@ -27,8 +27,9 @@
 // front desk) when its missing print falls on empty paper (torn off, covered, cut off) or its
 // size is wrong; when the missing print falls on other ink, it is another document: kUnknown.
 //
-// adbridge's QR code is looked for within 50 mm of a page corner; markers near where the form
-// definition puts them (within 15 mm, any quarter turn).
+// adbridge's QR code is looked for within 50 mm of a page corner, at the working resolution
+// (its modules should be at least 0.6 mm); markers near where the form definition puts them
+// (within 15 mm, any quarter turn).
 //
 // Ownership: the locator owns copies of the reference pages and what it derived from them.
 // Thread-safety: immutable after Create; Locate is const and keeps no shared mutable state, so
@@ -37,12 +38,11 @@
 #define ADBRIDGE_OCR_PAGE_LOCATOR_H_
 
 #include <memory>
+#include <opencv2/core.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 #include "models/form_definition.h"
 #include "models/status.h"
@@ -159,7 +159,8 @@ class PageLocator {
   std::vector<Prepared> prepared_;
 };
 
-// The payload of the QR code adbridge prints on its own forms: "adbridge-form:<id>:<version>:<page>".
+// The payload of the QR code adbridge prints on its own forms:
+// "adbridge-form:<id>:<version>:<page>".
 std::string QrPayload(std::string_view form_id, int version, int page);
 
 // The parts of a QrPayload, or nullopt when `payload` is not one.

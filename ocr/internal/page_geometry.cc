@@ -65,9 +65,9 @@ TransformShape DescribeTransform(const cv::Matx33d& mm_to_scan, cv::Point2d at_m
   return s;
 }
 
-std::optional<Text> CheckTransform(const cv::Matx33d& mm_to_scan, double width_mm,
-                                   double height_mm, cv::Size scan_size, double dpi,
-                                   double scale_tolerance, double max_shear_deg) {
+std::optional<Text> CheckTransform(const cv::Matx33d& mm_to_scan, double width_mm, double height_mm,
+                                   cv::Size scan_size, double dpi, double scale_tolerance,
+                                   double max_shear_deg) {
   const TransformShape shape = DescribeTransform(mm_to_scan, {width_mm / 2, height_mm / 2});
   if (shape.mirrored) {
     return Text{"用紙が裏返し（鏡像）に読み取られています", "the page reads as a mirror image"};
@@ -82,9 +82,9 @@ std::optional<Text> CheckTransform(const cv::Matx33d& mm_to_scan, double width_m
     return Text{"用紙がゆがんで読み取られています", "the page is distorted on the scan"};
   }
   // Perspective: in a flat scan the page's opposite edges have the same length.
-  const std::array<cv::Point2d, 4> c = {
-      Apply(mm_to_scan, {0, 0}), Apply(mm_to_scan, {width_mm, 0}),
-      Apply(mm_to_scan, {width_mm, height_mm}), Apply(mm_to_scan, {0, height_mm})};
+  const std::array<cv::Point2d, 4> c = {Apply(mm_to_scan, {0, 0}), Apply(mm_to_scan, {width_mm, 0}),
+                                        Apply(mm_to_scan, {width_mm, height_mm}),
+                                        Apply(mm_to_scan, {0, height_mm})};
   const auto len = [](cv::Point2d a, cv::Point2d b) { return std::hypot(a.x - b.x, a.y - b.y); };
   const double top = len(c[0], c[1]), bottom = len(c[3], c[2]);
   const double left = len(c[0], c[3]), right = len(c[1], c[2]);

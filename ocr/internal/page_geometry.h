@@ -9,9 +9,8 @@
 #ifndef ADBRIDGE_OCR_INTERNAL_PAGE_GEOMETRY_H_
 #define ADBRIDGE_OCR_INTERNAL_PAGE_GEOMETRY_H_
 
-#include <optional>
-
 #include <opencv2/core.hpp>
+#include <optional>
 
 #include "models/status.h"
 
@@ -29,11 +28,11 @@ cv::Matx33d Rescale(double from_dpi, double to_dpi);
 cv::Point2d Apply(const cv::Matx33d& h, cv::Point2d p);
 
 struct TransformShape {
-  int quarter_turns = 0;       // 0..3, counter-clockwise
-  double skew_deg = 0;         // counter-clockwise, beyond the quarter turns, in (-45, 45]
-  double px_per_mm = 0;        // mean scale of the two axes
-  double axis_ratio = 1;       // length of the y axis over the x axis
-  double shear_deg = 0;        // how far the axes are from square
+  int quarter_turns = 0;  // 0..3, counter-clockwise
+  double skew_deg = 0;    // counter-clockwise, beyond the quarter turns, in (-45, 45]
+  double px_per_mm = 0;   // mean scale of the two axes
+  double axis_ratio = 1;  // length of the y axis over the x axis
+  double shear_deg = 0;   // how far the axes are from square
   bool mirrored = false;
 };
 
@@ -44,9 +43,9 @@ TransformShape DescribeTransform(const cv::Matx33d& mm_to_scan, cv::Point2d at_m
 // `scan_size` at `dpi`, or nullopt when it can: scale within `scale_tolerance` of the
 // resolution, square axes (within `max_shear_deg`, equal lengths within 5 %), not mirrored,
 // no strong perspective, and the page's corners near the scan.
-std::optional<Text> CheckTransform(const cv::Matx33d& mm_to_scan, double width_mm,
-                                   double height_mm, cv::Size scan_size, double dpi,
-                                   double scale_tolerance, double max_shear_deg);
+std::optional<Text> CheckTransform(const cv::Matx33d& mm_to_scan, double width_mm, double height_mm,
+                                   cv::Size scan_size, double dpi, double scale_tolerance,
+                                   double max_shear_deg);
 
 }  // namespace adbridge::ocr::internal
 

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-
 #include <opencv2/calib3d.hpp>
 #include <opencv2/core/hal/hal.hpp>
 #include <opencv2/features2d.hpp>
@@ -67,8 +66,8 @@ FeatureMatch Fit(const Matches& m, double ransac_px) {
   // extrapolating into a distorted page; the refinement fits the full homography afterwards
   // from patches spread over the whole page.
   std::vector<unsigned char> inlier;
-  const cv::Mat a = cv::estimateAffinePartial2D(m.form_mm, m.on_scan, inlier, cv::RANSAC,
-                                                ransac_px, kRansacIterations, 0.995, 10);
+  const cv::Mat a = cv::estimateAffinePartial2D(m.form_mm, m.on_scan, inlier, cv::RANSAC, ransac_px,
+                                                kRansacIterations, 0.995, 10);
   if (a.empty()) return out;
   out.mm_to_scan = cv::Matx33d(a.at<double>(0, 0), a.at<double>(0, 1), a.at<double>(0, 2),
                                a.at<double>(1, 0), a.at<double>(1, 1), a.at<double>(1, 2), 0, 0, 1);
@@ -81,10 +80,14 @@ FeatureMatch Fit(const Matches& m, double ransac_px) {
 cv::Point2d NominalMm(cv::Point2f px, double px_per_mm, int turns, double w, double h) {
   const double x = px.x / px_per_mm, y = px.y / px_per_mm;
   switch (turns) {
-    case 1: return {w - y, x};
-    case 2: return {w - x, h - y};
-    case 3: return {y, h - x};
-    default: return {x, y};
+    case 1:
+      return {w - y, x};
+    case 2:
+      return {w - x, h - y};
+    case 3:
+      return {y, h - x};
+    default:
+      return {x, y};
   }
 }
 
@@ -181,9 +184,8 @@ FeatureMatch MatchGated(const ReferenceFeatures& ref, const std::vector<cv::Poin
     const auto nominal = [&](cv::Point2f px) {
       return NominalMm(px, px_per_mm, t, ref.width_mm, ref.height_mm);
     };
-    const FeatureMatch f =
-        Fit(GatedMatches(ref, scan_px, descriptors, kSampleStep, nominal, kGateMm, ratio),
-            ransac_px);
+    const FeatureMatch f = Fit(
+        GatedMatches(ref, scan_px, descriptors, kSampleStep, nominal, kGateMm, ratio), ransac_px);
     if (f.inliers > rough.inliers) rough = f;
   }
   if (rough.inliers == 0) return rough;
@@ -199,9 +201,8 @@ FeatureMatch MatchGated(const ReferenceFeatures& ref, const std::vector<cv::Poin
   return fine.inliers >= rough.inliers ? fine : rough;
 }
 
-FeatureMatch MatchExhaustive(const ReferenceFeatures& ref,
-                             const std::vector<cv::Point2f>& scan_px, const cv::Mat& descriptors,
-                             double ratio, double ransac_px) {
+FeatureMatch MatchExhaustive(const ReferenceFeatures& ref, const std::vector<cv::Point2f>& scan_px,
+                             const cv::Mat& descriptors, double ratio, double ransac_px) {
   if (descriptors.empty() || ref.descriptors.empty()) return {};
   return Fit(ExhaustiveMatches(ref, scan_px, descriptors, ratio), ransac_px);
 }

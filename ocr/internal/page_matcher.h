@@ -16,9 +16,8 @@
 #ifndef ADBRIDGE_OCR_INTERNAL_PAGE_MATCHER_H_
 #define ADBRIDGE_OCR_INTERNAL_PAGE_MATCHER_H_
 
-#include <vector>
-
 #include <opencv2/core.hpp>
+#include <vector>
 
 namespace adbridge::ocr::internal {
 
@@ -49,9 +48,8 @@ FeatureMatch MatchGated(const ReferenceFeatures& ref, const std::vector<cv::Poin
 
 // As MatchGated, comparing every scan feature with every reference feature: for pages that do
 // not fill the scan. Costs tens of milliseconds per reference.
-FeatureMatch MatchExhaustive(const ReferenceFeatures& ref,
-                             const std::vector<cv::Point2f>& scan_px, const cv::Mat& descriptors,
-                             double ratio, double ransac_px);
+FeatureMatch MatchExhaustive(const ReferenceFeatures& ref, const std::vector<cv::Point2f>& scan_px,
+                             const cv::Mat& descriptors, double ratio, double ransac_px);
 
 }  // namespace adbridge::ocr::internal
 

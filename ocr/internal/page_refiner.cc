@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-
 #include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -106,8 +105,8 @@ std::optional<Refinement> RefineTransform(const cv::Mat& scan, const cv::Matx33d
   // outlier; 0.4 mm of reprojection error separates those from honest sub-pixel noise.
   const double scan_px_per_mm = DescribeTransform(coarse, form_mm.front()).px_per_mm;
   std::vector<unsigned char> inlier;
-  cv::Mat h = cv::findHomography(form_mm, on_scan, cv::RANSAC, 0.4 * scan_px_per_mm, inlier,
-                                 2000, 0.999);
+  cv::Mat h =
+      cv::findHomography(form_mm, on_scan, cv::RANSAC, 0.4 * scan_px_per_mm, inlier, 2000, 0.999);
   if (h.empty()) return std::nullopt;
   const int used = cv::countNonZero(inlier);
   if (used < kMinPatches) return std::nullopt;
@@ -120,7 +119,8 @@ std::optional<Refinement> RefineTransform(const cv::Mat& scan, const cv::Matx33d
 std::vector<cv::Point2f> InkSamples(const cv::Mat& reference, double dpi, int max_points) {
   std::vector<cv::Point> ink;
   cv::findNonZero(reference < kReferenceInk, ink);
-  const std::size_t step = std::max<std::size_t>(1, ink.size() / static_cast<std::size_t>(max_points));
+  const std::size_t step =
+      std::max<std::size_t>(1, ink.size() / static_cast<std::size_t>(max_points));
   const cv::Matx33d px_to_mm = PixelsToMm(dpi);
   std::vector<cv::Point2f> samples;
   for (std::size_t i = 0; i < ink.size(); i += step) {

@@ -15,10 +15,9 @@
 #ifndef ADBRIDGE_OCR_INTERNAL_PAGE_REFINER_H_
 #define ADBRIDGE_OCR_INTERNAL_PAGE_REFINER_H_
 
+#include <opencv2/core.hpp>
 #include <optional>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 namespace adbridge::ocr::internal {
 

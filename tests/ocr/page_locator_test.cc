@@ -8,13 +8,12 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
-#include <string>
-#include <thread>
-#include <vector>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "models/form_definition.h"
 #include "ocr/registered_page.h"
@@ -58,8 +57,8 @@ cv::Matx33d TruthTransform(const Lay& lay, double width_mm, double height_mm) {
   const int h = static_cast<int>(std::lround(height_mm * lay.dpi / 25.4));
   const double kx = w / width_mm, ky = h / height_mm;
   cv::Matx33d t(kx, 0, -0.5, 0, ky, -0.5, 0, 0, 1);
-  const cv::Mat m = cv::getRotationMatrix2D(cv::Point2f(w / 2.0f, h / 2.0f), lay.rotation_deg,
-                                            lay.scale);
+  const cv::Mat m =
+      cv::getRotationMatrix2D(cv::Point2f(w / 2.0f, h / 2.0f), lay.rotation_deg, lay.scale);
   cv::Matx33d move(m.at<double>(0, 0), m.at<double>(0, 1),
                    m.at<double>(0, 2) + lay.offset_x_mm * lay.dpi / 25.4,  //
                    m.at<double>(1, 0), m.at<double>(1, 1),
@@ -80,8 +79,8 @@ cv::Point2d Map(const cv::Matx33d& h, double x, double y) {
 // The largest distance, in mm on the page, between where `found` and `truth` put the corners
 // of the page's field boxes (and choice option boxes): what decides whether a field is cut
 // out correctly.
-double WorstFieldErrorMm(const models::FormDefinition& form, int page,
-                         const cv::Matx33d& found, const cv::Matx33d& truth, int dpi) {
+double WorstFieldErrorMm(const models::FormDefinition& form, int page, const cv::Matx33d& found,
+                         const cv::Matx33d& truth, int dpi) {
   std::vector<models::BoxMm> boxes;
   for (const models::FieldDefinition& f : form.fields) {
     if (f.page != page) continue;
@@ -90,9 +89,9 @@ double WorstFieldErrorMm(const models::FormDefinition& form, int page,
   }
   double worst = 0;
   for (const models::BoxMm& b : boxes) {
-    for (const cv::Point2d c : {cv::Point2d(b.x, b.y), cv::Point2d(b.x + b.width, b.y),
-                                cv::Point2d(b.x, b.y + b.height),
-                                cv::Point2d(b.x + b.width, b.y + b.height)}) {
+    for (const cv::Point2d c :
+         {cv::Point2d(b.x, b.y), cv::Point2d(b.x + b.width, b.y), cv::Point2d(b.x, b.y + b.height),
+          cv::Point2d(b.x + b.width, b.y + b.height)}) {
       const cv::Point2d d = Map(found, c.x, c.y) - Map(truth, c.x, c.y);
       worst = std::max(worst, std::hypot(d.x, d.y) * 25.4 / dpi);
     }
@@ -188,8 +187,7 @@ class PageLocatorTest : public ::testing::Test {
                                        int report_dpi = -1) {
     const models::FormDefinition& form = (*forms_)[static_cast<std::size_t>(form_index)];
     const TestScan scan = Scan(form_index, page, lay);
-    Result<PageLocation> loc =
-        locator_->Locate(scan.image, report_dpi < 0 ? lay.dpi : report_dpi);
+    Result<PageLocation> loc = locator_->Locate(scan.image, report_dpi < 0 ? lay.dpi : report_dpi);
     EXPECT_TRUE(loc.ok()) << loc.status().message(Lang::kEn);
     if (!loc.ok()) return {};
     EXPECT_EQ(loc->outcome, PageOutcome::kIdentified)
@@ -201,10 +199,11 @@ class PageLocatorTest : public ::testing::Test {
     EXPECT_NEAR(loc->skew_deg, lay.rotation_deg, 0.1);
     const double worst = WorstFieldErrorMm(form, page, loc->mm_to_scan, scan.truth, lay.dpi);
     EXPECT_LT(worst, 0.5) << "a field box corner is " << worst << " mm off";
-    std::printf("[ locate   ] %s p%d %d dpi: %s by %s, score %.0f vs %.0f, agreement %.2f, "
-                "worst field corner %.3f mm\n",
-                form.id.c_str(), page, lay.dpi, std::string(PageOutcomeName(loc->outcome)).c_str(),
-                loc->method.c_str(), loc->score, loc->runner_up, loc->agreement, worst);
+    std::printf(
+        "[ locate   ] %s p%d %d dpi: %s by %s, score %.0f vs %.0f, agreement %.2f, "
+        "worst field corner %.3f mm\n",
+        form.id.c_str(), page, lay.dpi, std::string(PageOutcomeName(loc->outcome)).c_str(),
+        loc->method.c_str(), loc->score, loc->runner_up, loc->agreement, worst);
     return *loc;
   }
 
@@ -247,7 +246,7 @@ struct FaultCase {
   int form;
   int page;
   Lay lay;
-  int report_dpi = -1;  // the dpi Locate is told; -1 tells the truth, 0 says unknown
+  int report_dpi = -1;           // the dpi Locate is told; -1 tells the truth, 0 says unknown
   const char* method = nullptr;  // the method expected to find it, when it matters
 };
 
@@ -301,8 +300,7 @@ INSTANTIATE_TEST_SUITE_P(
         FaultCase{"Rotated3DegreesAt200", kKyufukin, 1, Rotated(200, 3.0)},
         FaultCase{"RotatedMinus3DegreesAt300", kJuminhyo, 1, Rotated(300, -3.0)},
         FaultCase{"Shifted3mmAndEnlarged2PercentAt200", kKyufukin, 2, Shifted(200, 3, -3, 1.02)},
-        FaultCase{"ShiftedMinus3mmAndShrunk2PercentAt150", kJuminhyo, 1,
-                  Shifted(150, -3, 3, 0.98)},
+        FaultCase{"ShiftedMinus3mmAndShrunk2PercentAt150", kJuminhyo, 1, Shifted(150, -3, 3, 0.98)},
         FaultCase{"BlurredAndNoisyAt200", kKyufukin, 1, Degraded(200, 1.3, 12, std::nullopt)},
         FaultCase{"JpegQuality40At200", kJuminhyo, 1, Degraded(200, 0.6, 4, 40)},
         FaultCase{"Turned180At300", kKyufukin, 2, Turned(300, true, 0, 1.5)},
@@ -313,8 +311,8 @@ INSTANTIATE_TEST_SUITE_P(
         FaultCase{"MarkedFormAt400", kBus, 1, Rotated(400, 1.0), -1, "aruco"},
         // Turned 3°, the corner markers 5 mm from the edge leave the scanned area: features
         // take over.
-        FaultCase{"MarkedFormWithMarkersCutOffFallsBackToFeatures", kBus, 1, Rotated(200, 3.0),
-                  -1, "features"},
+        FaultCase{"MarkedFormWithMarkersCutOffFallsBackToFeatures", kBus, 1, Rotated(200, 3.0), -1,
+                  "features"},
         FaultCase{"PlainFormAt400", kKyufukin, 2, Rotated(400, -2.5)},
         FaultCase{"UnknownResolutionAt300", kJuminhyo, 1, Rotated(300, 1.5), 0},
         FaultCase{"UnknownResolutionAt150", kKyufukin, 1, Shifted(150, 2, 2, 1.0), 0},
@@ -405,7 +403,7 @@ TEST_F(PageLocatorTest, NoPageIsTakenForAnotherFormPage) {
   const std::vector<ReferencePage> all = References({0, 1, 2});
   std::vector<TestScan> scans;
   for (const ReferencePage& r : all) {
-    const int form = r.form_id == "juminhyo-request" ? kJuminhyo
+    const int form = r.form_id == "juminhyo-request"       ? kJuminhyo
                      : r.form_id == "kyufukin-application" ? kKyufukin
                                                            : kBus;
     Lay lay = Rotated(200, -1.3);
@@ -431,13 +429,13 @@ TEST_F(PageLocatorTest, NoPageIsTakenForAnotherFormPage) {
 cv::Mat OtherDocument() {
   cv::Mat page(2339, 1654, CV_8UC1, cv::Scalar(255));  // A4 at 200 dpi
   scangen::Random rng(11);
-  const char* words[] = {"invoice", "total", "amount", "payment", "due", "March", "account",
-                         "the",     "of",    "service", "2025",   "Ltd", "number", "office"};
+  const char* words[] = {"invoice", "total", "amount",  "payment", "due", "March",  "account",
+                         "the",     "of",    "service", "2025",    "Ltd", "number", "office"};
   for (int line = 0; line < 30; ++line) {
     std::string text;
     while (text.size() < 60) text += std::string(words[rng.Int(0, 13)]) + " ";
-    cv::putText(page, text, {150, 200 + line * 38}, cv::FONT_HERSHEY_SIMPLEX, 1.0,
-                cv::Scalar(0), 2, cv::LINE_AA);
+    cv::putText(page, text, {150, 200 + line * 38}, cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0), 2,
+                cv::LINE_AA);
   }
   for (int r = 0; r <= 8; ++r) cv::line(page, {150, 1450 + r * 80}, {1500, 1450 + r * 80}, 0, 3);
   for (int c = 0; c <= 4; ++c) cv::line(page, {150 + c * 337, 1450}, {150 + c * 337, 2090}, 0, 3);
@@ -500,6 +498,23 @@ TEST_F(PageLocatorTest, PageReducedTo80PercentIsUnregistrable) {
   EXPECT_THAT(loc->reason.en, HasSubstr("scale 0.80"));
 }
 
+// A page photographed at an angle rather than scanned flat: its far edge 10 % shorter than the
+// near one. Fields would be cut out of a trapezoid, so it goes back to be scanned.
+TEST_F(PageLocatorTest, PageSeenInPerspectiveIsUnregistrable) {
+  const TestScan scan = Scan(kKyufukin, 2, L(200));
+  const float w = static_cast<float>(scan.image.cols), h = static_cast<float>(scan.image.rows);
+  const cv::Point2f from[4] = {{0, 0}, {w, 0}, {w, h}, {0, h}};
+  const cv::Point2f to[4] = {{0.05f * w, 0}, {0.95f * w, 0}, {w, h}, {0, h}};
+  cv::Mat photo;
+  cv::warpPerspective(scan.image, photo, cv::getPerspectiveTransform(from, to), scan.image.size(),
+                      cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(255));
+  Result<PageLocation> loc = locator_->Locate(photo, 200);
+  ASSERT_TRUE(loc.ok());
+  EXPECT_EQ(loc->outcome, PageOutcome::kUnregistrable)
+      << PageOutcomeName(loc->outcome) << " " << loc->reason.en;
+  EXPECT_EQ(loc->reference, RefIndex("kyufukin-application", 2));
+}
+
 // Pastes a QR code of `payload` with its quiet zone onto the page's top-left corner, `side_mm`
 // wide, where adbridge's own printed forms carry it.
 void DrawQr(cv::Mat& page, int dpi, const std::string& payload, double side_mm) {
@@ -524,6 +539,21 @@ TEST_F(PageLocatorTest, QrCodeNamesThePage) {
   EXPECT_EQ(loc->method, "qr");
   EXPECT_EQ(loc->reference, RefIndex("kyufukin-application", 2));
   EXPECT_LT(WorstFieldErrorMm((*forms_)[kKyufukin], 2, loc->mm_to_scan, scan.truth, 200), 0.5);
+}
+
+TEST_F(PageLocatorTest, QrCodeIsFoundOnAPageFedUpsideDown) {
+  TestScan scan = Scan(kJuminhyo, 1, L(200));
+  DrawQr(scan.image, 200, QrPayload("juminhyo-request", 1, 1), 18);
+  cv::rotate(scan.image, scan.image, cv::ROTATE_180);
+  const cv::Matx33d turn(-1, 0, scan.image.cols - 1, 0, -1, scan.image.rows - 1, 0, 0, 1);
+  Result<PageLocation> loc = locator_->Locate(scan.image, 200);
+  ASSERT_TRUE(loc.ok());
+  EXPECT_EQ(loc->outcome, PageOutcome::kIdentified) << loc->reason.en;
+  EXPECT_EQ(loc->method, "qr");
+  EXPECT_EQ(loc->reference, RefIndex("juminhyo-request", 1));
+  EXPECT_EQ(loc->quarter_turns, 2);
+  EXPECT_LT(WorstFieldErrorMm((*forms_)[kJuminhyo], 1, loc->mm_to_scan, turn * scan.truth, 200),
+            0.5);
 }
 
 TEST_F(PageLocatorTest, QrCodeOfAnUnregisteredFormIsUnknownAndNamesIt) {
@@ -631,16 +661,18 @@ TEST_F(PageLocatorTest, ReportsLocateTimePerPage) {
         total += ms;
         worst = std::max(worst, ms);
       }
-      std::printf("[ timing   ] Locate at %d dpi, 4 references, %d OpenCV thread(s): %.1f ms per "
-                  "page (slowest page %.1f ms)\n",
-                  dpi, threads, total / static_cast<double>(pages.size()), worst);
+      std::printf(
+          "[ timing   ] Locate at %d dpi, 4 references, %d OpenCV thread(s): %.1f ms per "
+          "page (slowest page %.1f ms)\n",
+          dpi, threads, total / static_cast<double>(pages.size()), worst);
     }
   }
   cv::setNumThreads(1);
   const cv::Mat blank(2339, 1654, CV_8UC1, cv::Scalar(255));
-  std::printf("[ timing   ] Locate, 1 OpenCV thread: blank page %.1f ms, unknown document %.1f ms\n",
-              time_ms(blank, 200, 3, PageOutcome::kBlank),
-              time_ms(OtherDocument(), 200, 3, PageOutcome::kUnknown));
+  std::printf(
+      "[ timing   ] Locate, 1 OpenCV thread: blank page %.1f ms, unknown document %.1f ms\n",
+      time_ms(blank, 200, 3, PageOutcome::kBlank),
+      time_ms(OtherDocument(), 200, 3, PageOutcome::kUnknown));
   cv::setNumThreads(default_threads);
 }
 
