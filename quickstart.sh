@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds adbridge and runs the front desk's main job on the bundled
-# sample data: register the bundled forms, then ingest the sample scans. Safe to run again: a
-# form or scan already stored is recognised, not stored twice.
+# sample data: register the bundled forms, ingest the sample scans, and read them (identify,
+# align, read every field, route the unsure ones to review). Safe to run again: a form or scan
+# already stored is recognised, not stored twice, and a document is read once.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -20,15 +21,20 @@ shopt -s nullglob
 scans=(samples/scans/*.png samples/scans/*.jpg samples/scans/*.tif)
 adbridge ingest "${scans[@]}"
 
+echo "== 読み取ります (reading: identify, align, read, validate, route)"
+OMP_THREAD_LIMIT=1 adbridge process
+
 forms=$(adbridge forms list | wc -l)
 documents=$(adbridge documents list | wc -l)
-received=$(adbridge documents list --state received | wc -l)
+in_review=$(adbridge documents list --state in_review | wc -l)
+verified=$(adbridge documents list --state verified | wc -l)
+failed=$(adbridge documents list --state failed | wc -l)
 cat <<MSG
 
 == 完了 (done)
 データフォルダ (data folder): $data
   登録済みの様式 (forms registered): $forms
-  文書 (documents): $documents — うち受付済み (received, waiting to be read): $received
+  文書 (documents): $documents — 確認待ち (in review): $in_review, 確定 (verified): $verified, 失敗 (failed): $failed
 
 次に試すこと (try next):
   build/server/adbridge --data "$data" forms list
