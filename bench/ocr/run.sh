@@ -57,7 +57,8 @@ done
 tesseract --list-langs 2>/dev/null | grep -qx jpn || die "tesseract has no jpn language (apt-get install tesseract-ocr-jpn)"
 
 # ---- build ----
-build_dir=${BUILD_DIR:-$root/build-bench}
+build_dir=${BUILD_DIR:-build-bench}
+[[ "$build_dir" = /* ]] || build_dir=$root/$build_dir  # the script changes folder later
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/adbridge-ccache}
 if [[ ! -f $build_dir/build.ninja ]]; then
   step "configuring $build_dir"
