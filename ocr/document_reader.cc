@@ -11,22 +11,6 @@
 namespace adbridge::ocr {
 namespace {
 
-models::PageOutcome ToStored(PageOutcome outcome) {
-  switch (outcome) {
-    case PageOutcome::kIdentified:
-      return models::PageOutcome::kIdentified;
-    case PageOutcome::kBlank:
-      return models::PageOutcome::kBlank;
-    case PageOutcome::kUnknown:
-      return models::PageOutcome::kUnknown;
-    case PageOutcome::kAmbiguous:
-      return models::PageOutcome::kAmbiguous;
-    case PageOutcome::kUnregistrable:
-      return models::PageOutcome::kUnregistrable;
-  }
-  return models::PageOutcome::kUnknown;
-}
-
 std::string Number(double value) {
   char text[16];
   std::snprintf(text, sizeof(text), "%.2f", value);
@@ -66,7 +50,7 @@ Result<DocumentResult> DocumentReader::Read(const std::vector<ingest::GreyPage>&
                           location.status().message(Lang::kEn)};
       locations.emplace_back();
     } else {
-      page_result.outcome = ToStored(location->outcome);
+      page_result.outcome = location->outcome;
       page_result.note = location->reason;
       page_result.method = location->method;
       page_result.quarter_turns = location->quarter_turns;

@@ -140,22 +140,6 @@ struct PageLocator::Prepared {
   int dictionary = -1;  // cv::aruco predefined dictionary of its markers, -1 without
 };
 
-std::string_view PageOutcomeName(PageOutcome outcome) {
-  switch (outcome) {
-    case PageOutcome::kIdentified:
-      return "identified";
-    case PageOutcome::kBlank:
-      return "blank";
-    case PageOutcome::kUnknown:
-      return "unknown";
-    case PageOutcome::kAmbiguous:
-      return "ambiguous";
-    case PageOutcome::kUnregistrable:
-      return "unregistrable";
-  }
-  return "unknown";
-}
-
 std::string QrPayload(std::string_view form_id, int version, int page) {
   return std::string(kQrPrefix) + std::string(form_id) + ":" + std::to_string(version) + ":" +
          std::to_string(page);

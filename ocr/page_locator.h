@@ -46,6 +46,7 @@
 
 #include "models/form_definition.h"
 #include "models/status.h"
+#include "models/store.h"
 
 namespace adbridge::ocr {
 
@@ -59,16 +60,14 @@ struct ReferencePage {
   std::optional<models::PageMarkers> markers;  // ArUco markers printed on the page, if any
 };
 
-enum class PageOutcome {
-  kIdentified,     // the page is `reference`, and mm_to_scan is valid
-  kBlank,          // no ink to speak of: an empty sheet or the back of a page
-  kUnknown,        // matches no registered form page (or the QR names an unregistered one)
-  kAmbiguous,      // two or more form pages match about equally well
-  kUnregistrable,  // matched `reference`, but the transform fails the sanity checks
-};
-
-// "identified", "blank", "unknown", "ambiguous", "unregistrable".
-std::string_view PageOutcomeName(PageOutcome outcome);
+// The store's page outcomes (models/store.h), so what the locator finds is what is recorded.
+// Locate returns kIdentified (the page is `reference`, and mm_to_scan is valid), kBlank (no ink
+// to speak of), kUnknown (no registered form page matches, or the QR names an unregistered
+// one), kAmbiguous (two or more form pages match about equally well) or kUnregistrable
+// (matched `reference`, but the transform fails the sanity checks); never kExtra, which only
+// the document's other pages can decide.
+using models::PageOutcome;
+using models::PageOutcomeName;
 
 struct PageLocation {
   PageOutcome outcome = PageOutcome::kUnknown;
