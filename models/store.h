@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/status.h"
@@ -27,7 +28,7 @@
 namespace adbridge::models {
 
 // The schema version this program creates and understands.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // The tenant every installation starts with; documents go to it unless another is named.
 inline constexpr std::string_view kDefaultTenant = "default";
@@ -193,6 +194,8 @@ struct DocumentReading {
     std::optional<std::string> snippet_sha256;  // already in the BlobStore and recorded
     TaskKind task_kind = TaskKind::kField;      // when not auto-accepted
     std::string review_reason;
+    std::string field_type;     // the definition's type ("date"), so reviewers can ask by type
+    bool on_site_only = false;  // never handed to a remote reviewer
   };
   std::vector<Field> fields;
   struct Task {  // tasks not bound to a field (classification)
@@ -202,6 +205,145 @@ struct DocumentReading {
   };
   std::vector<Task> tasks;
   std::string detail_json = "{}";  // what the audit event keeps (method, scores, timings)
+};
+
+// ---- people ----
+
+enum class Role { kAdmin, kSupervisor, kFrontdesk, kReviewer, kDepartment };
+std::string_view RoleName(Role role);
+std::optional<Role> ParseRole(std::string_view name);
+
+struct User {
+  std::int64_t id = 0;
+  std::int64_t tenant_id = 0;
+  std::string tenant_code;
+  std::string name;  // the login name
+  std::string display_name;
+  Role role = Role::kReviewer;
+  std::string password_hash;  // the KDF's encoded string (never logged, never sent)
+  bool disabled = false;
+  // The tenants whose review tasks this user works on: their own first, then every tenant
+  // that granted them (reviewer_grants), in id order.
+  std::vector<std::int64_t> review_tenant_ids;
+};
+
+struct NewUser {
+  std::string name;
+  std::string display_name;
+  Role role = Role::kReviewer;
+  std::string tenant_code{kDefaultTenant};
+  std::string password_hash;
+  std::vector<std::string> grant_tenant_codes;  // further tenants a reviewer works for
+};
+
+// A login session. The cookie holds a random token; the store keeps only its SHA-256.
+struct Session {
+  std::string token_sha256;
+  std::int64_t user_id = 0;
+  std::string csrf_token;  // sent back by the page on every state-changing request
+  std::string created_at;
+  std::string expires_at;
+};
+
+// ---- review ----
+
+// What a person did to a task (review_entries.action).
+enum class EntryAction {
+  kSubmit,      // entered or confirmed a value
+  kUnreadable,  // the writing cannot be read
+  kSkip,        // gave it back to the queue
+  kEscalate,    // asked a supervisor
+  kDecide,      // a supervisor settled an escalated task or a disagreement
+};
+std::string_view EntryActionName(EntryAction action);
+std::optional<EntryAction> ParseEntryAction(std::string_view name);
+
+struct TaskEntry {
+  std::int64_t id = 0;
+  std::int64_t task_id = 0;
+  std::int64_t user_id = 0;
+  std::string user_name;
+  EntryAction action = EntryAction::kSubmit;
+  std::optional<std::string> value;
+  std::string note;
+  double seconds = 0;                // from the lease being taken to the entry
+  std::optional<bool> gold_correct;  // for gold tasks: whether the entry matched the answer
+  std::string created_at;
+};
+
+// A task with everything the review layer needs to show and settle it.
+struct TaskDetail {
+  ReviewTask task;  // id, document, field, kind, state, priority, reason
+  std::int64_t tenant_id = 0;
+  std::string tenant_code;
+  DocumentSource source = DocumentSource::kScan;
+  std::string form_id;  // empty for a document not yet identified
+  int form_version = 0;
+  std::string field_type;
+  bool on_site_only = false;
+  std::optional<std::string> ocr_value;  // the machine's reading (or the operator's typed value)
+  std::optional<std::string> value;      // the field's current value
+  std::optional<double> confidence;
+  std::string validation_error;
+  std::optional<std::string> snippet_sha256;
+  std::optional<std::int64_t> lease_owner;
+  std::string leased_at;
+  std::string lease_expires_at;
+  std::optional<std::string> gold_answer;  // gold tasks only; never shown to the reviewer
+  std::vector<TaskEntry> entries;          // every entry on the task, oldest first
+};
+
+struct ClaimOptions {
+  std::int64_t user_id = 0;
+  int lease_seconds = 600;
+  std::optional<std::string> field_type;  // only tasks of this field type
+  bool include_on_site_only = false;      // true only for supervisors on site
+  // A task the user skipped is not handed back to them for this long.
+  int skip_cooldown_seconds = 600;
+};
+
+// A settled decision about one task, applied whole by Store::SettleTask. The review layer
+// decides (validation, double entry, gold); the store checks that the world is still as it
+// was when the decision was made and writes the entry, the field, the task, the document's
+// state and the audit event in one transaction.
+struct TaskSettlement {
+  std::int64_t task_id = 0;
+  std::int64_t user_id = 0;
+  // kLeased: `user_id` must hold the task's unexpired lease. kEscalated: the task must be
+  // escalated (a supervisor decides).
+  TaskState expected_state = TaskState::kLeased;
+  // The number of submit entries the decision was based on (double entry compares with them).
+  int expected_submits = 0;
+  EntryAction action = EntryAction::kSubmit;
+  std::optional<std::string> value;
+  std::string note;
+  std::optional<bool> gold_correct;
+  TaskState new_state = TaskState::kDone;  // kOpen returns it to the queue (lease cleared)
+  bool skipped = false;                    // the user is not handed this task again at once
+  // When set, the field takes this state and value (a gold task never changes its field).
+  std::optional<FieldState> field_state;
+  std::optional<std::string> field_value;
+  std::string audit_action;  // e.g. "review.submit"
+  std::string audit_detail_json = "{}";
+};
+
+struct QueueDepth {
+  std::string tenant_code;
+  std::string form_id;
+  std::string field_type;
+  int open = 0;
+  int leased = 0;
+  int escalated = 0;
+};
+
+struct ReviewerActivity {
+  std::int64_t user_id = 0;
+  std::string name;
+  std::string display_name;
+  int entries = 0;      // submits, unreadables, escalations and decisions (not skips)
+  double seconds = 0;   // time spent on those
+  int gold_total = 0;
+  int gold_correct = 0;
 };
 
 struct AuditEvent {
@@ -281,6 +423,64 @@ class Store {
   virtual Result<std::vector<PageRecord>> ListPages(std::int64_t document_id) = 0;
   // The review tasks of a document, oldest first.
   virtual Result<std::vector<ReviewTask>> ListReviewTasks(std::int64_t document_id) = 0;
+
+  // ---- people and sessions ----
+
+  // Creates a user (and their grants). Returns AlreadyExists for a taken name, NotFound for
+  // an unknown tenant, InvalidArgument for an empty name or password hash.
+  virtual Result<User> AddUser(const NewUser& user) = 0;
+  // Returns NotFound when there is no such user.
+  virtual Result<User> GetUser(std::int64_t id) = 0;
+  virtual Result<User> GetUserByName(const std::string& name) = 0;
+  // Users of one tenant (all when empty), by id.
+  virtual Result<std::vector<User>> ListUsers(std::optional<std::int64_t> tenant_id) = 0;
+
+  // Stores a new session that lasts `ttl_seconds`.
+  virtual Status CreateSession(const Session& session, int ttl_seconds) = 0;
+  // The session and its user, when the session exists, has not expired and its user is not
+  // disabled; nullopt otherwise.
+  virtual Result<std::optional<std::pair<Session, User>>> FindSession(
+      const std::string& token_sha256) = 0;
+  // Ends a session (logout). Ending one that does not exist is not an error.
+  virtual Status DeleteSession(const std::string& token_sha256) = 0;
+
+  // Failed logins, counted per key (a login name, a client address) to throttle guessing.
+  virtual Status RecordLoginFailure(const std::string& key) = 0;
+  virtual Result<int> CountLoginFailures(const std::string& key, int within_seconds) = 0;
+  virtual Status ClearLoginFailures(const std::string& key) = 0;
+
+  // ---- the review queue ----
+
+  // Leases the next task to the user, in one transaction: expired leases return to the queue
+  // first; then the open field or double-entry task of a tenant the user works for, highest
+  // priority, earliest due, oldest first, that the user has not already entered a value for
+  // (double entry needs two different people) and did not skip within the cooldown. An
+  // on_site_only task only when the options allow it. Audits "review.claim". Returns nullopt
+  // when there is nothing for the user.
+  virtual Result<std::optional<TaskDetail>> ClaimTask(const ClaimOptions& options) = 0;
+  // Creates a gold task from a field a person verified, of a tenant the user works for, that
+  // the user never entered a value for, and leases it to the user (audited "review.claim" like
+  // any other). Returns nullopt when there is no such field.
+  virtual Result<std::optional<TaskDetail>> ClaimGoldTask(const ClaimOptions& options) = 0;
+  // Returns NotFound when there is no such task.
+  virtual Result<TaskDetail> GetTask(std::int64_t task_id) = 0;
+  // Applies a decision (see TaskSettlement). Returns the document's state afterwards: it
+  // becomes verified when no field or classification task of it is open, leased or
+  // escalated. Returns FailedPrecondition when the task is no longer as expected (the lease ran
+  // out or passed to someone else, the task was settled, another entry arrived), NotFound for
+  // an unknown task.
+  virtual Result<DocumentState> SettleTask(const TaskSettlement& settlement) = 0;
+  // Escalated tasks of these tenants, oldest first.
+  virtual Result<std::vector<TaskDetail>> ListEscalatedTasks(
+      const std::vector<std::int64_t>& tenant_ids) = 0;
+  // Unsettled tasks of these tenants, counted by tenant, form and field type.
+  virtual Result<std::vector<QueueDepth>> CountQueue(
+      const std::vector<std::int64_t>& tenant_ids) = 0;
+  // Each user's entries since `since` (ISO 8601 UTC) on tasks of these tenants; one user only
+  // when `user_id` is set. Users with no entries are left out.
+  virtual Result<std::vector<ReviewerActivity>> CountActivity(
+      const std::vector<std::int64_t>& tenant_ids, const std::string& since,
+      std::optional<std::int64_t> user_id) = 0;
 
   // Appends to the audit log, which can never be changed or deleted.
   virtual Status AppendAudit(const AuditEvent& event) = 0;

@@ -212,6 +212,57 @@ constexpr char kMigration2[] =
     "ALTER TABLE review_tasks ADD COLUMN reason TEXT NOT NULL DEFAULT '';"
     "CREATE INDEX documents_waiting ON documents(state, attempts, id);";
 
+// Review (issue 4): sessions and login throttling, what a reviewer may ask the queue for
+// (field type, on-site-only), leases with their start, skips, gold answers, and entries with
+// their time, note and gold result. Existing tasks take their field's type from the form
+// definition they were read with.
+constexpr char kMigration3[] =
+    "CREATE TABLE sessions ("
+    "  token_sha256 TEXT PRIMARY KEY CHECK " ADB_SHA256_CHECK("token_sha256") ","
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  csrf_token TEXT NOT NULL CHECK (length(csrf_token) >= 32),"
+    "  created_at TEXT NOT NULL DEFAULT " ADB_NOW ","
+    "  expires_at TEXT NOT NULL"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX sessions_by_user ON sessions(user_id);"
+    "CREATE INDEX sessions_by_expiry ON sessions(expires_at);"
+
+    "CREATE TABLE login_failures ("
+    "  id INTEGER PRIMARY KEY,"
+    "  key TEXT NOT NULL,"
+    "  at TEXT NOT NULL DEFAULT " ADB_NOW
+    ") STRICT;"
+    "CREATE INDEX login_failures_by_key ON login_failures(key, at);"
+
+    "ALTER TABLE review_tasks ADD COLUMN field_type TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE review_tasks ADD COLUMN on_site_only INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (on_site_only IN (0, 1));"
+    "ALTER TABLE review_tasks ADD COLUMN leased_at TEXT;"
+    "ALTER TABLE review_tasks ADD COLUMN skipped_by INTEGER REFERENCES users(id);"
+    "ALTER TABLE review_tasks ADD COLUMN skipped_at TEXT;"
+    "ALTER TABLE review_tasks ADD COLUMN gold_answer TEXT;"
+    "CREATE INDEX review_tasks_leases ON review_tasks(state, lease_expires_at)"
+    "  WHERE state = 'leased';"
+
+    "ALTER TABLE review_entries ADD COLUMN note TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE review_entries ADD COLUMN seconds REAL NOT NULL DEFAULT 0"
+    "  CHECK (seconds >= 0);"
+    "ALTER TABLE review_entries ADD COLUMN gold_correct INTEGER"
+    "  CHECK (gold_correct IS NULL OR gold_correct IN (0, 1));"
+
+    "UPDATE review_tasks SET"
+    "  field_type = coalesce((SELECT json_extract(def.value, '$.type')"
+    "    FROM fields f JOIN documents d ON d.id = f.document_id"
+    "    JOIN forms fm ON fm.id = d.form_id AND fm.version = d.form_version,"
+    "    json_each(fm.definition_json, '$.fields') def"
+    "    WHERE f.id = review_tasks.field_id AND json_extract(def.value, '$.name') = f.name), ''),"
+    "  on_site_only = coalesce((SELECT json_extract(def.value, '$.on_site_only') IS 1"
+    "    FROM fields f JOIN documents d ON d.id = f.document_id"
+    "    JOIN forms fm ON fm.id = d.form_id AND fm.version = d.form_version,"
+    "    json_each(fm.definition_json, '$.fields') def"
+    "    WHERE f.id = review_tasks.field_id AND json_extract(def.value, '$.name') = f.name), 0)"
+    "  WHERE field_id IS NOT NULL;";
+
 #undef ADB_SHA256_CHECK
 #undef ADB_NOW
 
@@ -219,6 +270,8 @@ constexpr std::array kMigrations = {
     Migration{1, "tenants, users, blobs, forms, documents, pages, fields, review, audit log",
               kMigration1},
     Migration{2, "page outcomes, task reasons, the waiting-documents index", kMigration2},
+    Migration{3, "sessions, login throttling, review leases, skips, gold tasks, entry times",
+              kMigration3},
 };
 static_assert(kMigrations.size() == static_cast<std::size_t>(kSchemaVersion),
               "every schema version needs exactly one migration");
