@@ -145,18 +145,19 @@
     return null;
   }
 
-  // Enlarges a small snippet a whole number of times with sharp pixels, or shrinks a wide one
-  // smoothly to the frame's width; never beyond 55% of the window's height.
+  // Fits the snippet to the frame's width, never beyond 55% of the window's height nor four
+  // times its size. Enlarged two times or more it is enlarged a whole number of times with
+  // sharp pixels; otherwise it is scaled smoothly, so thin strokes of a scan survive.
   function fitSnippet() {
     const img = snippetImg;
-    if (!img.naturalWidth || ui.snippetFrame.hidden) return;
+    if (!img.naturalWidth || img.hidden) return;
     const style = getComputedStyle(ui.snippetFrame);
     const width = ui.snippetFrame.clientWidth - parseFloat(style.paddingLeft) -
                   parseFloat(style.paddingRight);
     const height = window.innerHeight * 0.55;
-    let scale = Math.min(width / img.naturalWidth, height / img.naturalHeight);
+    let scale = Math.min(width / img.naturalWidth, height / img.naturalHeight, 4);
     const upscaled = scale >= 2;
-    scale = upscaled ? Math.min(Math.floor(scale), 4) : Math.min(scale, 1);
+    if (upscaled) scale = Math.floor(scale);
     img.classList.toggle('upscaled', upscaled);
     img.style.width = `${Math.round(img.naturalWidth * scale)}px`;
   }

@@ -4,7 +4,8 @@
 'use strict';
 
 (() => {
-  const {t, href, api, loadMe, ApiError, errorText, formatTime, typeName, userText, el} = Adb;
+  const {t, href, api, loadMe, ApiError, errorText, formatDuration, formatTime, typeName, userText,
+         el} = Adb;
   Adb.initPage('sup.title');
 
   const REFRESH_MS = 10000;
@@ -50,7 +51,8 @@
     ui.reviewersBody.replaceChildren(...rows.map((r) => el('tr', {dataset: {reviewer: r.name}},
         el('th', {scope: 'row'}, r.display_name && r.display_name !== r.name
                                      ? `${r.display_name} (${r.name})` : r.name),
-        num(r.entries), el('td', {className: 'num'}, fixed(r.hours, 2)),
+        num(r.entries),
+        el('td', {className: 'num'}, typeof r.hours === 'number' ? formatDuration(r.hours * 3600) : none()),
         el('td', {className: 'num'}, fixed(r.tasks_per_hour, 1)),
         el('td', {className: 'num'}, `${r.gold_correct ?? 0} / ${r.gold_total ?? 0}`),
         el('td', {className: 'num'},
