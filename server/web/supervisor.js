@@ -34,7 +34,7 @@
       return;
     }
     ui.queueBody.replaceChildren(...rows.map((r) => el('tr', {},
-        el('td', {}, r.form_title || r.form_id || none()), el('td', {}, typeName(r.field_type)),
+        el('td', {}, r.form_title || r.form_id || none()), el('td', {}, typeName(r.field_type) || none()),
         num(r.open), num(r.leased), num(r.escalated))));
     const sum = (key) => rows.reduce((total, r) => total + (r[key] || 0), 0);
     ui.queueFoot.replaceChildren(el('tr', {},
@@ -95,7 +95,8 @@
 
     const card = el('article', {className: 'case panel', ariaLabelledby: titleId,
                                 dataset: {taskId: String(task.id)}},
-        el('h3', {id: titleId}, label, el('span', {className: 'badge'}, typeName(task.type)),
+        el('h3', {id: titleId}, label,
+           task.type ? el('span', {className: 'badge'}, typeName(task.type)) : null,
            el('span', {className: 'muted'}, `${task.form_title || ''} · #${task.id}`)),
         figure,
         el('dl', {}, el('dt', {}, t('sup.caseOcr')),

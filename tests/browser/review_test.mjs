@@ -240,6 +240,12 @@ function readTask(page) {
       value: document.getElementById('value').value,
       blind: !document.getElementById('blind-badge').hidden,
       focused: document.activeElement === document.getElementById('value'),
+      // The sample scans have no phone records: every task has a snippet, and it must show.
+      snippet: (() => {
+        const img = document.getElementById('snippet');
+        return Boolean(img && !img.hidden && img.complete && img.naturalWidth > 0);
+      })(),
+      snippetNote: document.getElementById('snippet-none').textContent,
       selected: (() => {
         const input = document.getElementById('value');
         return input.selectionStart === 0 && input.selectionEnd === input.value.length;
@@ -276,6 +282,7 @@ async function review(page, base, truthOf) {
     const task = await readTask(page);
     if (!task) fail(`the queue ran empty after ${entries} entries without a verified document`);
     if (!task.focused) fail(`task ${task.id}: the value box does not have the focus`);
+    if (!task.snippet) fail(`task ${task.id}: its snippet is not shown (${task.snippetNote || 'no image'})`);
     if (!task.blind && task.value && !task.selected) fail(`task ${task.id}: the reading is not selected`);
     if (!shot) {
       fs.mkdirSync(SHOTS, {recursive: true});
@@ -360,6 +367,9 @@ async function supervise(page, base, reviewed, truthOf) {
   const card = page.locator(`#cases article[data-task-id="${reviewed.escalatedId}"]`);
   await card.waitFor().catch(() => fail(`escalated task ${reviewed.escalatedId} is not listed to settle`));
   await page.waitForFunction(() => [...document.querySelectorAll('#cases img')].every((img) => img.complete));
+  if (!(await card.locator('img').evaluate((img) => img.naturalWidth > 0).catch(() => false))) {
+    fail(`the snippet of escalated task ${reviewed.escalatedId} is not shown to the supervisor`);
+  }
   await page.screenshot({path: path.join(SHOTS, 'supervisor.png'), fullPage: true});
 
   const task = reviewed.escalatedTask;
