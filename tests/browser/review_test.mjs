@@ -35,6 +35,7 @@ const VERIFIED_JA = 'この書類の確認がすべて終わりました';
 let server = null;
 let serverLog = '';
 let context = null;
+let profile = '';
 let data = '';
 
 class TestFailure extends Error {}
@@ -185,17 +186,20 @@ async function stopServer() {
 
 // ---- the browser ----
 
-async function launch() {
+// Debian's chromium and playwright-core, checked before anything else is done.
+async function findBrowser() {
   if (!fs.existsSync(CHROMIUM)) {
     fail(`${CHROMIUM} is not installed: apt-get install chromium (scripts/install-deps.sh does)`);
   }
-  let chromium;
   try {
-    ({chromium} = await import('playwright-core'));
+    return (await import('playwright-core')).chromium;
   } catch (e) {
     fail(`playwright-core is missing: run npm ci in tests/browser (test.sh does) — ${e.message}`);
   }
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'adbridge-chromium-'));
+}
+
+async function launch(chromium) {
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'adbridge-chromium-'));
   // launchPersistentContext passes the fresh folder as --user-data-dir.
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -390,11 +394,12 @@ async function main() {
   }, 300000);
   watchdog.unref();
 
+  const chromium = await findBrowser();
   prepareData();
   const before = verifiedDocuments();
   const truthOf = loadTruth();
   const base = await startServer();
-  const {page, pageErrors} = await launch();
+  const {page, pageErrors} = await launch(chromium);
 
   const reviewed = await review(page, base, truthOf);
   const after = verifiedDocuments();
@@ -420,6 +425,7 @@ try {
   if (serverLog) console.error(`--- the end of adbridge serve's output ---\n${serverLog}`);
 } finally {
   if (context) await context.close().catch(() => {});
+  if (profile) fs.rmSync(profile, {recursive: true, force: true});
   await stopServer();
   if (data && !failed && !process.env.KEEP_DATA) fs.rmSync(data, {recursive: true, force: true});
   else if (data) console.error(`browser_review: data folder kept: ${data}`);
