@@ -191,22 +191,25 @@ constexpr char kReturnExpiredLease[] =
 // The hot path of the review server: one statement picks and leases the task, so two
 // reviewers never get the same one. The pick walks the index review_tasks_next
 // (state, priority DESC, due_at, id) from its first open entry and stops at the first task
-// the user may take, so it neither sorts nor reads the whole queue; the documents join is by
-// primary key and the user's tenants are read once. Classification tasks are the front desk's;
-// gold tasks are made leased by ClaimGoldTask. A user who entered a value (or said unreadable)
-// is not the second person of a double entry; a user who skipped a task is not handed it again
-// until the cooldown (?5, "-N seconds") has passed.
+// the user may take, so it neither sorts nor reads the whole queue. Each task's tenant is a
+// lookup by primary key, written as a scalar subquery rather than a join so that the planner
+// (with or without ANALYZE statistics) cannot drive the pick from documents or build a Bloom
+// filter over all of them; the user's tenants are read once.
+// Classification tasks are the front desk's; gold tasks are made leased by ClaimGoldTask. A user
+// who entered a value (or said unreadable) is not the second person of a double entry; a user
+// who skipped a task is not handed it again until the cooldown (?5, "-N seconds") has passed.
 constexpr char kClaimTask[] =
     "UPDATE review_tasks SET state = 'leased', lease_owner = ?1, leased_at = " ADB_NOW_SQL
     ", lease_expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?2), "
     "updated_at = " ADB_NOW_SQL " "
-    "WHERE id = (SELECT t.id FROM review_tasks t JOIN documents d ON d.id = t.document_id "
+    "WHERE id = (SELECT t.id FROM review_tasks t "
     "  WHERE t.state = 'open' AND t.kind IN ('field', 'double_entry') "
     "  AND (?3 IS NULL OR t.field_type = ?3) "
     "  AND (?4 OR t.on_site_only = 0) "
     "  AND (t.skipped_by IS NOT ?1 "
     "       OR t.skipped_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?5)) "
-    "  AND d.tenant_id IN " ADB_REVIEW_TENANTS_OF_USER_1 " "
+    "  AND (SELECT d.tenant_id FROM documents d WHERE d.id = t.document_id) "
+    "    IN " ADB_REVIEW_TENANTS_OF_USER_1 " "
     "  AND NOT EXISTS (SELECT 1 FROM review_entries e WHERE e.task_id = t.id "
     "    AND e.user_id = ?1 AND e.action IN ('submit', 'unreadable')) "
     "  ORDER BY t.priority DESC, t.due_at, t.id LIMIT 1) "
@@ -216,18 +219,19 @@ constexpr char kClaimTask[] =
 // user works for, that the user never entered anything for and does not hold. Its type,
 // on-site flag and reason come from the field's own task, so a gold task looks like any other.
 // The pick scans fields_by_state (state, document_id) from a random document (?2 <= document
-// < ?3), so it is random enough without counting or sorting the candidates.
+// < ?3), so it is random enough without counting or sorting the candidates; the tenant is a
+// scalar subquery for the reason given at kClaimTask.
 constexpr char kSelectGoldStart[] =
     "SELECT abs(random()) % (coalesce(max(id), 0) + 1) FROM documents";
 constexpr char kSelectGoldField[] =
     "SELECT f.id, f.document_id, f.value, coalesce(o.field_type, ''), "
     "coalesce(o.on_site_only, 0), coalesce(o.reason, '') "
-    "FROM fields f JOIN documents d ON d.id = f.document_id "
-    "LEFT JOIN review_tasks o ON o.id = (SELECT min(x.id) FROM review_tasks x "
+    "FROM fields f LEFT JOIN review_tasks o ON o.id = (SELECT min(x.id) FROM review_tasks x "
     "  WHERE x.field_id = f.id AND x.kind IN ('field', 'double_entry')) "
     "WHERE f.state = 'verified' AND f.document_id >= ?2 AND f.document_id < ?3 "
     "AND f.value IS NOT NULL AND f.snippet_sha256 IS NOT NULL "
-    "AND d.tenant_id IN " ADB_REVIEW_TENANTS_OF_USER_1 " "
+    "AND (SELECT d.tenant_id FROM documents d WHERE d.id = f.document_id) "
+    "  IN " ADB_REVIEW_TENANTS_OF_USER_1 " "
     "AND (?4 IS NULL OR coalesce(o.field_type, '') = ?4) "
     "AND (?5 OR coalesce(o.on_site_only, 0) = 0) "
     "AND NOT EXISTS (SELECT 1 FROM review_tasks x WHERE x.field_id = f.id "
@@ -303,14 +307,16 @@ constexpr char kCountQueue[] =
     "WHERE t.state IN ('open', 'leased', 'escalated') AND t.kind IN ('field', 'double_entry') "
     "AND d.tenant_id IN " ADB_TENANT_LIST_1 " "
     "GROUP BY tn.code, d.form_id, t.field_type ORDER BY tn.code, d.form_id, t.field_type";
-// Skips are not work done; every other entry is, gold or not.
+// Skips are not work done; every other entry is, gold or not. The entries are read per user
+// from `since` on (review_entries_by_user), not by walking every task the tenants ever had;
+// CROSS JOIN keeps users as the outer loop, which also gives the GROUP BY its order.
 constexpr char kCountActivity[] =
     "SELECT u.id, u.name, u.display_name, count(*), total(e.seconds), count(e.gold_correct), "
     "total(e.gold_correct) "
-    "FROM review_entries e JOIN users u ON u.id = e.user_id "
-    "JOIN review_tasks t ON t.id = e.task_id JOIN documents d ON d.id = t.document_id "
-    "WHERE e.created_at >= ?2 AND e.action <> 'skip' AND (?3 IS NULL OR e.user_id = ?3) "
-    "AND d.tenant_id IN " ADB_TENANT_LIST_1 " "
+    "FROM users u CROSS JOIN review_entries e ON e.user_id = u.id "
+    "WHERE (?3 IS NULL OR u.id = ?3) AND e.created_at >= ?2 AND e.action <> 'skip' "
+    "AND (SELECT d.tenant_id FROM review_tasks t JOIN documents d ON d.id = t.document_id "
+    "  WHERE t.id = e.task_id) IN " ADB_TENANT_LIST_1 " "
     "GROUP BY u.id ORDER BY u.id";
 #undef ADB_TENANT_LIST_1
 #undef ADB_REVIEW_TENANTS_OF_USER_1
