@@ -190,10 +190,11 @@ TEST_F(ReviewStoreTest, FreshDatabaseIsAtSchemaThreeWithSessionsThrottlingAndTas
   EXPECT_TRUE(raw.Names("table").count("sessions"));
   EXPECT_TRUE(raw.Names("table").count("login_failures"));
   EXPECT_TRUE(raw.Names("index").count("review_tasks_leases"));
+  EXPECT_TRUE(raw.Names("index").count("review_tasks_queue"));
   EXPECT_EQ(raw.Int("SELECT count(*) FROM pragma_table_info('review_tasks') WHERE name IN "
                     "('field_type', 'on_site_only', 'leased_at', 'skipped_by', 'skipped_at', "
-                    "'gold_answer')"),
-            6);
+                    "'gold_answer', 'tenant_id')"),
+            7);
   EXPECT_EQ(raw.Int("SELECT count(*) FROM pragma_table_info('review_entries') WHERE name IN "
                     "('note', 'seconds', 'gold_correct')"),
             3);
@@ -228,8 +229,9 @@ TEST_F(StoreTest, DatabaseOfSchemaTwoIsMigratedAndItsTasksTakeTheirTypeFromTheFo
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(*store->SchemaVersion(), kSchemaVersion);
   RawDb raw(db_path_);
-  EXPECT_EQ(raw.Rows("SELECT id, field_type, on_site_only FROM review_tasks ORDER BY id"),
-            "1|date|0\n2|digits|1\n3||0");
+  EXPECT_EQ(raw.Rows("SELECT id, tenant_id, field_type, on_site_only FROM review_tasks "
+                     "ORDER BY id"),
+            "1|1|date|0\n2|1|digits|1\n3|1||0");
   EXPECT_EQ(raw.Text("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(raw.Text("PRAGMA foreign_key_check"), "");
 }
@@ -483,6 +485,27 @@ TEST_F(ReviewStoreTest, ReviewerOnlyGetsTasksOfTheirTenantsAndTheTenantsThatGran
   EXPECT_EQ(DocumentOf(Claim(dave)), in_shiojiri);
   EXPECT_FALSE(Claim(dave).has_value()) << "okaya never granted dave";
   EXPECT_THAT(store_->GetUser(dave)->review_tenant_ids, ElementsAre(default_tenant_, shiojiri_));
+}
+
+TEST_F(ReviewStoreTest, ReviewerOfSeveralTenantsGetsTheMostUrgentTaskOfAnyOfThem) {
+  const std::int64_t in_default = AddReadDocument({{.name = "applicant_name"}});
+  const std::int64_t in_shiojiri = AddReadDocument({{.name = "applicant_name"}}, "shiojiri");
+  const std::int64_t in_okaya = AddReadDocument({{.name = "applicant_name"}}, "okaya");
+  const std::int64_t erin =
+      AddUser("erin", Role::kReviewer, std::string(kDefaultTenant), {"shiojiri", "okaya"});
+  {
+    RawDb raw(db_path_);
+    ASSERT_EQ(raw.Exec("UPDATE review_tasks SET priority = 3 WHERE document_id = " +
+                       std::to_string(in_okaya)),
+              SQLITE_OK);
+    ASSERT_EQ(raw.Exec("UPDATE review_tasks SET due_at = '2000-01-01T00:00:00.000Z' "
+                       "WHERE document_id = " + std::to_string(in_shiojiri)),
+              SQLITE_OK);
+  }
+  EXPECT_EQ(DocumentOf(Claim(erin)), in_okaya) << "highest priority";
+  EXPECT_EQ(DocumentOf(Claim(erin)), in_shiojiri) << "then the earliest due";
+  EXPECT_EQ(DocumentOf(Claim(erin)), in_default);
+  EXPECT_FALSE(Claim(erin).has_value());
 }
 
 TEST_F(ReviewStoreTest, ClassificationTasksAreLeftToTheFrontDesk) {
