@@ -138,7 +138,7 @@ constexpr char kInsertUser[] =
 constexpr char kInsertGrant[] =
     "INSERT INTO reviewer_grants (user_id, tenant_id) VALUES (?1, ?2) "
     "ON CONFLICT (user_id, tenant_id) DO NOTHING";
-#define ADB_USER_COLUMNS                                                                    \
+#define ADB_USER_COLUMNS                                                                \
   "SELECT u.id, u.tenant_id, t.code, u.name, u.display_name, u.role, u.password_hash, " \
   "u.disabled FROM users u JOIN tenants t ON t.id = u.tenant_id "
 constexpr char kSelectUser[] = ADB_USER_COLUMNS "WHERE u.id = ?1";
@@ -151,8 +151,7 @@ constexpr char kSelectGrants[] =
     "SELECT tenant_id FROM reviewer_grants WHERE user_id = ?1 AND tenant_id <> ?2 "
     "ORDER BY tenant_id";
 
-constexpr char kDeleteExpiredSessions[] =
-    "DELETE FROM sessions WHERE expires_at <= " ADB_NOW_SQL;
+constexpr char kDeleteExpiredSessions[] = "DELETE FROM sessions WHERE expires_at <= " ADB_NOW_SQL;
 constexpr char kInsertSession[] =
     "INSERT INTO sessions (token_sha256, user_id, csrf_token, expires_at) "
     "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?4))";
@@ -247,9 +246,8 @@ constexpr char kSelectGoldField[] =
 constexpr char kInsertGoldTask[] =
     "INSERT INTO review_tasks (document_id, tenant_id, field_id, kind, state, lease_owner, "
     "leased_at, lease_expires_at, field_type, on_site_only, gold_answer, reason) "
-    "VALUES (?1, (SELECT tenant_id FROM documents WHERE id = ?1), ?2, 'gold', 'leased', ?3, "
-    ADB_NOW_SQL
-    ", strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?4), ?5, ?6, ?7, ?8)";
+    "VALUES (?1, (SELECT tenant_id FROM documents WHERE id = ?1), ?2, 'gold', 'leased', "
+    "?3, " ADB_NOW_SQL ", strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?4), ?5, ?6, ?7, ?8)";
 
 constexpr char kSelectTaskDetail[] =
     "SELECT t.id, t.document_id, t.field_id, coalesce(f.name, ''), t.kind, t.state, t.priority, "
@@ -1205,8 +1203,7 @@ Status SqliteStore::RecordReading(const DocumentReading& reading) {
     }
     if (!field.auto_accept) {
       ADB_RETURN_IF_ERROR(insert_task(sqlite3_last_insert_rowid(db_.get()), field.task_kind, 0,
-                                      field.review_reason, field.field_type,
-                                      field.on_site_only));
+                                      field.review_reason, field.field_type, field.on_site_only));
     }
   }
   for (const DocumentReading::Task& task : reading.tasks) {
@@ -1333,7 +1330,6 @@ Result<std::vector<ReviewTask>> SqliteStore::ListReviewTasks(std::int64_t docume
   return tasks;
 }
 
-
 // ---- people and sessions ----
 
 Result<std::optional<User>> SqliteStore::FindUserLocked(Statement& stmt) {
@@ -1400,13 +1396,13 @@ Result<User> SqliteStore::AddUser(const NewUser& user) {
     ADB_RETURN_IF_ERROR(insert.Run());
   }
   // Never the hash: the audit log is read by people.
-  ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent(
-      "user.added", std::nullopt,
-      DumpJson({{"user", id},
-                {"name", user.name},
-                {"role", RoleName(user.role)},
-                {"tenant", user.tenant_code},
-                {"grants", user.grant_tenant_codes}}))));
+  ADB_RETURN_IF_ERROR(
+      AppendAuditLocked(SystemEvent("user.added", std::nullopt,
+                                    DumpJson({{"user", id},
+                                              {"name", user.name},
+                                              {"role", RoleName(user.role)},
+                                              {"tenant", user.tenant_code},
+                                              {"grants", user.grant_tenant_codes}}))));
   ADB_ASSIGN_OR_RETURN(std::optional<User> added, FindUserByIdLocked(id));
   if (!added) {
     return Status::Internal("追加した利用者が見つかりません: " + user.name,
@@ -1707,7 +1703,7 @@ Result<std::optional<TaskDetail>> SqliteStore::ClaimGoldTask(const ClaimOptions&
         .BindInt(5, options.include_on_site_only ? 1 : 0);
     ADB_ASSIGN_OR_RETURN(bool row, pick.Step());
     if (row) {
-      gold = Gold{pick.Int(0),  pick.Int(1),       pick.Text(2),
+      gold = Gold{pick.Int(0),  pick.Int(1),      pick.Text(2),
                   pick.Text(3), pick.Int(4) != 0, pick.Text(5)};
       break;
     }
