@@ -564,6 +564,40 @@ Status UnknownTask(std::int64_t id) {
   return Status::NotFound("作業がありません: " + name, "no such task: " + name);
 }
 
+Status CheckClaimOptions(const ClaimOptions& options) {
+  if (options.lease_seconds <= 0 || options.skip_cooldown_seconds < 0) {
+    return Status::InvalidArgument(
+        "貸出期間は 1 秒以上、スキップ後の待ち時間は 0 秒以上です",
+        "a lease lasts at least one second and a skip cooldown is not negative");
+  }
+  return Status::Ok();
+}
+
+// What SettleTask refuses before looking at the database: settlements that could never apply.
+Status CheckSettlement(const TaskSettlement& s) {
+  if (s.expected_state != TaskState::kLeased && s.expected_state != TaskState::kEscalated) {
+    return Status::InvalidArgument("決着できるのは貸出中か上申中の作業だけです",
+                                   "only a leased or escalated task can be settled");
+  }
+  if (s.new_state == TaskState::kLeased && s.expected_state != TaskState::kLeased) {
+    return Status::InvalidArgument("貸出中でない作業を貸出中のままにはできません",
+                                   "a task that is not leased cannot stay leased");
+  }
+  if (s.expected_submits < 0) {
+    return Status::InvalidArgument("入力の数は 0 以上です",
+                                   "the number of submits must not be negative");
+  }
+  if (s.field_value && !s.field_state) {
+    return Status::InvalidArgument("項目の状態なしに値だけは変えられません",
+                                   "a field value needs a field state");
+  }
+  if (s.audit_action.empty() || !IsValidJson(s.audit_detail_json)) {
+    return Status::InvalidArgument("監査記録の action と JSON の detail が必要です",
+                                   "an audit action and a JSON detail are needed");
+  }
+  return Status::Ok();
+}
+
 // ---- the store ----------------------------------------------------------------------------
 
 class SqliteStore final : public Store {
@@ -1636,15 +1670,6 @@ Result<std::optional<TaskDetail>> SqliteStore::FinishClaimLocked(std::int64_t us
   return std::optional<TaskDetail>(std::move(detail));
 }
 
-Status CheckClaimOptions(const ClaimOptions& options) {
-  if (options.lease_seconds <= 0 || options.skip_cooldown_seconds < 0) {
-    return Status::InvalidArgument(
-        "貸出期間は 1 秒以上、スキップ後の待ち時間は 0 秒以上です",
-        "a lease lasts at least one second and a skip cooldown is not negative");
-  }
-  return Status::Ok();
-}
-
 Result<std::optional<TaskDetail>> SqliteStore::ClaimTask(const ClaimOptions& options) {
   ADB_RETURN_IF_ERROR(CheckClaimOptions(options));
   std::lock_guard lock(mu_);
@@ -1734,30 +1759,6 @@ Result<TaskDetail> SqliteStore::GetTask(std::int64_t task_id) {
   std::lock_guard lock(mu_);
   ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
   return GetTaskLocked(task_id);
-}
-
-Status CheckSettlement(const TaskSettlement& s) {
-  if (s.expected_state != TaskState::kLeased && s.expected_state != TaskState::kEscalated) {
-    return Status::InvalidArgument("決着できるのは貸出中か上申中の作業だけです",
-                                   "only a leased or escalated task can be settled");
-  }
-  if (s.new_state == TaskState::kLeased && s.expected_state != TaskState::kLeased) {
-    return Status::InvalidArgument("貸出中でない作業を貸出中のままにはできません",
-                                   "a task that is not leased cannot stay leased");
-  }
-  if (s.expected_submits < 0) {
-    return Status::InvalidArgument("入力の数は 0 以上です",
-                                   "the number of submits must not be negative");
-  }
-  if (s.field_value && !s.field_state) {
-    return Status::InvalidArgument("項目の状態なしに値だけは変えられません",
-                                   "a field value needs a field state");
-  }
-  if (s.audit_action.empty() || !IsValidJson(s.audit_detail_json)) {
-    return Status::InvalidArgument("監査記録の action と JSON の detail が必要です",
-                                   "an audit action and a JSON detail are needed");
-  }
-  return Status::Ok();
 }
 
 Result<DocumentState> SqliteStore::SettleTask(const TaskSettlement& settlement) {
