@@ -138,7 +138,7 @@ constexpr char kInsertUser[] =
 constexpr char kInsertGrant[] =
     "INSERT INTO reviewer_grants (user_id, tenant_id) VALUES (?1, ?2) "
     "ON CONFLICT (user_id, tenant_id) DO NOTHING";
-#define ADB_USER_COLUMNS                                                                    \
+#define ADB_USER_COLUMNS                                                                \
   "SELECT u.id, u.tenant_id, t.code, u.name, u.display_name, u.role, u.password_hash, " \
   "u.disabled FROM users u JOIN tenants t ON t.id = u.tenant_id "
 constexpr char kSelectUser[] = ADB_USER_COLUMNS "WHERE u.id = ?1";
@@ -151,8 +151,7 @@ constexpr char kSelectGrants[] =
     "SELECT tenant_id FROM reviewer_grants WHERE user_id = ?1 AND tenant_id <> ?2 "
     "ORDER BY tenant_id";
 
-constexpr char kDeleteExpiredSessions[] =
-    "DELETE FROM sessions WHERE expires_at <= " ADB_NOW_SQL;
+constexpr char kDeleteExpiredSessions[] = "DELETE FROM sessions WHERE expires_at <= " ADB_NOW_SQL;
 constexpr char kInsertSession[] =
     "INSERT INTO sessions (token_sha256, user_id, csrf_token, expires_at) "
     "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?4))";
@@ -247,9 +246,8 @@ constexpr char kSelectGoldField[] =
 constexpr char kInsertGoldTask[] =
     "INSERT INTO review_tasks (document_id, tenant_id, field_id, kind, state, lease_owner, "
     "leased_at, lease_expires_at, field_type, on_site_only, gold_answer, reason) "
-    "VALUES (?1, (SELECT tenant_id FROM documents WHERE id = ?1), ?2, 'gold', 'leased', ?3, "
-    ADB_NOW_SQL
-    ", strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?4), ?5, ?6, ?7, ?8)";
+    "VALUES (?1, (SELECT tenant_id FROM documents WHERE id = ?1), ?2, 'gold', 'leased', "
+    "?3, " ADB_NOW_SQL ", strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?4), ?5, ?6, ?7, ?8)";
 
 constexpr char kSelectTaskDetail[] =
     "SELECT t.id, t.document_id, t.field_id, coalesce(f.name, ''), t.kind, t.state, t.priority, "
@@ -564,6 +562,40 @@ Status UnknownUser(std::int64_t id) {
 Status UnknownTask(std::int64_t id) {
   const std::string name = std::to_string(id);
   return Status::NotFound("作業がありません: " + name, "no such task: " + name);
+}
+
+Status CheckClaimOptions(const ClaimOptions& options) {
+  if (options.lease_seconds <= 0 || options.skip_cooldown_seconds < 0) {
+    return Status::InvalidArgument(
+        "貸出期間は 1 秒以上、スキップ後の待ち時間は 0 秒以上です",
+        "a lease lasts at least one second and a skip cooldown is not negative");
+  }
+  return Status::Ok();
+}
+
+// What SettleTask refuses before looking at the database: settlements that could never apply.
+Status CheckSettlement(const TaskSettlement& s) {
+  if (s.expected_state != TaskState::kLeased && s.expected_state != TaskState::kEscalated) {
+    return Status::InvalidArgument("決着できるのは貸出中か上申中の作業だけです",
+                                   "only a leased or escalated task can be settled");
+  }
+  if (s.new_state == TaskState::kLeased && s.expected_state != TaskState::kLeased) {
+    return Status::InvalidArgument("貸出中でない作業を貸出中のままにはできません",
+                                   "a task that is not leased cannot stay leased");
+  }
+  if (s.expected_submits < 0) {
+    return Status::InvalidArgument("入力の数は 0 以上です",
+                                   "the number of submits must not be negative");
+  }
+  if (s.field_value && !s.field_state) {
+    return Status::InvalidArgument("項目の状態なしに値だけは変えられません",
+                                   "a field value needs a field state");
+  }
+  if (s.audit_action.empty() || !IsValidJson(s.audit_detail_json)) {
+    return Status::InvalidArgument("監査記録の action と JSON の detail が必要です",
+                                   "an audit action and a JSON detail are needed");
+  }
+  return Status::Ok();
 }
 
 // ---- the store ----------------------------------------------------------------------------
@@ -1205,8 +1237,7 @@ Status SqliteStore::RecordReading(const DocumentReading& reading) {
     }
     if (!field.auto_accept) {
       ADB_RETURN_IF_ERROR(insert_task(sqlite3_last_insert_rowid(db_.get()), field.task_kind, 0,
-                                      field.review_reason, field.field_type,
-                                      field.on_site_only));
+                                      field.review_reason, field.field_type, field.on_site_only));
     }
   }
   for (const DocumentReading::Task& task : reading.tasks) {
@@ -1333,7 +1364,6 @@ Result<std::vector<ReviewTask>> SqliteStore::ListReviewTasks(std::int64_t docume
   return tasks;
 }
 
-
 // ---- people and sessions ----
 
 Result<std::optional<User>> SqliteStore::FindUserLocked(Statement& stmt) {
@@ -1400,13 +1430,13 @@ Result<User> SqliteStore::AddUser(const NewUser& user) {
     ADB_RETURN_IF_ERROR(insert.Run());
   }
   // Never the hash: the audit log is read by people.
-  ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent(
-      "user.added", std::nullopt,
-      DumpJson({{"user", id},
-                {"name", user.name},
-                {"role", RoleName(user.role)},
-                {"tenant", user.tenant_code},
-                {"grants", user.grant_tenant_codes}}))));
+  ADB_RETURN_IF_ERROR(
+      AppendAuditLocked(SystemEvent("user.added", std::nullopt,
+                                    DumpJson({{"user", id},
+                                              {"name", user.name},
+                                              {"role", RoleName(user.role)},
+                                              {"tenant", user.tenant_code},
+                                              {"grants", user.grant_tenant_codes}}))));
   ADB_ASSIGN_OR_RETURN(std::optional<User> added, FindUserByIdLocked(id));
   if (!added) {
     return Status::Internal("追加した利用者が見つかりません: " + user.name,
@@ -1640,15 +1670,6 @@ Result<std::optional<TaskDetail>> SqliteStore::FinishClaimLocked(std::int64_t us
   return std::optional<TaskDetail>(std::move(detail));
 }
 
-Status CheckClaimOptions(const ClaimOptions& options) {
-  if (options.lease_seconds <= 0 || options.skip_cooldown_seconds < 0) {
-    return Status::InvalidArgument(
-        "貸出期間は 1 秒以上、スキップ後の待ち時間は 0 秒以上です",
-        "a lease lasts at least one second and a skip cooldown is not negative");
-  }
-  return Status::Ok();
-}
-
 Result<std::optional<TaskDetail>> SqliteStore::ClaimTask(const ClaimOptions& options) {
   ADB_RETURN_IF_ERROR(CheckClaimOptions(options));
   std::lock_guard lock(mu_);
@@ -1707,7 +1728,7 @@ Result<std::optional<TaskDetail>> SqliteStore::ClaimGoldTask(const ClaimOptions&
         .BindInt(5, options.include_on_site_only ? 1 : 0);
     ADB_ASSIGN_OR_RETURN(bool row, pick.Step());
     if (row) {
-      gold = Gold{pick.Int(0),  pick.Int(1),       pick.Text(2),
+      gold = Gold{pick.Int(0),  pick.Int(1),      pick.Text(2),
                   pick.Text(3), pick.Int(4) != 0, pick.Text(5)};
       break;
     }
@@ -1738,30 +1759,6 @@ Result<TaskDetail> SqliteStore::GetTask(std::int64_t task_id) {
   std::lock_guard lock(mu_);
   ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
   return GetTaskLocked(task_id);
-}
-
-Status CheckSettlement(const TaskSettlement& s) {
-  if (s.expected_state != TaskState::kLeased && s.expected_state != TaskState::kEscalated) {
-    return Status::InvalidArgument("決着できるのは貸出中か上申中の作業だけです",
-                                   "only a leased or escalated task can be settled");
-  }
-  if (s.new_state == TaskState::kLeased && s.expected_state != TaskState::kLeased) {
-    return Status::InvalidArgument("貸出中でない作業を貸出中のままにはできません",
-                                   "a task that is not leased cannot stay leased");
-  }
-  if (s.expected_submits < 0) {
-    return Status::InvalidArgument("入力の数は 0 以上です",
-                                   "the number of submits must not be negative");
-  }
-  if (s.field_value && !s.field_state) {
-    return Status::InvalidArgument("項目の状態なしに値だけは変えられません",
-                                   "a field value needs a field state");
-  }
-  if (s.audit_action.empty() || !IsValidJson(s.audit_detail_json)) {
-    return Status::InvalidArgument("監査記録の action と JSON の detail が必要です",
-                                   "an audit action and a JSON detail are needed");
-  }
-  return Status::Ok();
 }
 
 Result<DocumentState> SqliteStore::SettleTask(const TaskSettlement& settlement) {

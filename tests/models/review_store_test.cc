@@ -24,10 +24,10 @@
 namespace adbridge::models {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using test_support::RawDb;
 using test_support::StoreTest;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 // The test form's fields, as a form definition lists them.
 constexpr char kFieldsJson[] =
@@ -125,7 +125,9 @@ class ReviewStoreTest : public StoreTest {
     EXPECT_TRUE(claimed.ok()) << claimed.status().message(Lang::kEn);
     return claimed.ok() ? *claimed : std::nullopt;
   }
-  std::optional<TaskDetail> Claim(std::int64_t user) { return Claim(ClaimOptions{.user_id = user}); }
+  std::optional<TaskDetail> Claim(std::int64_t user) {
+    return Claim(ClaimOptions{.user_id = user});
+  }
 
   // The task's id, or 0 when nothing was claimed (so expectations read as one line).
   static std::int64_t IdOf(const std::optional<TaskDetail>& task) {
@@ -211,14 +213,18 @@ TEST_F(StoreTest, DatabaseOfSchemaTwoIsMigratedAndItsTasksTakeTheirTypeFromTheFo
     const std::string sha = std::string(64, 'b');
     const std::string rows =
         "INSERT INTO tenants (code, name) VALUES ('default', 'x');"
-        "INSERT INTO blobs (sha256, size, media_type) VALUES ('" + sha + "', 1, 'image/png');"
+        "INSERT INTO blobs (sha256, size, media_type) VALUES ('" +
+        sha +
+        "', 1, 'image/png');"
         "INSERT INTO forms (id, version, title, definition_json) VALUES ('f', 1, 'F', '"
         R"({"id":"f","version":1,"fields":[{"name":"birth_date","type":"date"},)"
         R"({"name":"my_number","type":"digits","on_site_only":true}]})"
         "');"
         "INSERT INTO documents (tenant_id, source, source_name, original_sha256, media_type, "
         "original_size, form_id, form_version, state) VALUES "
-        "(1, 'scan', 'old.png', '" + sha + "', 'image/png', 1, 'f', 1, 'in_review');"
+        "(1, 'scan', 'old.png', '" +
+        sha +
+        "', 'image/png', 1, 'f', 1, 'in_review');"
         "INSERT INTO fields (document_id, name, ocr_value, value, state) VALUES "
         "(1, 'birth_date', 'x', 'x', 'needs_review'), (1, 'my_number', 'y', 'y', 'needs_review');"
         "INSERT INTO review_tasks (document_id, field_id, kind) VALUES "
@@ -239,9 +245,9 @@ TEST_F(StoreTest, DatabaseOfSchemaTwoIsMigratedAndItsTasksTakeTheirTypeFromTheFo
 // ---- reading records what the queue filters by -----------------------------------------------
 
 TEST_F(ReviewStoreTest, RecordedReadingKeepsEachTasksFieldTypeAndOnSiteFlag) {
-  const std::int64_t doc = AddReadDocument({{.name = "birth_date", .type = "date"},
-                                            {.name = "my_number", .type = "digits",
-                                             .on_site_only = true}});
+  const std::int64_t doc =
+      AddReadDocument({{.name = "birth_date", .type = "date"},
+                       {.name = "my_number", .type = "digits", .on_site_only = true}});
   const std::vector<ReviewTask> tasks = Tasks(doc);
   ASSERT_EQ(tasks.size(), 2u);
   Result<TaskDetail> date = store_->GetTask(tasks[0].id);
@@ -272,17 +278,18 @@ TEST_F(ReviewStoreTest, ReadingWithAnUnknownFieldTypeIsRefusedAndChangesNothing)
 // ---- claiming -------------------------------------------------------------------------------
 
 TEST_F(ReviewStoreTest, ClaimLeasesTheHighestPriorityThenEarliestDueThenOldestTask) {
-  const std::int64_t doc = AddReadDocument(
-      {{.name = "applicant_name"}, {.name = "birth_date", .type = "date"},
-       {.name = "postal_code", .type = "postal_code"}, {.name = "address"}});
+  const std::int64_t doc = AddReadDocument({{.name = "applicant_name"},
+                                            {.name = "birth_date", .type = "date"},
+                                            {.name = "postal_code", .type = "postal_code"},
+                                            {.name = "address"}});
   const std::vector<ReviewTask> tasks = Tasks(doc);
   ASSERT_EQ(tasks.size(), 4u);
   {
     RawDb raw(db_path_);
     // tasks[3] is urgent; tasks[1] is due before tasks[0] and tasks[2].
-    ASSERT_EQ(raw.Exec("UPDATE review_tasks SET priority = 5 WHERE id = " +
-                       std::to_string(tasks[3].id)),
-              SQLITE_OK);
+    ASSERT_EQ(
+        raw.Exec("UPDATE review_tasks SET priority = 5 WHERE id = " + std::to_string(tasks[3].id)),
+        SQLITE_OK);
     ASSERT_EQ(raw.Exec("UPDATE review_tasks SET due_at = '2000-01-01T00:00:00.000Z' WHERE id = " +
                        std::to_string(tasks[1].id)),
               SQLITE_OK);
@@ -449,8 +456,8 @@ TEST_F(ReviewStoreTest, SettleRefusesADecisionMadeBeforeAnotherEntryArrived) {
 }
 
 TEST_F(ReviewStoreTest, ClaimFiltersByFieldType) {
-  const std::int64_t doc = AddReadDocument(
-      {{.name = "applicant_name"}, {.name = "birth_date", .type = "date"}});
+  const std::int64_t doc =
+      AddReadDocument({{.name = "applicant_name"}, {.name = "birth_date", .type = "date"}});
   const std::vector<ReviewTask> tasks = Tasks(doc);
   std::optional<TaskDetail> date = Claim({.user_id = alice_, .field_type = "date"});
   EXPECT_EQ(IdOf(date), tasks[1].id);
@@ -499,7 +506,8 @@ TEST_F(ReviewStoreTest, ReviewerOfSeveralTenantsGetsTheMostUrgentTaskOfAnyOfThem
                        std::to_string(in_okaya)),
               SQLITE_OK);
     ASSERT_EQ(raw.Exec("UPDATE review_tasks SET due_at = '2000-01-01T00:00:00.000Z' "
-                       "WHERE document_id = " + std::to_string(in_shiojiri)),
+                       "WHERE document_id = " +
+                       std::to_string(in_shiojiri)),
               SQLITE_OK);
   }
   EXPECT_EQ(DocumentOf(Claim(erin)), in_okaya) << "highest priority";
@@ -522,8 +530,7 @@ TEST_F(ReviewStoreTest, DisabledOrUnknownUserCannotClaim) {
     RawDb raw(db_path_);
     ASSERT_EQ(raw.Exec("UPDATE users SET disabled = 1 WHERE name = 'alice'"), SQLITE_OK);
   }
-  EXPECT_EQ(store_->ClaimTask({.user_id = alice_}).status().code(),
-            StatusCode::kPermissionDenied);
+  EXPECT_EQ(store_->ClaimTask({.user_id = alice_}).status().code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(store_->ClaimTask({.user_id = 9999}).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(store_->ClaimTask({.user_id = bob_, .lease_seconds = 0}).status().code(),
             StatusCode::kInvalidArgument);
@@ -533,10 +540,9 @@ TEST_F(ReviewStoreTest, DisabledOrUnknownUserCannotClaim) {
 // ---- settling -------------------------------------------------------------------------------
 
 TEST_F(ReviewStoreTest, DocumentBecomesVerifiedWhenItsLastTaskIsSettled) {
-  const std::int64_t doc =
-      AddReadDocument({{.name = "applicant_name", .auto_accept = true},
-                       {.name = "birth_date", .type = "date"},
-                       {.name = "postal_code", .type = "postal_code"}});
+  const std::int64_t doc = AddReadDocument({{.name = "applicant_name", .auto_accept = true},
+                                            {.name = "birth_date", .type = "date"},
+                                            {.name = "postal_code", .type = "postal_code"}});
   std::optional<TaskDetail> date = Claim(alice_);
   std::optional<TaskDetail> postal = Claim(bob_);
   ASSERT_TRUE(date.has_value() && postal.has_value());
@@ -726,8 +732,8 @@ TEST_F(ReviewStoreTest, AuditLogKeepsEveryClaimAndEntry) {
 // ---- what supervisors count -------------------------------------------------------------------
 
 TEST_F(ReviewStoreTest, CountQueueCountsUnsettledTasksByTenantFormAndType) {
-  AddReadDocument({{.name = "applicant_name"}, {.name = "address"},
-                   {.name = "birth_date", .type = "date"}});
+  AddReadDocument(
+      {{.name = "applicant_name"}, {.name = "address"}, {.name = "birth_date", .type = "date"}});
   AddReadDocument({{.name = "applicant_name"}}, "okaya");
   ASSERT_TRUE(Claim({.user_id = alice_, .field_type = "date"}).has_value());
   std::optional<TaskDetail> text = Claim(bob_);
@@ -891,8 +897,7 @@ class SessionStoreTest : public ReviewStoreTest {
 
 TEST_F(SessionStoreTest, SessionIsFoundWithItsUserUntilItExpires) {
   ASSERT_TRUE(store_->CreateSession(NewSession(alice_), 3600).ok());
-  Result<std::optional<std::pair<Session, User>>> found =
-      store_->FindSession(std::string(64, 'a'));
+  Result<std::optional<std::pair<Session, User>>> found = store_->FindSession(std::string(64, 'a'));
   ASSERT_TRUE(found.ok());
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->first.user_id, alice_);
@@ -957,8 +962,8 @@ TEST_F(SessionStoreTest, LoginFailuresAreCountedPerKeyWithinTheWindowUntilCleare
 // ---- names ----------------------------------------------------------------------------------
 
 TEST(ReviewNamesTest, EveryRoleAndEntryActionNameParsesBack) {
-  for (Role r : {Role::kAdmin, Role::kSupervisor, Role::kFrontdesk, Role::kReviewer,
-                 Role::kDepartment}) {
+  for (Role r :
+       {Role::kAdmin, Role::kSupervisor, Role::kFrontdesk, Role::kReviewer, Role::kDepartment}) {
     EXPECT_EQ(ParseRole(RoleName(r)), r);
   }
   for (EntryAction a : {EntryAction::kSubmit, EntryAction::kUnreadable, EntryAction::kSkip,
