@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-
 #include <climits>
 #include <cstddef>
 #include <cstdint>
@@ -450,10 +449,10 @@ Result<FieldDefinition> ParseField(const Json& value, std::size_t index,
     place = {source + ": 項目 " + Quoted(name), source + ": field " + Quoted(name)};
   }
   const JsonObjectReader reader(value, place);
-  ADB_RETURN_IF_ERROR(
-      reader.RejectUnknownKeys({"name", "label", "page", "box_mm", "type", "lang", "required",
-                                "sensitive", "on_site_only", "double_entry", "confirm_invalid", "accept_confidence",
-                                "pattern", "min", "max", "length", "check", "options", "comb"}));
+  ADB_RETURN_IF_ERROR(reader.RejectUnknownKeys(
+      {"name", "label", "page", "box_mm", "type", "lang", "required", "sensitive", "on_site_only",
+       "double_entry", "confirm_invalid", "accept_confidence", "pattern", "min", "max", "length",
+       "check", "options", "comb"}));
 
   FieldDefinition field;
   ADB_RETURN_IF_ERROR(reader.String("name", Presence::kRequired, &field.name));
@@ -645,11 +644,10 @@ Status ParseCrossChecks(const JsonObjectReader& reader, FormDefinition& form) {
       const std::vector<FieldType>& allowed = entry->field_types[f];
       if (std::find(allowed.begin(), allowed.end(), field->type) == allowed.end()) {
         const std::string type(FieldTypeName(allowed.front()));
-        return check_reader.Fail(
-            rule_name + " の " + std::to_string(f + 1) + " 番目の項目は " + type +
-                " 型でなければなりません: " + field->name,
-            rule_name + " needs a " + type + " field in place " + std::to_string(f + 1) + ": " +
-                field->name);
+        return check_reader.Fail(rule_name + " の " + std::to_string(f + 1) + " 番目の項目は " +
+                                     type + " 型でなければなりません: " + field->name,
+                                 rule_name + " needs a " + type + " field in place " +
+                                     std::to_string(f + 1) + ": " + field->name);
       }
       check.fields.push_back(field->name);
     }
@@ -669,9 +667,8 @@ Result<FormDefinition> ParseDocument(const Json& document, std::string_view sour
         source + ": the definition must be a JSON object {…}, not " + got.en);
   }
   const JsonObjectReader reader(document, {source, source});
-  ADB_RETURN_IF_ERROR(reader.RejectUnknownKeys(
-      {"id", "version", "title", "department", "pages", "fields", "accept_confidence",
-       "cross_checks"}));
+  ADB_RETURN_IF_ERROR(reader.RejectUnknownKeys({"id", "version", "title", "department", "pages",
+                                                "fields", "accept_confidence", "cross_checks"}));
 
   FormDefinition form;
   ADB_RETURN_IF_ERROR(reader.String("id", Presence::kRequired, &form.id));

@@ -120,7 +120,7 @@ bool ReviewQueue::DrawGold() {
 }
 
 Result<std::shared_ptr<const models::FormDefinition>> ReviewQueue::Form(const std::string& id,
-                                                                         int version) {
+                                                                        int version) {
   {
     std::lock_guard lock(mu_);
     auto found = forms_.find({id, version});
@@ -145,8 +145,9 @@ Result<std::pair<const models::FieldDefinition*, std::string>> ReviewQueue::Fiel
   // The cache never drops a form, so the pointer stays valid as long as the queue.
   const models::FieldDefinition* field = form->FindField(task.task.field_name);
   if (field == nullptr) {
-    return Status::NotFound("様式 " + task.form_id + " に項目 " + task.task.field_name + " はありません",
-                            "form " + task.form_id + " has no field " + task.task.field_name);
+    return Status::NotFound(
+        "様式 " + task.form_id + " に項目 " + task.task.field_name + " はありません",
+        "form " + task.form_id + " has no field " + task.task.field_name);
   }
   return std::make_pair(field, form->title);
 }
@@ -412,8 +413,7 @@ Result<TaskDetail> ReviewQueue::TaskForSnippet(const User& user, std::int64_t ta
   }
   if (!MaySee(user, *task)) return NoSuchTask(task_id);
   const bool holds = task->task.state == TaskState::kLeased && task->lease_owner == user.id;
-  const bool decides =
-      user.role == Role::kSupervisor && task->task.state == TaskState::kEscalated;
+  const bool decides = user.role == Role::kSupervisor && task->task.state == TaskState::kEscalated;
   if (!holds && !decides) return NoSuchTask(task_id);
   models::AuditEvent view;
   view.user_id = user.id;

@@ -100,8 +100,8 @@ class ReviewQueue {
   // the field's rules; one that fails comes back kRefused (nothing changes) unless `confirm`
   // is set and the field allows confirming (confirm_invalid). NotFound when the task is not
   // the user's to see; FailedPrecondition when their lease ran out or the task was settled.
-  Result<EntryResult> Submit(const models::User& user, std::int64_t task_id,
-                             std::string_view value, bool confirm);
+  Result<EntryResult> Submit(const models::User& user, std::int64_t task_id, std::string_view value,
+                             bool confirm);
   Result<EntryResult> MarkUnreadable(const models::User& user, std::int64_t task_id,
                                      const std::string& note);
   Result<EntryResult> Skip(const models::User& user, std::int64_t task_id);

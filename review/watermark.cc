@@ -43,8 +43,8 @@ Result<std::string> WatermarkSnippet(std::string_view png, std::string_view mark
   for (int row = 0, y = size.height + 2; y < image.rows + size.height; ++row, y += step_y) {
     const int offset = (row % 2) * (step_x / 2);  // brick pattern: no clear column to crop
     for (int x = 2 - offset; x < image.cols; x += step_x) {
-      cv::putText(overlay, text, {x, y}, cv::FONT_HERSHEY_SIMPLEX, scale,
-                  cv::Scalar(40, 60, 200), thickness, cv::LINE_AA);
+      cv::putText(overlay, text, {x, y}, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(40, 60, 200),
+                  thickness, cv::LINE_AA);
     }
   }
   cv::Mat blended;

@@ -88,8 +88,7 @@ Result<std::string> HashPassword(std::string_view password) {
   char encoded[crypto_pwhash_STRBYTES];
   GatePass pass;
   if (crypto_pwhash_str_alg(encoded, password.data(), password.size(),
-                            crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                            crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return Status::Internal("パスワードのハッシュを計算できません (メモリ不足)",
                             "cannot hash the password (out of memory)");

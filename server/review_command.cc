@@ -25,10 +25,10 @@ std::optional<std::int64_t> TaskId(const std::string& text) {
 }
 
 nlohmann::ordered_json ResultLine(std::int64_t task_id, const review::EntryResult& result) {
-  nlohmann::ordered_json line = {{"task", task_id},
-                                 {"result", review::OutcomeName(result.outcome)},
-                                 {"document_state",
-                                  models::DocumentStateName(result.document_state)}};
+  nlohmann::ordered_json line = {
+      {"task", task_id},
+      {"result", review::OutcomeName(result.outcome)},
+      {"document_state", models::DocumentStateName(result.document_state)}};
   return line;
 }
 
@@ -94,8 +94,7 @@ int Act(Invocation& in, const std::string& action) {
   const std::string note = in.Get("--note").value_or("");
   Result<review::EntryResult> result = Status::Ok();
   if (action == "submit") {
-    result = session.queue->Submit(session.user, *task_id, *in.Get("--value"),
-                                   in.Has("--confirm"));
+    result = session.queue->Submit(session.user, *task_id, *in.Get("--value"), in.Has("--confirm"));
   } else if (action == "skip") {
     result = session.queue->Skip(session.user, *task_id);
   } else if (action == "unreadable") {
@@ -120,8 +119,9 @@ OptionSpec UserOption() {
 }
 
 OptionSpec LeaseOption() {
-  return {"--lease-minutes", "M", {"作業を預ける時間 (既定 10 分)",
-                                   "how long the task is held (default 10 minutes)"}};
+  return {"--lease-minutes",
+          "M",
+          {"作業を預ける時間 (既定 10 分)", "how long the task is held (default 10 minutes)"}};
 }
 
 }  // namespace
@@ -133,7 +133,8 @@ std::vector<CommandSpec> ReviewCommands() {
        "",
        {"次の確認作業を預かり、1 行の JSON で表示する (なければ {\"task\":null})",
         "take the next review task and print it as one JSON line ({\"task\":null} when none)"},
-       {UserOption(), LeaseOption(),
+       {UserOption(),
+        LeaseOption(),
         {"--field-type", "TYPE", {"この種類の項目だけ (date など)", "only fields of this type"}}},
        0,
        0,
@@ -144,8 +145,10 @@ std::vector<CommandSpec> ReviewCommands() {
         "enter a value for a task you hold (checked with the field's rules)"},
        {UserOption(),
         {"--value", "V", {"入れる値", "the value"}},
-        {"--confirm", "", {"規則に合わない値を承知のうえで確定する (様式が許す項目のみ)",
-                           "confirm a value that fails the rules (where the form allows)"}}},
+        {"--confirm",
+         "",
+         {"規則に合わない値を承知のうえで確定する (様式が許す項目のみ)",
+          "confirm a value that fails the rules (where the form allows)"}}},
        1,
        1,
        [](Invocation& in) { return Act(in, "submit"); }},

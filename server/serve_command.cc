@@ -1,10 +1,10 @@
 // adbridge serve [--port P] [--bind ADDR] [--jobs N] [--lease-minutes M] [--gold-rate R]
-#include <csignal>
 #include <pthread.h>
 
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -59,13 +59,14 @@ class BackgroundReader {
                          ocr::FormLibrary::Load(*data_.store, data_.blobs));
     ocr::ProcessOptions options;
     options.jobs = jobs_;
-    ADB_ASSIGN_OR_RETURN(ocr::ProcessSummary summary,
-                         ocr::ProcessWaitingDocuments(*data_.store, data_.blobs, *library,
-                                                      options));
-    PrintJsonLine(out_, {{"read", {{"documents", summary.documents},
-                                        {"fields", summary.fields},
-                                        {"auto_accepted", summary.auto_accepted},
-                                        {"failed", summary.failed}}}});
+    ADB_ASSIGN_OR_RETURN(
+        ocr::ProcessSummary summary,
+        ocr::ProcessWaitingDocuments(*data_.store, data_.blobs, *library, options));
+    PrintJsonLine(out_, {{"read",
+                          {{"documents", summary.documents},
+                           {"fields", summary.fields},
+                           {"auto_accepted", summary.auto_accepted},
+                           {"failed", summary.failed}}}});
     return Status::Ok();
   }
 
@@ -132,10 +133,10 @@ int Serve(Invocation& in) {
   ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(std::unique_ptr<HttpServer> server,
                             HttpServer::Start(*data.store, data.blobs, options), in.err);
-  PrintJsonLine(in.out, {{"serving", "http://" + options.bind + ":" +
-                                         std::to_string(server->port()) + "/"},
-                         {"port", server->port()},
-                         {"background_jobs", jobs}});
+  PrintJsonLine(in.out,
+                {{"serving", "http://" + options.bind + ":" + std::to_string(server->port()) + "/"},
+                 {"port", server->port()},
+                 {"background_jobs", jobs}});
   {
     BackgroundReader reader(data, jobs, in.out, in.err);
     int received = 0;
@@ -149,24 +150,34 @@ int Serve(Invocation& in) {
 }  // namespace
 
 std::vector<CommandSpec> ServeCommands() {
-  return {{{"serve"},
-           "",
-           {"HTTP サーバーと画面を動かし、届いた文書を裏で読み取る (Ctrl+C で止める)",
-            "run the HTTP server and web pages, and read new documents in the background "
-            "(stop with Ctrl+C)"},
-           {{"--port", "P", {"待ち受けるポート (既定 8080、0 は空いているもの)",
-                             "the port to listen on (default 8080; 0 for any free one)"}},
-            {"--bind", "ADDR", {"待ち受けるアドレス (既定 127.0.0.1)",
-                                "the address to listen on (default 127.0.0.1)"}},
-            {"--jobs", "N", {"裏で同時に読み取る数 (既定 1、0 で読み取らない)",
-                             "documents read at once in the background (default 1; 0: none)"}},
-            {"--lease-minutes", "M", {"確認作業を預ける時間 (既定 10 分)",
-                                      "how long a reviewer holds a task (default 10 minutes)"}},
-            {"--gold-percent", "R", {"正解既知の作業を混ぜる割合 % (既定 0)",
-                                     "percent of claims given a known-answer task (default 0)"}}},
-           0,
-           0,
-           Serve}};
+  return {
+      {{"serve"},
+       "",
+       {"HTTP サーバーと画面を動かし、届いた文書を裏で読み取る (Ctrl+C で止める)",
+        "run the HTTP server and web pages, and read new documents in the background "
+        "(stop with Ctrl+C)"},
+       {{"--port",
+         "P",
+         {"待ち受けるポート (既定 8080、0 は空いているもの)",
+          "the port to listen on (default 8080; 0 for any free one)"}},
+        {"--bind",
+         "ADDR",
+         {"待ち受けるアドレス (既定 127.0.0.1)", "the address to listen on (default 127.0.0.1)"}},
+        {"--jobs",
+         "N",
+         {"裏で同時に読み取る数 (既定 1、0 で読み取らない)",
+          "documents read at once in the background (default 1; 0: none)"}},
+        {"--lease-minutes",
+         "M",
+         {"確認作業を預ける時間 (既定 10 分)",
+          "how long a reviewer holds a task (default 10 minutes)"}},
+        {"--gold-percent",
+         "R",
+         {"正解既知の作業を混ぜる割合 % (既定 0)",
+          "percent of claims given a known-answer task (default 0)"}}},
+       0,
+       0,
+       Serve}};
 }
 
 }  // namespace adbridge::server

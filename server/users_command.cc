@@ -82,8 +82,8 @@ int AddUser(Invocation& in) {
 
 int ListUsers(Invocation& in) {
   ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
-  ADB_ASSIGN_OR_RETURN_EXIT(std::vector<models::User> users,
-                            data.store->ListUsers(std::nullopt), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(std::vector<models::User> users, data.store->ListUsers(std::nullopt),
+                            in.err);
   for (const models::User& user : users) PrintJsonLine(in.out, UserLine(user));
   return kExitOk;
 }
@@ -95,13 +95,19 @@ std::vector<CommandSpec> UsersCommands() {
            "NAME",
            {"利用者を作る。パスワードは標準入力から 1 行で読む",
             "create a user; the password is read from standard input"},
-           {{"--role", "ROLE", {"admin, supervisor, frontdesk, reviewer, department のどれか",
-                                "one of admin, supervisor, frontdesk, reviewer, department"}},
-            {"--tenant", "T", {"所属する自治体のコード (既定 default、なければ作る)",
-                               "the municipality's code (default: default; created if new)"}},
+           {{"--role",
+             "ROLE",
+             {"admin, supervisor, frontdesk, reviewer, department のどれか",
+              "one of admin, supervisor, frontdesk, reviewer, department"}},
+            {"--tenant",
+             "T",
+             {"所属する自治体のコード (既定 default、なければ作る)",
+              "the municipality's code (default: default; created if new)"}},
             {"--display-name", "N", {"画面に出す名前", "the name shown on pages"}},
-            {"--grant", "T,...", {"確認作業を任せる他の自治体 (カンマ区切り)",
-                                  "further municipalities this reviewer works for (commas)"}}},
+            {"--grant",
+             "T,...",
+             {"確認作業を任せる他の自治体 (カンマ区切り)",
+              "further municipalities this reviewer works for (commas)"}}},
            1,
            1,
            AddUser},

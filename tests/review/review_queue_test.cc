@@ -82,7 +82,8 @@ class ReviewQueueTest : public ::testing::Test {
     const std::vector<std::uint8_t> bytes(content.begin(), content.end());
     Result<std::string> sha = blobs_->Put(bytes);
     EXPECT_TRUE(sha.ok());
-    EXPECT_TRUE(store_->RecordBlob(*sha, static_cast<std::int64_t>(bytes.size()), "image/png").ok());
+    EXPECT_TRUE(
+        store_->RecordBlob(*sha, static_cast<std::int64_t>(bytes.size()), "image/png").ok());
     return *sha;
   }
 
@@ -375,8 +376,9 @@ TEST_F(ReviewQueueTest, AReviewerSeesNothingOfAnotherMunicipality) {
   EXPECT_TRUE(QueueIsEmptyFor(queue, ours));
   const ReviewItem item = NextFor(queue, theirs);
   for (auto attempt : {0, 1}) {
-    Result<EntryResult> result = attempt == 0 ? queue.Submit(ours, item.task_id, "1950-04-01", false)
-                                              : queue.Skip(ours, item.task_id);
+    Result<EntryResult> result = attempt == 0
+                                     ? queue.Submit(ours, item.task_id, "1950-04-01", false)
+                                     : queue.Skip(ours, item.task_id);
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.status().code(), StatusCode::kNotFound) << "not forbidden: not found";
   }
@@ -428,7 +430,8 @@ TEST_F(ReviewQueueTest, GoldTasksMeasureEachReviewersAccuracyWithoutChangingTheF
   }
   EXPECT_EQ(answered, 2);
   EXPECT_EQ(Field(first, "birth_date").value, "1950-04-01");
-  EXPECT_EQ(Field(second, "postal_code").value, "399-0711") << "the wrong gold answer changed nothing";
+  EXPECT_EQ(Field(second, "postal_code").value, "399-0711")
+      << "the wrong gold answer changed nothing";
   EXPECT_EQ(StateOf(second), DocumentState::kVerified);
 
   Result<std::vector<models::ReviewerActivity>> activity =
@@ -469,7 +472,8 @@ TEST_F(ReviewQueueTest, ConcurrentReviewersNeverGetTheSameTask) {
   std::set<std::int64_t> documents;
   for (int i = 0; i < 30; ++i) documents.insert(AddDocument({kBirthDate, kPostal}));
   std::vector<User> reviewers;
-  for (int i = 0; i < 6; ++i) reviewers.push_back(AddUser("r" + std::to_string(i), Role::kReviewer));
+  for (int i = 0; i < 6; ++i)
+    reviewers.push_back(AddUser("r" + std::to_string(i), Role::kReviewer));
   // Two stores on one file, as two server processes would be.
   std::unique_ptr<models::Store> other = OpenStore();
   ReviewQueue queue_a(*store_, {});
