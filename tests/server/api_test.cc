@@ -150,10 +150,17 @@ struct Request {
   bool chunked = false;               // no Content-Length: the body in chunks
 };
 
-Reply Send(int port, const Request& r) {
+// Sends `r` on a connection of its own, or on `connection` (kept alive between requests, as a
+// browser does).
+Reply Send(int port, const Request& r, Poco::Net::HTTPClientSession* connection = nullptr) {
   Reply reply;
   try {
-    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+    std::optional<Poco::Net::HTTPClientSession> own;
+    if (connection == nullptr) {
+      own.emplace("127.0.0.1", static_cast<Poco::UInt16>(port));
+      connection = &*own;
+    }
+    Poco::Net::HTTPClientSession& session = *connection;
     session.setTimeout(Poco::Timespan(20, 0));
     Poco::Net::HTTPRequest request(r.method, r.path, Poco::Net::HTTPMessage::HTTP_1_1);
     const std::optional<std::string> cookie =
@@ -493,7 +500,7 @@ enum class Endpoint {
 };
 
 // What an endpoint acts on.
-enum class Resource { kNone, kLeasedTask, kEscalatedTask, kDocument };
+enum class Resource { kNone, kOpenTasks, kLeasedTask, kEscalatedTask, kDocument };
 
 struct EndpointInfo {
   const char* method;
@@ -504,7 +511,7 @@ struct EndpointInfo {
 EndpointInfo InfoOf(Endpoint endpoint) {
   switch (endpoint) {
     case Endpoint::kMe: return {"GET", "/api/me", Resource::kNone};
-    case Endpoint::kReviewNext: return {"POST", "/api/review/next", Resource::kNone};
+    case Endpoint::kReviewNext: return {"POST", "/api/review/next", Resource::kOpenTasks};
     case Endpoint::kReviewSnippet:
       return {"GET", "/api/review/tasks/ID/snippet.png", Resource::kLeasedTask};
     case Endpoint::kReviewSubmit:
@@ -768,6 +775,10 @@ TEST_F(ApiPermissionTest, EveryEndpointAnswersEveryRoleAsTheContractSays) {
       std::int64_t id = 0;
       switch (info.resource) {
         case Resource::kNone: break;
+        case Resource::kOpenTasks:  // in both municipalities, so a wrong one could be handed out
+          AddReviewDocument(own);
+          AddReviewDocument(other);
+          break;
         case Resource::kLeasedTask:
           id = LeaseTo(row.scope == Scope::kOwn && caller ? name : tenant + "-reviewer");
           break;
@@ -779,7 +790,9 @@ TEST_F(ApiPermissionTest, EveryEndpointAnswersEveryRoleAsTheContractSays) {
         path.replace(at, 2, std::to_string(id));
       }
       const std::optional<models::TaskDetail> before =
-          id != 0 && info.resource != Resource::kDocument ? std::optional(Task(id)) : std::nullopt;
+          info.resource == Resource::kLeasedTask || info.resource == Resource::kEscalatedTask
+              ? std::optional(Task(id))
+              : std::nullopt;
 
       Request request{.method = info.method, .path = path, .as = caller};
       if (request.method == "POST") request.body = BodyFor(row.endpoint, id).dump();
@@ -832,6 +845,16 @@ TEST_F(ApiPermissionTest, AnUnknownOrForgedSessionCookieIsNotLoggedIn) {
   EXPECT_EQ(Send(port(), {.path = "/api/me", .cookie = Sha256Hex(reviewer.cookie)}).status, 401);
 }
 
+TEST_F(ApiPermissionTest, AReviewerMayNotUseTheSupervisorsSnippetPathEvenForTheirOwnTask) {
+  const Login& reviewer = As("alpha-reviewer");
+  const std::string id = std::to_string(LeaseTo("alpha-reviewer"));
+  ASSERT_EQ(Get("/api/review/tasks/" + id + "/snippet.png", &reviewer).status, 200);
+  const std::string path = "/api/supervisor/tasks/" + id + "/snippet.png";
+  const Reply reply = Get(path, &reviewer);
+  EXPECT_EQ(reply.status, 403) << Describe(reply);
+  EXPECT_TRUE(RefusalAudited(reviewer.user, path, 403));
+}
+
 // ---- sessions ------------------------------------------------------------------------------
 
 TEST_F(ApiTest, LoginSetsAnHttpOnlyStrictSessionCookieAndAnswersTheUser) {
@@ -859,6 +882,37 @@ TEST_F(ApiTest, AfterLogoutTheOldCookieIsRefused) {
   ASSERT_EQ(out.status, 200) << Describe(out);
   EXPECT_EQ(Get("/api/me", &reviewer).status, 401);
   EXPECT_EQ(Post("/api/review/next", Json::object(), &reviewer).status, 401);
+}
+
+// A browser sends every request of a page on one kept-alive connection, and the page sends a
+// body with every POST ("{}" at least). A refusal that leaves the body unread must not spoil
+// the next request on that connection.
+TEST_F(ApiTest, AConnectionKeptAliveStillWorksAfterAPostIsAnsweredWithoutItsBody) {
+  const Login& reviewer = As("alpha-reviewer");
+  Poco::Net::HTTPClientSession connection("127.0.0.1", static_cast<Poco::UInt16>(port()));
+  connection.setKeepAlive(true);
+  auto on_connection = [&](Request request) { return Send(port(), request, &connection); };
+
+  // Refused for the CSRF token before the body is read; then a GET on the same connection.
+  EXPECT_EQ(on_connection({.method = "POST", .path = "/api/review/next", .body = "{}",
+                           .as = &reviewer, .send_csrf = false})
+                .status,
+            403);
+  Reply me = on_connection({.method = "GET", .path = "/api/me", .as = &reviewer});
+  EXPECT_EQ(me.status, 200) << "after a refused POST: " << Describe(me);
+
+  // Not logged in: the page is sent back to "/", on the same connection.
+  EXPECT_EQ(on_connection({.method = "POST", .path = "/api/review/next", .body = "{}"}).status,
+            401);
+  const Reply page = on_connection({.method = "GET", .path = "/"});
+  EXPECT_EQ(page.status, 200) << "after a 401 to a POST: " << Describe(page);
+
+  // Logging out (the page sends "{}"), then the log-in page.
+  EXPECT_EQ(on_connection({.method = "POST", .path = "/api/logout", .body = "{}", .as = &reviewer})
+                .status,
+            200);
+  const Reply after_logout = on_connection({.method = "GET", .path = "/"});
+  EXPECT_EQ(after_logout.status, 200) << "after logout: " << Describe(after_logout);
 }
 
 // ---- privacy -------------------------------------------------------------------------------
