@@ -296,7 +296,7 @@ void Api::Route(Exchange& ex) {
   }
   if (parts.size() == 5 && parts[1] == "supervisor" && parts[2] == "tasks") {
     if (std::optional<std::int64_t> id = ParseId(parts[3])) {
-      if (ex.method == "GET" && parts[4] == "snippet.png") return Snippet(ex, *id);
+      if (ex.method == "GET" && parts[4] == "snippet.png") return SupervisorSnippet(ex, *id);
       if (ex.method == "POST" && parts[4] == "decide") return SupervisorDecide(ex, *id);
     }
   }
@@ -647,6 +647,13 @@ void Api::SupervisorDecide(Exchange& ex, std::int64_t task_id) {
     return ex.Send(HTTPResponse::HTTP_BAD_REQUEST, error);
   }
   ex.Ok(ResultJson(*result));
+}
+
+// The supervisors' path to a snippet (the escalations list links to it): supervisors only, like
+// every other /api/supervisor/ path; a reviewer has /api/review/tasks/ID/snippet.png.
+void Api::SupervisorSnippet(Exchange& ex, std::int64_t task_id) {
+  if (!HasRole(*ex.user, {models::Role::kSupervisor})) return ex.Fail(RoleRefused());
+  Snippet(ex, task_id);
 }
 
 void Api::SupervisorReviewers(Exchange& ex) {
