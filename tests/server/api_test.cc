@@ -7,14 +7,13 @@
 // form of the test's own with an on_site_only field, documents waiting for review in each, and
 // users of every role. Users log in only when a test first needs them: a login costs one
 // Argon2id verification (about 0.1 s), the password hash itself is made once for the suite.
-#include <gtest/gtest.h>
-
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/StreamCopier.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cctype>
@@ -82,7 +81,7 @@ constexpr char kFormJson[] = R"({
 
 // What the machine read on every test document.
 constexpr char kApplicantName[] = "山田花子";  // auto-accepted: no reviewer may ever see it
-constexpr char kMyNumber[] = "987654321095";  // on_site_only: supervisors only
+constexpr char kMyNumber[] = "987654321095";   // on_site_only: supervisors only
 
 // Values each field type accepts as they are (already normalised).
 std::string ValidValueFor(const std::string& field_type) {
@@ -97,8 +96,8 @@ std::string ValidValueFor(const std::string& field_type) {
 // A small snippet with writing on it, as a real PNG; `seed` varies the writing.
 std::vector<std::uint8_t> SnippetPng(int seed) {
   cv::Mat image(48, 240, CV_8UC3, cv::Scalar(250, 250, 250));
-  cv::putText(image, "snippet " + std::to_string(seed), cv::Point(8, 32),
-              cv::FONT_HERSHEY_SIMPLEX, 0.9, cv::Scalar(20, 20, 20), 2);
+  cv::putText(image, "snippet " + std::to_string(seed), cv::Point(8, 32), cv::FONT_HERSHEY_SIMPLEX,
+              0.9, cv::Scalar(20, 20, 20), 2);
   cv::rectangle(image, cv::Rect(2, 2, 236, 44), cv::Scalar(120, 120, 120), 1);
   std::vector<std::uint8_t> png;
   cv::imencode(".png", image, png);
@@ -147,7 +146,7 @@ struct Request {
   bool send_csrf = true;
   std::optional<std::string> csrf = std::nullopt;    // sent instead of the caller's own token
   std::optional<std::string> cookie = std::nullopt;  // sent instead of the caller's own cookie
-  bool chunked = false;               // no Content-Length: the body in chunks
+  bool chunked = false;                              // no Content-Length: the body in chunks
 };
 
 // Sends `r` on a connection of its own, or on `connection` (kept alive between requests, as a
@@ -221,8 +220,8 @@ class ApiTest : public ::testing::Test {
     std::random_device random;
     // In memory where the system has it: the store and blobs sync every write to disk, which
     // costs a third of a second per test on a disk and tests nothing of the API.
-    const fs::path temp = fs::is_directory("/dev/shm") ? fs::path("/dev/shm")
-                                                        : fs::temp_directory_path();
+    const fs::path temp =
+        fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
     dir_ = temp / ("adbridge-api-test-" + std::to_string(random()));
     Result<DataDir> data = OpenDataDir(dir_);
     if (!data.ok()) {
@@ -234,9 +233,9 @@ class ApiTest : public ::testing::Test {
     Check(store().EnsureTenant("alpha", "アルファ市").status(), "EnsureTenant alpha");
     Check(store().EnsureTenant("beta", "ベータ町").status(), "EnsureTenant beta");
     RegisterForm();
-    for (const char* name : {"alpha-admin", "alpha-supervisor", "alpha-frontdesk",
-                             "alpha-reviewer", "alpha-reviewer2", "alpha-department",
-                             "beta-reviewer", "beta-supervisor"}) {
+    for (const char* name :
+         {"alpha-admin", "alpha-supervisor", "alpha-frontdesk", "alpha-reviewer", "alpha-reviewer2",
+          "alpha-department", "beta-reviewer", "beta-supervisor"}) {
       AddUser(name);
     }
     alpha_document_ = AddReviewDocument("alpha");
@@ -413,8 +412,7 @@ class ApiTest : public ::testing::Test {
   std::int64_t EscalatedTask(const std::string& tenant) {
     const std::string reviewer = tenant + "-reviewer";
     const std::int64_t id = LeaseTo(reviewer);
-    Result<review::EntryResult> escalated =
-        queue_->Escalate(users_.at(reviewer), id, "読めません");
+    Result<review::EntryResult> escalated = queue_->Escalate(users_.at(reviewer), id, "読めません");
     Check(escalated.status(), "Escalate");
     return id;
   }
@@ -514,8 +512,10 @@ struct EndpointInfo {
 
 EndpointInfo InfoOf(Endpoint endpoint) {
   switch (endpoint) {
-    case Endpoint::kMe: return {"GET", "/api/me", Resource::kNone};
-    case Endpoint::kReviewNext: return {"POST", "/api/review/next", Resource::kOpenTasks};
+    case Endpoint::kMe:
+      return {"GET", "/api/me", Resource::kNone};
+    case Endpoint::kReviewNext:
+      return {"POST", "/api/review/next", Resource::kOpenTasks};
     case Endpoint::kReviewSnippet:
       return {"GET", "/api/review/tasks/ID/snippet.png", Resource::kLeasedTask};
     case Endpoint::kReviewSubmit:
@@ -526,7 +526,8 @@ EndpointInfo InfoOf(Endpoint endpoint) {
       return {"POST", "/api/review/tasks/ID/skip", Resource::kLeasedTask};
     case Endpoint::kReviewEscalate:
       return {"POST", "/api/review/tasks/ID/escalate", Resource::kLeasedTask};
-    case Endpoint::kSupervisorQueue: return {"GET", "/api/supervisor/queue", Resource::kNone};
+    case Endpoint::kSupervisorQueue:
+      return {"GET", "/api/supervisor/queue", Resource::kNone};
     case Endpoint::kSupervisorEscalations:
       return {"GET", "/api/supervisor/escalations", Resource::kNone};
     case Endpoint::kSupervisorDecide:
@@ -535,11 +536,16 @@ EndpointInfo InfoOf(Endpoint endpoint) {
       return {"GET", "/api/supervisor/tasks/ID/snippet.png", Resource::kEscalatedTask};
     case Endpoint::kSupervisorReviewers:
       return {"GET", "/api/supervisor/reviewers", Resource::kNone};
-    case Endpoint::kDocuments: return {"GET", "/api/documents", Resource::kNone};
-    case Endpoint::kDocument: return {"GET", "/api/documents/ID", Resource::kDocument};
-    case Endpoint::kUsers: return {"GET", "/api/users", Resource::kNone};
-    case Endpoint::kAddUser: return {"POST", "/api/users", Resource::kNone};
-    case Endpoint::kLogout: return {"POST", "/api/logout", Resource::kNone};
+    case Endpoint::kDocuments:
+      return {"GET", "/api/documents", Resource::kNone};
+    case Endpoint::kDocument:
+      return {"GET", "/api/documents/ID", Resource::kDocument};
+    case Endpoint::kUsers:
+      return {"GET", "/api/users", Resource::kNone};
+    case Endpoint::kAddUser:
+      return {"POST", "/api/users", Resource::kNone};
+    case Endpoint::kLogout:
+      return {"POST", "/api/logout", Resource::kNone};
   }
   return {"GET", "/", Resource::kNone};
 }
@@ -549,9 +555,12 @@ enum class Scope { kNone, kOwn, kOther };
 
 const char* ScopeName(Scope scope) {
   switch (scope) {
-    case Scope::kNone: return "-";
-    case Scope::kOwn: return "own municipality";
-    case Scope::kOther: return "other municipality";
+    case Scope::kNone:
+      return "-";
+    case Scope::kOwn:
+      return "own municipality";
+    case Scope::kOther:
+      return "other municipality";
   }
   return "?";
 }
@@ -565,11 +574,16 @@ struct Expected {
   int For(std::optional<Role> role) const {
     if (!role) return anonymous;
     switch (*role) {
-      case Role::kAdmin: return admin;
-      case Role::kSupervisor: return supervisor;
-      case Role::kFrontdesk: return frontdesk;
-      case Role::kReviewer: return reviewer;
-      case Role::kDepartment: return department;
+      case Role::kAdmin:
+        return admin;
+      case Role::kSupervisor:
+        return supervisor;
+      case Role::kFrontdesk:
+        return frontdesk;
+      case Role::kReviewer:
+        return reviewer;
+      case Role::kDepartment:
+        return department;
     }
     return 0;
   }
@@ -632,13 +646,16 @@ class ApiPermissionTest : public ApiTest {
       case Endpoint::kReviewSubmit:
       case Endpoint::kSupervisorDecide:
         return {{"value", ValidValueFor(Task(task_id).field_type)}};
-      case Endpoint::kReviewUnreadable: return {{"note", "かすれて読めない"}};
-      case Endpoint::kReviewEscalate: return {{"note", "判断をお願いします"}};
+      case Endpoint::kReviewUnreadable:
+        return {{"note", "かすれて読めない"}};
+      case Endpoint::kReviewEscalate:
+        return {{"note", "判断をお願いします"}};
       case Endpoint::kAddUser:
         return {{"name", "added-" + std::to_string(++users_added_)},
                 {"password", "a-long-enough-password"},
                 {"role", "reviewer"}};
-      default: return Json::object();
+      default:
+        return Json::object();
     }
   }
 
@@ -677,11 +694,16 @@ class ApiPermissionTest : public ApiTest {
         if (reply.content_type != "image/png") return "not a PNG: " + reply.content_type;
         if (DecodePng(reply.body).empty()) return "the PNG does not decode";
         return "";
-      case Endpoint::kReviewSubmit: return result_is("verified", TaskState::kDone);
-      case Endpoint::kReviewUnreadable: return result_is("unreadable", TaskState::kDone);
-      case Endpoint::kReviewSkip: return result_is("skipped", TaskState::kOpen);
-      case Endpoint::kReviewEscalate: return result_is("escalated", TaskState::kEscalated);
-      case Endpoint::kSupervisorDecide: return result_is("verified", TaskState::kDone);
+      case Endpoint::kReviewSubmit:
+        return result_is("verified", TaskState::kDone);
+      case Endpoint::kReviewUnreadable:
+        return result_is("unreadable", TaskState::kDone);
+      case Endpoint::kReviewSkip:
+        return result_is("skipped", TaskState::kOpen);
+      case Endpoint::kReviewEscalate:
+        return result_is("escalated", TaskState::kEscalated);
+      case Endpoint::kSupervisorDecide:
+        return result_is("verified", TaskState::kDone);
       case Endpoint::kSupervisorQueue: {
         if (!body["queue"].is_array() || body["queue"].empty()) return "an empty queue";
         for (const Json& row : body["queue"]) {
@@ -736,7 +758,8 @@ class ApiPermissionTest : public ApiTest {
       }
       case Endpoint::kAddUser: {
         Json& user = body["user"];
-        if (user.value("tenant", "") != tenant) return "the user is not in the admin's municipality";
+        if (user.value("tenant", "") != tenant)
+          return "the user is not in the admin's municipality";
         if (user.value("role", "") != "reviewer") return "the user has another role";
         if (!store().GetUserByName(user.value("name", "")).ok()) return "the user is not stored";
         return "";
@@ -759,9 +782,9 @@ TEST_F(ApiPermissionTest, EveryEndpointAnswersEveryRoleAsTheContractSays) {
     EscalatedTask(tenant);
     const std::string reviewer = std::string(tenant) + "-reviewer";
     const std::int64_t id = LeaseTo(reviewer);
-    Check(queue_->Submit(users_.at(reviewer), id, ValidValueFor(Task(id).field_type), false)
-              .status(),
-          "Submit");
+    Check(
+        queue_->Submit(users_.at(reviewer), id, ValidValueFor(Task(id).field_type), false).status(),
+        "Submit");
   }
   const std::map<std::string, std::int64_t> documents = {{"alpha", alpha_document_},
                                                          {"beta", beta_document_}};
@@ -778,7 +801,8 @@ TEST_F(ApiPermissionTest, EveryEndpointAnswersEveryRoleAsTheContractSays) {
 
       std::int64_t id = 0;
       switch (info.resource) {
-        case Resource::kNone: break;
+        case Resource::kNone:
+          break;
         case Resource::kOpenTasks:  // in both municipalities, so a wrong one could be handed out
           AddReviewDocument(own);
           AddReviewDocument(other);
@@ -786,8 +810,12 @@ TEST_F(ApiPermissionTest, EveryEndpointAnswersEveryRoleAsTheContractSays) {
         case Resource::kLeasedTask:
           id = LeaseTo(row.scope == Scope::kOwn && caller ? name : tenant + "-reviewer");
           break;
-        case Resource::kEscalatedTask: id = EscalatedTask(tenant); break;
-        case Resource::kDocument: id = documents.at(tenant); break;
+        case Resource::kEscalatedTask:
+          id = EscalatedTask(tenant);
+          break;
+        case Resource::kDocument:
+          id = documents.at(tenant);
+          break;
       }
       std::string path = info.path;
       if (const std::size_t at = path.find("ID"); at != std::string::npos) {
@@ -804,8 +832,8 @@ TEST_F(ApiPermissionTest, EveryEndpointAnswersEveryRoleAsTheContractSays) {
       ++cells;
 
       const std::string cell = std::string(info.method) + " " + path + " as " +
-                               (name.empty() ? "no session" : name) + " (" +
-                               ScopeName(row.scope) + ")";
+                               (name.empty() ? "no session" : name) + " (" + ScopeName(row.scope) +
+                               ")";
       if (reply.status != expected) {
         ADD_FAILURE() << cell << ": expected " << expected << ", got " << Describe(reply);
         continue;
@@ -839,8 +867,8 @@ TEST_F(ApiPermissionTest, EveryEndpointAnswersEveryRoleAsTheContractSays) {
 }
 
 TEST_F(ApiPermissionTest, AnUnknownOrForgedSessionCookieIsNotLoggedIn) {
-  for (const std::string& cookie : {std::string("0123abcd"), std::string(64, 'a'),
-                                    std::string(500, 'b')}) {
+  for (const std::string& cookie :
+       {std::string("0123abcd"), std::string(64, 'a'), std::string(500, 'b')}) {
     const Reply reply = Send(port(), {.path = "/api/me", .cookie = cookie});
     EXPECT_EQ(reply.status, 401) << "cookie of " << cookie.size() << " characters";
   }
@@ -904,8 +932,11 @@ TEST_F(ApiTest, AConnectionKeptAliveStillWorksAfterAPostIsAnsweredWithoutItsBody
   auto on_connection = [&](Request request) { return Send(port(), request, &connection); };
 
   // Refused for the CSRF token before the body is read; then a GET on the same connection.
-  EXPECT_EQ(on_connection({.method = "POST", .path = "/api/review/next", .body = "{}",
-                           .as = &reviewer, .send_csrf = false})
+  EXPECT_EQ(on_connection({.method = "POST",
+                           .path = "/api/review/next",
+                           .body = "{}",
+                           .as = &reviewer,
+                           .send_csrf = false})
                 .status,
             403);
   Reply me = on_connection({.method = "GET", .path = "/api/me", .as = &reviewer});
@@ -930,8 +961,8 @@ TEST_F(ApiTest, AConnectionKeptAliveStillWorksAfterAPostIsAnsweredWithoutItsBody
 TEST_F(ApiTest, AReviewersTaskHoldsOneFieldAndNothingOfTheDocument) {
   const Login& reviewer = As("alpha-reviewer");
   const std::set<std::string> allowed_keys = {
-      "id",     "label", "label_en",         "type",        "form_title", "prefill",
-      "options", "reason", "blind", "lease_expires_at", "snippet_url", "note"};
+      "id",     "label", "label_en",         "type",        "form_title", "prefill", "options",
+      "reason", "blind", "lease_expires_at", "snippet_url", "note"};
   std::set<std::string> fields_seen;
   for (int i = 0; i < 10; ++i) {
     const Reply reply = Post("/api/review/next", Json::object(), &reviewer);
@@ -953,7 +984,8 @@ TEST_F(ApiTest, AReviewersTaskHoldsOneFieldAndNothingOfTheDocument) {
               "/api/review/tasks/" + std::to_string(detail.task.id) + "/snippet.png");
     if (field == "purpose") {
       EXPECT_EQ(task["options"],
-                Json::parse(R"([{"value":"pension","label":"年金"},{"value":"other","label":"その他"}])"));
+                Json::parse(
+                    R"([{"value":"pension","label":"年金"},{"value":"other","label":"その他"}])"));
     }
   }
   // Every field that waits for a remote reviewer of alpha, and never the on-site one.
@@ -1017,9 +1049,9 @@ TEST_F(ApiTest, TheSnippetIsWatermarkedAndShownOnlyToTheReviewerWhoHoldsTheTask)
 
   // Once submitted it is no longer the reviewer's either.
   const std::string id = std::to_string(task.value("id", std::int64_t{0}));
-  ASSERT_EQ(Post("/api/review/tasks/" + id + "/submit", {{"value", "1950-04-01"}}, &reviewer)
-                .status,
-            200);
+  ASSERT_EQ(
+      Post("/api/review/tasks/" + id + "/submit", {{"value", "1950-04-01"}}, &reviewer).status,
+      200);
   EXPECT_EQ(Get(url, &reviewer).status, 404);
 }
 
@@ -1074,10 +1106,10 @@ TEST_F(ApiTest, AnAdminAddsUsersToTheirOwnMunicipalityWhateverTheBodySays) {
     const Reply reply = Post("/api/users", body, &admin);
     EXPECT_EQ(reply.status, 400) << body.dump() << ": " << Describe(reply);
   }
-  const Reply taken = Post(
-      "/api/users",
-      {{"name", "beta-reviewer"}, {"password", "a-long-enough-password"}, {"role", "admin"}},
-      &admin);
+  const Reply taken =
+      Post("/api/users",
+           {{"name", "beta-reviewer"}, {"password", "a-long-enough-password"}, {"role", "admin"}},
+           &admin);
   EXPECT_EQ(taken.status, 409) << Describe(taken);
   Result<models::User> untouched = store().GetUserByName("beta-reviewer");
   ASSERT_TRUE(untouched.ok());
@@ -1108,14 +1140,16 @@ TEST_F(ApiTest, EveryPostWithoutTheSessionsCsrfTokenIsRefusedAndChangesNothing) 
       {&reviewer, task + "/unreadable", Json::object()},
       {&reviewer, task + "/skip", Json::object()},
       {&reviewer, task + "/escalate", Json::object()},
-      {&supervisor, "/api/supervisor/tasks/" + std::to_string(escalated) + "/decide",
+      {&supervisor,
+       "/api/supervisor/tasks/" + std::to_string(escalated) + "/decide",
        {{"value", ValidValueFor(Task(escalated).field_type)}}},
-      {&admin, "/api/users",
+      {&admin,
+       "/api/users",
        {{"name", "csrf-victim"}, {"password", "a-long-enough-password"}, {"role", "admin"}}},
   };
   auto queue_depth = [&] {
-    Result<std::vector<models::QueueDepth>> depth = store().CountQueue(
-        {users_["alpha-admin"].tenant_id, users_["beta-reviewer"].tenant_id});
+    Result<std::vector<models::QueueDepth>> depth =
+        store().CountQueue({users_["alpha-admin"].tenant_id, users_["beta-reviewer"].tenant_id});
     Json rows = Json::array();
     if (depth.ok()) {
       for (const models::QueueDepth& d : *depth) {
@@ -1144,10 +1178,12 @@ TEST_F(ApiTest, EveryPostWithoutTheSessionsCsrfTokenIsRefusedAndChangesNothing) 
     }
   }
   // An empty token is no token either.
-  EXPECT_EQ(Send(port(), {.method = "POST", .path = "/api/review/next", .body = "{}",
-                          .as = &reviewer, .csrf = ""})
-                .status,
-            403);
+  EXPECT_EQ(
+      Send(
+          port(),
+          {.method = "POST", .path = "/api/review/next", .body = "{}", .as = &reviewer, .csrf = ""})
+          .status,
+      403);
 
   EXPECT_EQ(queue_depth(), depth_before) << "a task was leased or settled";
   const models::TaskDetail leased_after = Task(leased);
@@ -1214,8 +1250,8 @@ TEST_F(ApiTest, TwentyFailedLoginsFromOneAddressRefuseEveryName) {
 
 TEST_F(ApiTest, MalformedJsonIsRefusedWith400) {
   const Login& reviewer = As("alpha-reviewer");
-  for (const std::string& body : {std::string(R"({"field_type":)"), std::string("{'a': 1}"),
-                                  std::string("\xff\xfe{}")}) {
+  for (const std::string& body :
+       {std::string(R"({"field_type":)"), std::string("{'a': 1}"), std::string("\xff\xfe{}")}) {
     const Reply reply = PostText("/api/review/next", body, &reviewer);
     EXPECT_EQ(reply.status, 400) << body << ": " << Describe(reply);
     EXPECT_EQ(reply.ErrorCode(), "invalid_argument") << body;
@@ -1259,8 +1295,9 @@ TEST_F(ApiTest, MembersOfTheWrongTypeAreRefusedWith400AndChangeNothing) {
       {&supervisor, decide, {{"unreadable", "true"}}},
       {&supervisor, decide, Json::object()},
       {&admin, "/api/users", {{"name", "typed"}, {"password", 1}, {"role", "reviewer"}}},
-      {&admin, "/api/users", {{"name", "typed"}, {"password", "a-long-enough-password"},
-                              {"role", "emperor"}}},
+      {&admin,
+       "/api/users",
+       {{"name", "typed"}, {"password", "a-long-enough-password"}, {"role", "emperor"}}},
   };
   for (const Case& c : cases) {
     const Reply reply = Post(c.path, c.body, c.as);
@@ -1286,8 +1323,11 @@ TEST_F(ApiTest, ABodyOver64KiBIsRefusedWith413) {
   EXPECT_EQ(too_large.status, 413) << Describe(too_large);
   EXPECT_EQ(too_large.ErrorCode(), "resource_exhausted");
   // Without a Content-Length, the body is measured as it arrives.
-  const Reply chunked = Send(port(), {.method = "POST", .path = "/api/review/next",
-                                      .body = over, .as = &reviewer, .chunked = true});
+  const Reply chunked = Send(port(), {.method = "POST",
+                                      .path = "/api/review/next",
+                                      .body = over,
+                                      .as = &reviewer,
+                                      .chunked = true});
   EXPECT_EQ(chunked.status, 413) << Describe(chunked);
   // Login reads its body under the same limit.
   EXPECT_EQ(PostText("/api/login", over, nullptr).status, 413);
@@ -1303,10 +1343,9 @@ TEST_F(ApiTest, JsonNestedDeeperThan16IsRefusedWith413) {
   EXPECT_EQ(deep.status, 413) << Describe(deep);
   EXPECT_EQ(PostText("/api/review/next", nested(30000), &reviewer).status, 413);
   // Brackets inside a string are text, not nesting.
-  EXPECT_EQ(PostText("/api/review/next", R"({"x":")" + std::string(40, '[') + R"("})",
-                     &reviewer)
-                .status,
-            200);
+  EXPECT_EQ(
+      PostText("/api/review/next", R"({"x":")" + std::string(40, '[') + R"("})", &reviewer).status,
+      200);
 }
 
 TEST_F(ApiTest, UnknownPathsAndMethodsAnswer404) {
@@ -1330,8 +1369,8 @@ TEST_F(ApiTest, UnknownPathsAndMethodsAnswer404) {
 TEST_F(ApiTest, ATaskOrDocumentIdThatIsNotAPositiveNumberAnswers404) {
   const Login& reviewer = As("alpha-reviewer");
   const Login& frontdesk = As("alpha-frontdesk");
-  for (const char* id : {"abc", "0", "-1", "1.5", "1e3", "+1", "0x10", "99999999999999999999",
-                         ""}) {
+  for (const char* id :
+       {"abc", "0", "-1", "1.5", "1e3", "+1", "0x10", "99999999999999999999", ""}) {
     const std::string task = std::string("/api/review/tasks/") + id;
     EXPECT_EQ(Post(task + "/submit", {{"value", "3"}}, &reviewer).status, 404) << id;
     EXPECT_EQ(Get(task + "/snippet.png", &reviewer).status, 404) << id;
@@ -1392,8 +1431,8 @@ TEST_F(ApiTest, AReviewerWorksThroughADocumentOverHttpAndTheFrontDeskSeesItVerif
     if (task.is_null()) break;
     const std::int64_t id = task.value("id", std::int64_t{0});
     const std::string value = ValidValueFor(task.value("type", ""));
-    const Reply done = Post("/api/review/tasks/" + std::to_string(id) + "/submit",
-                            {{"value", value}}, &reviewer);
+    const Reply done =
+        Post("/api/review/tasks/" + std::to_string(id) + "/submit", {{"value", value}}, &reviewer);
     ASSERT_EQ(done.status, 200) << Describe(done);
     EXPECT_EQ(done.json().value("result", ""), "verified");
     ++submits;
@@ -1459,9 +1498,9 @@ TEST_F(ApiTest, AFieldAReviewerEscalatesIsSettledByTheSupervisorOverHttp) {
   EXPECT_EQ(Get(snippet_url, &supervisor).status, 200);
   // The reviewer let it go: it is no longer theirs to see or enter.
   EXPECT_EQ(Get("/api/review/tasks/" + task + "/snippet.png", &reviewer).status, 404);
-  EXPECT_EQ(Post("/api/review/tasks/" + task + "/submit", {{"value", "1950-04-01"}}, &reviewer)
-                .status,
-            409);
+  EXPECT_EQ(
+      Post("/api/review/tasks/" + task + "/submit", {{"value", "1950-04-01"}}, &reviewer).status,
+      409);
 
   // An era date is normalised like any entry; a value that fails is refused with the reason.
   EXPECT_EQ(Post(decide, {{"value", "平成31年5月1日"}}, &supervisor).status, 400);
