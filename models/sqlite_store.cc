@@ -114,9 +114,11 @@ constexpr char kDeleteFields[] = "DELETE FROM fields WHERE document_id = ?1";
 constexpr char kInsertField[] =
     "INSERT INTO fields (document_id, name, value, ocr_value, confidence, state, "
     "validation_error, snippet_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+// A task carries its document's tenant, by which the queue is walked (review_tasks_queue).
 constexpr char kInsertTask[] =
-    "INSERT INTO review_tasks (document_id, field_id, kind, priority, reason, field_type, "
-    "on_site_only) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT INTO review_tasks (document_id, tenant_id, field_id, kind, priority, reason, "
+    "field_type, on_site_only) "
+    "VALUES (?1, (SELECT tenant_id FROM documents WHERE id = ?1), ?2, ?3, ?4, ?5, ?6, ?7)";
 constexpr char kSelectFields[] =
     "SELECT id, document_id, name, value, ocr_value, confidence, state, validation_error, "
     "snippet_sha256 FROM fields WHERE document_id = ?1 ORDER BY id";
@@ -171,8 +173,8 @@ constexpr char kDeleteLoginFailures[] = "DELETE FROM login_failures WHERE key = 
 
 // ---- the review queue ----
 // The tenants user ?1 reviews for: their own and every tenant that granted them.
-#define ADB_REVIEW_TENANTS_OF_USER_1                      \
-  "(SELECT tenant_id FROM users WHERE id = ?1 UNION ALL " \
+#define ADB_REVIEW_TENANTS_OF_USER_1                  \
+  "(SELECT tenant_id FROM users WHERE id = ?1 UNION " \
   "SELECT tenant_id FROM reviewer_grants WHERE user_id = ?1)"
 // A list of tenant ids passed as one JSON array, so one prepared statement serves any list.
 #define ADB_TENANT_LIST_1 "(SELECT value FROM json_each(?1))"
@@ -189,45 +191,53 @@ constexpr char kReturnExpiredLease[] =
     "lease_owner = NULL, lease_expires_at = NULL, leased_at = NULL, updated_at = " ADB_NOW_SQL
     " WHERE id = ?1 AND state = 'leased'";
 // The hot path of the review server: one statement picks and leases the task, so two
-// reviewers never get the same one. The pick walks the index review_tasks_next
-// (state, priority DESC, due_at, id) from its first open entry and stops at the first task
-// the user may take, so it neither sorts nor reads the whole queue; the documents join is by
-// primary key and the user's tenants are read once. Classification tasks are the front desk's;
-// gold tasks are made leased by ClaimGoldTask. A user who entered a value (or said unreadable)
-// is not the second person of a double entry; a user who skipped a task is not handed it again
-// until the cooldown (?5, "-N seconds") has passed.
+// reviewers never get the same one. For each tenant the user works for, the pick walks the
+// index review_tasks_queue (state, tenant_id, priority DESC, due_at, id) from that tenant's
+// first open task and stops at the first one the user may take; the best of those few
+// candidates (one per tenant) is leased. So a claim neither sorts nor reads the whole queue,
+// and other tenants' tasks are never walked over.
+// Classification tasks are the front desk's; gold tasks are made leased by ClaimGoldTask. A user
+// who entered a value (or said unreadable) is not the second person of a double entry; a user
+// who skipped a task is not handed it again until the cooldown (?5, "-N seconds") has passed.
+// A field-type filter is applied while walking (the tenant's tasks of other types are passed
+// over).
 constexpr char kClaimTask[] =
     "UPDATE review_tasks SET state = 'leased', lease_owner = ?1, leased_at = " ADB_NOW_SQL
     ", lease_expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?2), "
     "updated_at = " ADB_NOW_SQL " "
-    "WHERE id = (SELECT t.id FROM review_tasks t JOIN documents d ON d.id = t.document_id "
-    "  WHERE t.state = 'open' AND t.kind IN ('field', 'double_entry') "
-    "  AND (?3 IS NULL OR t.field_type = ?3) "
-    "  AND (?4 OR t.on_site_only = 0) "
-    "  AND (t.skipped_by IS NOT ?1 "
-    "       OR t.skipped_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?5)) "
-    "  AND d.tenant_id IN " ADB_REVIEW_TENANTS_OF_USER_1 " "
-    "  AND NOT EXISTS (SELECT 1 FROM review_entries e WHERE e.task_id = t.id "
-    "    AND e.user_id = ?1 AND e.action IN ('submit', 'unreadable')) "
-    "  ORDER BY t.priority DESC, t.due_at, t.id LIMIT 1) "
+    "WHERE id = (SELECT best.id FROM ("
+    "    SELECT (SELECT t.id FROM review_tasks t "
+    "      WHERE t.state = 'open' AND t.tenant_id = r.tenant_id "
+    "      AND t.kind IN ('field', 'double_entry') "
+    "      AND (?3 IS NULL OR t.field_type = ?3) "
+    "      AND (?4 OR t.on_site_only = 0) "
+    "      AND (t.skipped_by IS NOT ?1 "
+    "           OR t.skipped_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?5)) "
+    "      AND NOT EXISTS (SELECT 1 FROM review_entries e WHERE e.task_id = t.id "
+    "        AND e.user_id = ?1 AND e.action IN ('submit', 'unreadable')) "
+    "      ORDER BY t.priority DESC, t.due_at, t.id LIMIT 1) AS id "
+    "    FROM " ADB_REVIEW_TENANTS_OF_USER_1 " r) candidate "
+    "  JOIN review_tasks best ON best.id = candidate.id "
+    "  ORDER BY best.priority DESC, best.due_at, best.id LIMIT 1) "
     "RETURNING id, document_id, field_id, kind";
 
 // Gold: a field a person settled, with the snippet a reviewer reads it from, of a tenant the
 // user works for, that the user never entered anything for and does not hold. Its type,
 // on-site flag and reason come from the field's own task, so a gold task looks like any other.
 // The pick scans fields_by_state (state, document_id) from a random document (?2 <= document
-// < ?3), so it is random enough without counting or sorting the candidates.
+// < ?3), so it is random enough without counting or sorting the candidates; the tenant is a
+// scalar subquery for the reason given at kClaimTask.
 constexpr char kSelectGoldStart[] =
     "SELECT abs(random()) % (coalesce(max(id), 0) + 1) FROM documents";
 constexpr char kSelectGoldField[] =
     "SELECT f.id, f.document_id, f.value, coalesce(o.field_type, ''), "
     "coalesce(o.on_site_only, 0), coalesce(o.reason, '') "
-    "FROM fields f JOIN documents d ON d.id = f.document_id "
-    "LEFT JOIN review_tasks o ON o.id = (SELECT min(x.id) FROM review_tasks x "
+    "FROM fields f LEFT JOIN review_tasks o ON o.id = (SELECT min(x.id) FROM review_tasks x "
     "  WHERE x.field_id = f.id AND x.kind IN ('field', 'double_entry')) "
     "WHERE f.state = 'verified' AND f.document_id >= ?2 AND f.document_id < ?3 "
     "AND f.value IS NOT NULL AND f.snippet_sha256 IS NOT NULL "
-    "AND d.tenant_id IN " ADB_REVIEW_TENANTS_OF_USER_1 " "
+    "AND (SELECT d.tenant_id FROM documents d WHERE d.id = f.document_id) "
+    "  IN " ADB_REVIEW_TENANTS_OF_USER_1 " "
     "AND (?4 IS NULL OR coalesce(o.field_type, '') = ?4) "
     "AND (?5 OR coalesce(o.on_site_only, 0) = 0) "
     "AND NOT EXISTS (SELECT 1 FROM review_tasks x WHERE x.field_id = f.id "
@@ -235,9 +245,10 @@ constexpr char kSelectGoldField[] =
     "       OR EXISTS (SELECT 1 FROM review_entries e WHERE e.task_id = x.id AND e.user_id = ?1))) "
     "ORDER BY f.document_id, f.id LIMIT 1";
 constexpr char kInsertGoldTask[] =
-    "INSERT INTO review_tasks (document_id, field_id, kind, state, lease_owner, leased_at, "
-    "lease_expires_at, field_type, on_site_only, gold_answer, reason) "
-    "VALUES (?1, ?2, 'gold', 'leased', ?3, " ADB_NOW_SQL
+    "INSERT INTO review_tasks (document_id, tenant_id, field_id, kind, state, lease_owner, "
+    "leased_at, lease_expires_at, field_type, on_site_only, gold_answer, reason) "
+    "VALUES (?1, (SELECT tenant_id FROM documents WHERE id = ?1), ?2, 'gold', 'leased', ?3, "
+    ADB_NOW_SQL
     ", strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?4), ?5, ?6, ?7, ?8)";
 
 constexpr char kSelectTaskDetail[] =
@@ -303,14 +314,16 @@ constexpr char kCountQueue[] =
     "WHERE t.state IN ('open', 'leased', 'escalated') AND t.kind IN ('field', 'double_entry') "
     "AND d.tenant_id IN " ADB_TENANT_LIST_1 " "
     "GROUP BY tn.code, d.form_id, t.field_type ORDER BY tn.code, d.form_id, t.field_type";
-// Skips are not work done; every other entry is, gold or not.
+// Skips are not work done; every other entry is, gold or not. The entries are read per user
+// from `since` on (review_entries_by_user), not by walking every task the tenants ever had;
+// CROSS JOIN keeps users as the outer loop, which also gives the GROUP BY its order.
 constexpr char kCountActivity[] =
     "SELECT u.id, u.name, u.display_name, count(*), total(e.seconds), count(e.gold_correct), "
     "total(e.gold_correct) "
-    "FROM review_entries e JOIN users u ON u.id = e.user_id "
-    "JOIN review_tasks t ON t.id = e.task_id JOIN documents d ON d.id = t.document_id "
-    "WHERE e.created_at >= ?2 AND e.action <> 'skip' AND (?3 IS NULL OR e.user_id = ?3) "
-    "AND d.tenant_id IN " ADB_TENANT_LIST_1 " "
+    "FROM users u CROSS JOIN review_entries e ON e.user_id = u.id "
+    "WHERE (?3 IS NULL OR u.id = ?3) AND e.created_at >= ?2 AND e.action <> 'skip' "
+    "AND (SELECT d.tenant_id FROM review_tasks t JOIN documents d ON d.id = t.document_id "
+    "  WHERE t.id = e.task_id) IN " ADB_TENANT_LIST_1 " "
     "GROUP BY u.id ORDER BY u.id";
 #undef ADB_TENANT_LIST_1
 #undef ADB_REVIEW_TENANTS_OF_USER_1

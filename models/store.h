@@ -296,7 +296,7 @@ struct TaskDetail {
 struct ClaimOptions {
   std::int64_t user_id = 0;
   int lease_seconds = 600;
-  std::optional<std::string> field_type;  // only tasks of this field type
+  std::optional<std::string> field_type{};  // only tasks of this field type
   bool include_on_site_only = false;      // true only for supervisors on site
   // A task the user skipped is not handed back to them for this long.
   int skip_cooldown_seconds = 600;
@@ -315,14 +315,14 @@ struct TaskSettlement {
   // The number of submit entries the decision was based on (double entry compares with them).
   int expected_submits = 0;
   EntryAction action = EntryAction::kSubmit;
-  std::optional<std::string> value;
+  std::optional<std::string> value{};
   std::string note;
-  std::optional<bool> gold_correct;
+  std::optional<bool> gold_correct{};
   TaskState new_state = TaskState::kDone;  // kOpen returns it to the queue (lease cleared)
   bool skipped = false;                    // the user is not handed this task again at once
   // When set, the field takes this state and value (a gold task never changes its field).
-  std::optional<FieldState> field_state;
-  std::optional<std::string> field_value;
+  std::optional<FieldState> field_state{};
+  std::optional<std::string> field_value{};
   std::string audit_action;  // e.g. "review.submit"
   std::string audit_detail_json = "{}";
 };
