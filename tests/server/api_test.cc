@@ -29,7 +29,6 @@
 #include <optional>
 #include <random>
 #include <set>
-#include <sstream>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -220,9 +219,11 @@ class ApiTest : public ::testing::Test {
     std::random_device random;
     // In memory where the system has it: the store and blobs sync every write to disk, which
     // costs a third of a second per test on a disk and tests nothing of the API.
-    const fs::path temp =
-        fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
-    dir_ = temp / ("adbridge-api-test-" + std::to_string(random()));
+    const std::string name = "adbridge-api-test-" + std::to_string(random());
+    std::error_code in_memory;
+    dir_ = fs::path("/dev/shm") / name;
+    fs::create_directories(dir_, in_memory);
+    if (in_memory) dir_ = fs::temp_directory_path() / name;
     Result<DataDir> data = OpenDataDir(dir_);
     if (!data.ok()) {
       ADD_FAILURE() << "OpenDataDir: " << data.status().message(Lang::kEn);
