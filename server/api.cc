@@ -31,6 +31,9 @@ using Json = nlohmann::json;
 
 constexpr char kSessionCookie[] = "adbridge_session";
 constexpr int kMaxJsonDepth = 16;
+// What is left unread of a refused request's body is read and dropped up to this much; past it
+// the connection is closed instead of kept alive.
+constexpr std::streamsize kMaxUnreadBodyBytes = 1 << 20;
 
 // One place where a Status becomes an HTTP status.
 HTTPResponse::HTTPStatus HttpStatusOf(StatusCode code) {
@@ -107,6 +110,23 @@ std::vector<std::string> SplitPath(const std::string& path) {
     start = slash + 1;
   }
   return parts;
+}
+
+// Reads what the handler left of the request's body, so that the next request on a kept-alive
+// connection starts where it should: a refusal (401, 403, 413) answers without reading the body,
+// and so does logout. Returns false when more than kMaxUnreadBodyBytes were left or the body
+// could not be read; the connection must then be closed.
+bool DiscardRestOfBody(Poco::Net::HTTPServerRequest& request) {
+  // Without a length or chunks a body runs to the end of the connection, which then ends.
+  if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) return true;
+  std::istream& in = request.stream();
+  char buffer[4096];
+  std::streamsize dropped = 0;
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    dropped += in.gcount();
+    if (dropped > kMaxUnreadBodyBytes) return false;
+  }
+  return !in.bad();
 }
 
 // Midnight today in Japan, as the store's ISO 8601 UTC text: "today" for counts and rates.
@@ -217,6 +237,13 @@ void Api::Handle(Poco::Net::HTTPServerRequest& request,
                               .dump();
     (void)store_.AppendAudit(refused);  // the refusal stands even if the audit cannot be written
   }
+  bool drained = false;
+  try {
+    drained = DiscardRestOfBody(request);
+  } catch (const std::exception&) {
+    drained = false;
+  }
+  if (!drained) response.setKeepAlive(false);
 }
 
 void Api::Route(Exchange& ex) {
@@ -296,7 +323,7 @@ void Api::Route(Exchange& ex) {
   }
   if (parts.size() == 5 && parts[1] == "supervisor" && parts[2] == "tasks") {
     if (std::optional<std::int64_t> id = ParseId(parts[3])) {
-      if (ex.method == "GET" && parts[4] == "snippet.png") return Snippet(ex, *id);
+      if (ex.method == "GET" && parts[4] == "snippet.png") return SupervisorSnippet(ex, *id);
       if (ex.method == "POST" && parts[4] == "decide") return SupervisorDecide(ex, *id);
     }
   }
@@ -647,6 +674,13 @@ void Api::SupervisorDecide(Exchange& ex, std::int64_t task_id) {
     return ex.Send(HTTPResponse::HTTP_BAD_REQUEST, error);
   }
   ex.Ok(ResultJson(*result));
+}
+
+// The supervisors' path to a snippet (the escalations list links to it): supervisors only, like
+// every other /api/supervisor/ path; a reviewer has /api/review/tasks/ID/snippet.png.
+void Api::SupervisorSnippet(Exchange& ex, std::int64_t task_id) {
+  if (!HasRole(*ex.user, {models::Role::kSupervisor})) return ex.Fail(RoleRefused());
+  Snippet(ex, task_id);
 }
 
 void Api::SupervisorReviewers(Exchange& ex) {

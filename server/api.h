@@ -57,6 +57,7 @@ class Api {
   void SupervisorQueue(Exchange& exchange);
   void SupervisorEscalations(Exchange& exchange);
   void SupervisorDecide(Exchange& exchange, std::int64_t task_id);
+  void SupervisorSnippet(Exchange& exchange, std::int64_t task_id);
   void SupervisorReviewers(Exchange& exchange);
   void ListDocuments(Exchange& exchange);
   void GetDocument(Exchange& exchange, std::int64_t id);
