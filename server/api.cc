@@ -205,8 +205,7 @@ Api::Api(models::Store& store, const models::BlobStore& blobs, ApiOptions option
       queue_(store, options.queue),
       dummy_hash_(DummyHash()) {}
 
-void Api::Handle(Poco::Net::HTTPServerRequest& request,
-                 Poco::Net::HTTPServerResponse& response) {
+void Api::Handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
   Exchange exchange{request, response, request.getMethod(), "", Poco::URI(), {}, {}, false};
   response.set("X-Content-Type-Options", "nosniff");
   response.set("Referrer-Policy", "no-referrer");
@@ -220,9 +219,9 @@ void Api::Handle(Poco::Net::HTTPServerRequest& request,
     Route(exchange);
   } catch (const std::exception& e) {
     if (!exchange.answered) {
-      exchange.Fail(Status::Internal("サーバーで予期しない誤りがありました",
-                                     std::string("an unexpected fault in the server: ") +
-                                         e.what()));
+      exchange.Fail(
+          Status::Internal("サーバーで予期しない誤りがありました",
+                           std::string("an unexpected fault in the server: ") + e.what()));
     }
   }
   if (exchange.answered && exchange.user &&
@@ -356,8 +355,7 @@ Result<Json> ReadJsonBody(Poco::Net::HTTPServerRequest& request, std::size_t lim
   }
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return Json::object();
   if (JsonDepth(body) > kMaxJsonDepth) {
-    return Status::ResourceExhausted("JSON の入れ子が深すぎます",
-                                     "the JSON is nested too deeply");
+    return Status::ResourceExhausted("JSON の入れ子が深すぎます", "the JSON is nested too deeply");
   }
   Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
@@ -450,10 +448,10 @@ void Api::Login(Exchange& ex) {
     failed.action = "user.login_failed";
     if (user.ok()) failed.user_id = user->id;
     (void)store_.AppendAudit(failed);
-    return ex.Send(HTTPResponse::HTTP_UNAUTHORIZED,
-                   ErrorJson(Status(StatusCode::kPermissionDenied,
-                                    {"名前かパスワードが違います",
-                                     "the name or password is wrong"})));
+    return ex.Send(
+        HTTPResponse::HTTP_UNAUTHORIZED,
+        ErrorJson(Status(StatusCode::kPermissionDenied,
+                         {"名前かパスワードが違います", "the name or password is wrong"})));
   }
   Status cleared = store_.ClearLoginFailures(name_key);
   if (!cleared.ok()) return ex.Fail(cleared);
@@ -542,9 +540,8 @@ void Api::NextTask(Exchange& ex) {
            {"options", options},
            {"reason", task.reason},
            {"lease_expires_at", task.lease_expires_at},
-           {"snippet_url", task.snippet_sha256
-                               ? Json("/api/review/tasks/" + id + "/snippet.png")
-                               : Json(nullptr)},
+           {"snippet_url",
+            task.snippet_sha256 ? Json("/api/review/tasks/" + id + "/snippet.png") : Json(nullptr)},
            {"note", OptionalText(task.note)}}}});
 }
 
@@ -552,8 +549,8 @@ void Api::Snippet(Exchange& ex, std::int64_t task_id) {
   Result<models::TaskDetail> task = queue_.TaskForSnippet(*ex.user, task_id);
   if (!task.ok()) return ex.Fail(task.status());
   if (!task->snippet_sha256) {
-    return ex.Fail(Status::NotFound("この項目には切り出し画像がありません",
-                                    "this field has no snippet"));
+    return ex.Fail(
+        Status::NotFound("この項目には切り出し画像がありません", "this field has no snippet"));
   }
   Result<std::vector<std::uint8_t>> png = blobs_.Get(*task->snippet_sha256);
   if (!png.ok()) return ex.Fail(png.status());
@@ -663,8 +660,9 @@ void Api::SupervisorDecide(Exchange& ex, std::int64_t task_id) {
   Result<bool> confirm = BoolMember(*body, "confirm");
   if (!confirm.ok()) return ex.Fail(confirm.status());
   if (*unreadable == value->has_value()) {
-    return ex.Fail(Status::InvalidArgument("値 (value) か判読不能 (unreadable) のどちらかを送ってください",
-                                           "send either \"value\" or \"unreadable\": true"));
+    return ex.Fail(
+        Status::InvalidArgument("値 (value) か判読不能 (unreadable) のどちらかを送ってください",
+                                "send either \"value\" or \"unreadable\": true"));
   }
   Result<review::EntryResult> result = queue_.Decide(*ex.user, task_id, *value, *confirm);
   if (!result.ok()) return ex.Fail(result.status());
@@ -691,18 +689,17 @@ void Api::SupervisorReviewers(Exchange& ex) {
   Json rows = Json::array();
   for (const models::ReviewerActivity& a : *activity) {
     const double hours = a.seconds / 3600.0;
-    rows.push_back({{"name", a.name},
-                    {"display_name", a.display_name},
-                    {"entries", a.entries},
-                    {"hours", Round(hours, 2)},
-                    // A rate over less than a minute of work says nothing yet.
-                    {"tasks_per_hour",
-                     a.seconds >= 60 ? Json(Round(a.entries / hours, 1)) : Json(nullptr)},
-                    {"gold_total", a.gold_total},
-                    {"gold_correct", a.gold_correct},
-                    {"gold_accuracy", a.gold_total > 0
-                                          ? Json(Round(double(a.gold_correct) / a.gold_total, 3))
-                                          : Json(nullptr)}});
+    rows.push_back(
+        {{"name", a.name},
+         {"display_name", a.display_name},
+         {"entries", a.entries},
+         {"hours", Round(hours, 2)},
+         // A rate over less than a minute of work says nothing yet.
+         {"tasks_per_hour", a.seconds >= 60 ? Json(Round(a.entries / hours, 1)) : Json(nullptr)},
+         {"gold_total", a.gold_total},
+         {"gold_correct", a.gold_correct},
+         {"gold_accuracy", a.gold_total > 0 ? Json(Round(double(a.gold_correct) / a.gold_total, 3))
+                                            : Json(nullptr)}});
   }
   ex.Ok({{"reviewers", rows}});
 }
@@ -755,14 +752,13 @@ void Api::GetDocument(Exchange& ex, std::int64_t id) {
                                             "there is no document " + std::to_string(id));
   if (!document.ok()) {
     return ex.Fail(document.status().code() == StatusCode::kNotFound ? not_found
-                                                                      : document.status());
+                                                                     : document.status());
   }
   if (document->tenant_code != ex.user->tenant_code) return ex.Fail(not_found);
   Result<std::vector<models::FieldRecord>> fields = store_.ListFields(id);
   if (!fields.ok()) return ex.Fail(fields.status());
   std::shared_ptr<const models::FormDefinition> form;
-  const bool sees_on_site =
-      HasRole(*ex.user, {models::Role::kAdmin, models::Role::kSupervisor});
+  const bool sees_on_site = HasRole(*ex.user, {models::Role::kAdmin, models::Role::kSupervisor});
   std::optional<models::FormDefinition> definition;
   if (document->form_id && !sees_on_site) {
     Result<models::FormRecord> record = store_.GetForm(*document->form_id, document->form_version);
@@ -776,8 +772,7 @@ void Api::GetDocument(Exchange& ex, std::int64_t id) {
   for (const models::FieldRecord& f : *fields) {
     bool masked = false;
     if (!sees_on_site) {
-      const models::FieldDefinition* field =
-          definition ? definition->FindField(f.name) : nullptr;
+      const models::FieldDefinition* field = definition ? definition->FindField(f.name) : nullptr;
       // Without the definition nothing says a field may be shown: mask it.
       masked = field == nullptr || field->on_site_only;
     }

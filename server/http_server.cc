@@ -74,8 +74,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(models::Store& store,
     // default, one Stop in twenty in the API tests). Idle threads beyond the first end after a
     // second anyway; the pool keeps the OS threads, so this costs nothing under load.
     params->setThreadIdleTime(Poco::Timespan(1, 0));
-    impl->server = std::make_unique<Poco::Net::HTTPServer>(
-        new ApiHandlerFactory(impl->api), impl->pool, socket, params);
+    impl->server = std::make_unique<Poco::Net::HTTPServer>(new ApiHandlerFactory(impl->api),
+                                                           impl->pool, socket, params);
     impl->server->start();
   } catch (const Poco::Exception& e) {
     const std::string where = options.bind + ":" + std::to_string(options.port);
