@@ -105,7 +105,9 @@ Result<IntegrityResult> CheckIntegrity(const std::filesystem::path& data_dir,
         r.field_tasks_by_state[Text(s, 0)] = n;
         r.field_tasks += n;
       }));
-  r.settled = r.field_tasks_by_state["done"];
+  if (auto it = r.field_tasks_by_state.find("done"); it != r.field_tasks_by_state.end()) {
+    r.settled = it->second;
+  }
 
   // Each settled field task against the run's submits, and each submit entry's author.
   std::unordered_set<std::int64_t> done;
