@@ -452,7 +452,7 @@ Result<FieldDefinition> ParseField(const Json& value, std::size_t index,
   const JsonObjectReader reader(value, place);
   ADB_RETURN_IF_ERROR(
       reader.RejectUnknownKeys({"name", "label", "page", "box_mm", "type", "lang", "required",
-                                "sensitive", "on_site_only", "double_entry", "accept_confidence",
+                                "sensitive", "on_site_only", "double_entry", "confirm_invalid", "accept_confidence",
                                 "pattern", "min", "max", "length", "check", "options", "comb"}));
 
   FieldDefinition field;
@@ -503,6 +503,7 @@ Result<FieldDefinition> ParseField(const Json& value, std::size_t index,
   ADB_RETURN_IF_ERROR(reader.Bool("sensitive", &field.sensitive));
   ADB_RETURN_IF_ERROR(reader.Bool("on_site_only", &field.on_site_only));
   ADB_RETURN_IF_ERROR(reader.Bool("double_entry", &field.double_entry));
+  ADB_RETURN_IF_ERROR(reader.Bool("confirm_invalid", &field.confirm_invalid));
   // What only supervisors on site may see is personal data by definition.
   if (field.on_site_only) field.sensitive = true;
 

@@ -88,6 +88,9 @@ struct FieldDefinition {
   bool sensitive = false;
   bool on_site_only = false;
   bool double_entry = false;
+  // A reviewer may deliberately confirm a value that fails the field's rules (an address
+  // written in an unusual way); without it such a value is refused.
+  bool confirm_invalid = false;
   std::optional<double> accept_confidence;
   std::optional<std::string> pattern;
   std::optional<long long> min;

@@ -1,12 +1,14 @@
 // The SQLite implementation of Store: one connection per Store, every call serialised on a
 // mutex, every change in one BEGIN IMMEDIATE transaction. Several processes (or several Store
 // objects) may open the same file; SQLite's write lock and busy_timeout order their writes.
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <tuple>
 #include <utility>
 
+#include "models/form_definition.h"
 #include "models/internal/migrations.h"
 #include "models/internal/sha256_name.h"
 #include "models/internal/sqlite.h"
@@ -113,8 +115,8 @@ constexpr char kInsertField[] =
     "INSERT INTO fields (document_id, name, value, ocr_value, confidence, state, "
     "validation_error, snippet_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 constexpr char kInsertTask[] =
-    "INSERT INTO review_tasks (document_id, field_id, kind, priority, reason) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO review_tasks (document_id, field_id, kind, priority, reason, field_type, "
+    "on_site_only) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 constexpr char kSelectFields[] =
     "SELECT id, document_id, name, value, ocr_value, confidence, state, validation_error, "
     "snippet_sha256 FROM fields WHERE document_id = ?1 ORDER BY id";
@@ -125,6 +127,193 @@ constexpr char kSelectTasks[] =
     "SELECT t.id, t.document_id, t.field_id, coalesce(f.name, ''), t.kind, t.state, t.priority, "
     "t.reason FROM review_tasks t LEFT JOIN fields f ON f.id = t.field_id "
     "WHERE t.document_id = ?1 ORDER BY t.id";
+// ---- people and sessions ----
+constexpr char kSelectUserIdByName[] = "SELECT id FROM users WHERE name = ?1";
+constexpr char kSelectUserDisabled[] = "SELECT disabled FROM users WHERE id = ?1";
+constexpr char kInsertUser[] =
+    "INSERT INTO users (tenant_id, name, display_name, role, password_hash) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+constexpr char kInsertGrant[] =
+    "INSERT INTO reviewer_grants (user_id, tenant_id) VALUES (?1, ?2) "
+    "ON CONFLICT (user_id, tenant_id) DO NOTHING";
+#define ADB_USER_COLUMNS                                                                    \
+  "SELECT u.id, u.tenant_id, t.code, u.name, u.display_name, u.role, u.password_hash, " \
+  "u.disabled FROM users u JOIN tenants t ON t.id = u.tenant_id "
+constexpr char kSelectUser[] = ADB_USER_COLUMNS "WHERE u.id = ?1";
+constexpr char kSelectUserByName[] = ADB_USER_COLUMNS "WHERE u.name = ?1";
+constexpr char kSelectAllUsers[] = ADB_USER_COLUMNS "ORDER BY u.id";
+constexpr char kSelectTenantUsers[] = ADB_USER_COLUMNS "WHERE u.tenant_id = ?1 ORDER BY u.id";
+#undef ADB_USER_COLUMNS
+// A grant of the user's own tenant adds nothing: their own tenant is always first.
+constexpr char kSelectGrants[] =
+    "SELECT tenant_id FROM reviewer_grants WHERE user_id = ?1 AND tenant_id <> ?2 "
+    "ORDER BY tenant_id";
+
+constexpr char kDeleteExpiredSessions[] =
+    "DELETE FROM sessions WHERE expires_at <= " ADB_NOW_SQL;
+constexpr char kInsertSession[] =
+    "INSERT INTO sessions (token_sha256, user_id, csrf_token, expires_at) "
+    "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?4))";
+constexpr char kSelectSession[] =
+    "SELECT s.token_sha256, s.user_id, s.csrf_token, s.created_at, s.expires_at "
+    "FROM sessions s JOIN users u ON u.id = s.user_id "
+    "WHERE s.token_sha256 = ?1 AND s.expires_at > " ADB_NOW_SQL " AND u.disabled = 0";
+constexpr char kDeleteSession[] = "DELETE FROM sessions WHERE token_sha256 = ?1";
+
+// Throttling looks minutes back; failures older than a day are of no use to it.
+constexpr char kForgetOldLoginFailures[] =
+    "DELETE FROM login_failures WHERE at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')";
+constexpr char kInsertLoginFailure[] = "INSERT INTO login_failures (key) VALUES (?1)";
+constexpr char kCountLoginFailures[] =
+    "SELECT count(*) FROM login_failures "
+    "WHERE key = ?1 AND at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?2)";
+constexpr char kDeleteLoginFailures[] = "DELETE FROM login_failures WHERE key = ?1";
+
+// ---- the review queue ----
+// The tenants user ?1 reviews for: their own and every tenant that granted them.
+#define ADB_REVIEW_TENANTS_OF_USER_1                      \
+  "(SELECT tenant_id FROM users WHERE id = ?1 UNION ALL " \
+  "SELECT tenant_id FROM reviewer_grants WHERE user_id = ?1)"
+// A list of tenant ids passed as one JSON array, so one prepared statement serves any list.
+#define ADB_TENANT_LIST_1 "(SELECT value FROM json_each(?1))"
+
+// Served by the partial index review_tasks_leases. The old owner is read before the lease is
+// cleared, for the audit event.
+constexpr char kSelectExpiredLeases[] =
+    "SELECT id, document_id, field_id, kind, lease_owner FROM review_tasks "
+    "WHERE state = 'leased' AND lease_expires_at < " ADB_NOW_SQL;
+// A field task goes back to the queue. A gold task was made for the one reviewer who let it
+// lapse and no one else may be handed it, so it is closed instead.
+constexpr char kReturnExpiredLease[] =
+    "UPDATE review_tasks SET state = CASE kind WHEN 'gold' THEN 'done' ELSE 'open' END, "
+    "lease_owner = NULL, lease_expires_at = NULL, leased_at = NULL, updated_at = " ADB_NOW_SQL
+    " WHERE id = ?1 AND state = 'leased'";
+// The hot path of the review server: one statement picks and leases the task, so two
+// reviewers never get the same one. The pick walks the index review_tasks_next
+// (state, priority DESC, due_at, id) from its first open entry and stops at the first task
+// the user may take, so it neither sorts nor reads the whole queue; the documents join is by
+// primary key and the user's tenants are read once. Classification tasks are the front desk's;
+// gold tasks are made leased by ClaimGoldTask. A user who entered a value (or said unreadable)
+// is not the second person of a double entry; a user who skipped a task is not handed it again
+// until the cooldown (?5, "-N seconds") has passed.
+constexpr char kClaimTask[] =
+    "UPDATE review_tasks SET state = 'leased', lease_owner = ?1, leased_at = " ADB_NOW_SQL
+    ", lease_expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?2), "
+    "updated_at = " ADB_NOW_SQL " "
+    "WHERE id = (SELECT t.id FROM review_tasks t JOIN documents d ON d.id = t.document_id "
+    "  WHERE t.state = 'open' AND t.kind IN ('field', 'double_entry') "
+    "  AND (?3 IS NULL OR t.field_type = ?3) "
+    "  AND (?4 OR t.on_site_only = 0) "
+    "  AND (t.skipped_by IS NOT ?1 "
+    "       OR t.skipped_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?5)) "
+    "  AND d.tenant_id IN " ADB_REVIEW_TENANTS_OF_USER_1 " "
+    "  AND NOT EXISTS (SELECT 1 FROM review_entries e WHERE e.task_id = t.id "
+    "    AND e.user_id = ?1 AND e.action IN ('submit', 'unreadable')) "
+    "  ORDER BY t.priority DESC, t.due_at, t.id LIMIT 1) "
+    "RETURNING id, document_id, field_id, kind";
+
+// Gold: a field a person settled, with the snippet a reviewer reads it from, of a tenant the
+// user works for, that the user never entered anything for and does not hold. Its type,
+// on-site flag and reason come from the field's own task, so a gold task looks like any other.
+// The pick scans fields_by_state (state, document_id) from a random document (?2 <= document
+// < ?3), so it is random enough without counting or sorting the candidates.
+constexpr char kSelectGoldStart[] =
+    "SELECT abs(random()) % (coalesce(max(id), 0) + 1) FROM documents";
+constexpr char kSelectGoldField[] =
+    "SELECT f.id, f.document_id, f.value, coalesce(o.field_type, ''), "
+    "coalesce(o.on_site_only, 0), coalesce(o.reason, '') "
+    "FROM fields f JOIN documents d ON d.id = f.document_id "
+    "LEFT JOIN review_tasks o ON o.id = (SELECT min(x.id) FROM review_tasks x "
+    "  WHERE x.field_id = f.id AND x.kind IN ('field', 'double_entry')) "
+    "WHERE f.state = 'verified' AND f.document_id >= ?2 AND f.document_id < ?3 "
+    "AND f.value IS NOT NULL AND f.snippet_sha256 IS NOT NULL "
+    "AND d.tenant_id IN " ADB_REVIEW_TENANTS_OF_USER_1 " "
+    "AND (?4 IS NULL OR coalesce(o.field_type, '') = ?4) "
+    "AND (?5 OR coalesce(o.on_site_only, 0) = 0) "
+    "AND NOT EXISTS (SELECT 1 FROM review_tasks x WHERE x.field_id = f.id "
+    "  AND (x.lease_owner = ?1 "
+    "       OR EXISTS (SELECT 1 FROM review_entries e WHERE e.task_id = x.id AND e.user_id = ?1))) "
+    "ORDER BY f.document_id, f.id LIMIT 1";
+constexpr char kInsertGoldTask[] =
+    "INSERT INTO review_tasks (document_id, field_id, kind, state, lease_owner, leased_at, "
+    "lease_expires_at, field_type, on_site_only, gold_answer, reason) "
+    "VALUES (?1, ?2, 'gold', 'leased', ?3, " ADB_NOW_SQL
+    ", strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?4), ?5, ?6, ?7, ?8)";
+
+constexpr char kSelectTaskDetail[] =
+    "SELECT t.id, t.document_id, t.field_id, coalesce(f.name, ''), t.kind, t.state, t.priority, "
+    "t.reason, d.tenant_id, tn.code, d.source, coalesce(d.form_id, ''), "
+    "coalesce(d.form_version, 0), t.field_type, t.on_site_only, f.ocr_value, f.value, "
+    "f.confidence, coalesce(f.validation_error, ''), f.snippet_sha256, t.lease_owner, "
+    "coalesce(t.leased_at, ''), coalesce(t.lease_expires_at, ''), t.gold_answer "
+    "FROM review_tasks t JOIN documents d ON d.id = t.document_id "
+    "JOIN tenants tn ON tn.id = d.tenant_id LEFT JOIN fields f ON f.id = t.field_id "
+    "WHERE t.id = ?1";
+constexpr char kSelectTaskEntries[] =
+    "SELECT e.id, e.task_id, e.user_id, u.name, e.action, e.value, e.note, e.seconds, "
+    "e.gold_correct, e.created_at FROM review_entries e JOIN users u ON u.id = e.user_id "
+    "WHERE e.task_id = ?1 ORDER BY e.id";
+
+// What SettleTask checks before it writes: the task's state and lease, the time since the
+// lease was taken (never negative, whatever the clock did) and the submits so far.
+constexpr char kSelectSettling[] =
+    "SELECT t.state, t.lease_owner, coalesce(t.lease_expires_at >= " ADB_NOW_SQL ", 0), "
+    "t.document_id, t.field_id, t.kind, "
+    "CASE WHEN t.leased_at IS NULL THEN 0.0 "
+    "  ELSE max(0.0, (julianday('now') - julianday(t.leased_at)) * 86400.0) END, "
+    "(SELECT count(*) FROM review_entries e WHERE e.task_id = t.id AND e.action = 'submit') "
+    "FROM review_tasks t WHERE t.id = ?1";
+constexpr char kInsertEntry[] =
+    "INSERT INTO review_entries (task_id, user_id, action, value, note, seconds, gold_correct) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+// The lease stays only when the task stays leased; a skip remembers who skipped and when.
+constexpr char kSettleTask[] =
+    "UPDATE review_tasks SET state = ?2, "
+    "lease_owner = CASE WHEN ?2 = 'leased' THEN lease_owner END, "
+    "leased_at = CASE WHEN ?2 = 'leased' THEN leased_at END, "
+    "lease_expires_at = CASE WHEN ?2 = 'leased' THEN lease_expires_at END, "
+    "skipped_by = CASE WHEN ?3 THEN ?4 ELSE skipped_by END, "
+    "skipped_at = CASE WHEN ?3 THEN " ADB_NOW_SQL " ELSE skipped_at END, "
+    "updated_at = " ADB_NOW_SQL " WHERE id = ?1";
+constexpr char kSettleField[] =
+    "UPDATE fields SET state = ?2, value = ?3, updated_at = " ADB_NOW_SQL " WHERE id = ?1";
+// A document in review is verified once no task that settles its fields or its form is
+// still waiting (gold tasks do not count: they settle nothing).
+constexpr char kVerifyDocument[] =
+    "UPDATE documents SET state = 'verified', updated_at = " ADB_NOW_SQL " "
+    "WHERE id = ?1 AND state = 'in_review' AND NOT EXISTS (SELECT 1 FROM review_tasks t "
+    "  WHERE t.document_id = ?1 AND t.state IN ('open', 'leased', 'escalated') "
+    "  AND t.kind IN ('field', 'double_entry', 'classification'))";
+constexpr char kSelectDocumentState[] = "SELECT state FROM documents WHERE id = ?1";
+constexpr char kNormaliseTime[] = "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', ?1)";
+
+// Oldest escalation first: the one that has waited longest for a supervisor.
+constexpr char kSelectEscalatedTasks[] =
+    "SELECT t.id FROM review_tasks t JOIN documents d ON d.id = t.document_id "
+    "WHERE t.state = 'escalated' AND d.tenant_id IN " ADB_TENANT_LIST_1 " "
+    "ORDER BY t.updated_at, t.id";
+// A lease that ran out counts as open: the next claim returns it to the queue.
+constexpr char kCountQueue[] =
+    "SELECT tn.code, coalesce(d.form_id, ''), t.field_type, "
+    "sum(t.state = 'open' OR (t.state = 'leased' AND t.lease_expires_at < " ADB_NOW_SQL ")), "
+    "sum(t.state = 'leased' AND t.lease_expires_at >= " ADB_NOW_SQL "), "
+    "sum(t.state = 'escalated') "
+    "FROM review_tasks t JOIN documents d ON d.id = t.document_id "
+    "JOIN tenants tn ON tn.id = d.tenant_id "
+    "WHERE t.state IN ('open', 'leased', 'escalated') AND t.kind IN ('field', 'double_entry') "
+    "AND d.tenant_id IN " ADB_TENANT_LIST_1 " "
+    "GROUP BY tn.code, d.form_id, t.field_type ORDER BY tn.code, d.form_id, t.field_type";
+// Skips are not work done; every other entry is, gold or not.
+constexpr char kCountActivity[] =
+    "SELECT u.id, u.name, u.display_name, count(*), total(e.seconds), count(e.gold_correct), "
+    "total(e.gold_correct) "
+    "FROM review_entries e JOIN users u ON u.id = e.user_id "
+    "JOIN review_tasks t ON t.id = e.task_id JOIN documents d ON d.id = t.document_id "
+    "WHERE e.created_at >= ?2 AND e.action <> 'skip' AND (?3 IS NULL OR e.user_id = ?3) "
+    "AND d.tenant_id IN " ADB_TENANT_LIST_1 " "
+    "GROUP BY u.id ORDER BY u.id";
+#undef ADB_TENANT_LIST_1
+#undef ADB_REVIEW_TENANTS_OF_USER_1
 #undef ADB_NOW_SQL
 
 // ---- helpers ------------------------------------------------------------------------------
@@ -246,6 +435,124 @@ std::string FormName(const std::string& id, int version) {
   return id + " v" + std::to_string(version);
 }
 
+// A read of several statements that must see one snapshot (a deferred transaction: no lock is
+// taken until the first read). Ends the read when it goes out of scope.
+class ReadSnapshot {
+ public:
+  static Result<ReadSnapshot> Begin(sqlite3* db) {
+    ADB_RETURN_IF_ERROR(
+        internal::Exec(db, "BEGIN", {"読み取りを始められません", "cannot begin a read"}));
+    return ReadSnapshot(db);
+  }
+  ReadSnapshot(ReadSnapshot&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+  ReadSnapshot& operator=(ReadSnapshot&&) = delete;
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+  ~ReadSnapshot() {
+    if (db_ != nullptr && sqlite3_get_autocommit(db_) == 0) {
+      sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+    }
+  }
+
+ private:
+  explicit ReadSnapshot(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// "+600 seconds": a modifier for strftime(..., 'now', ?).
+std::string SecondsModifier(std::int64_t seconds) {
+  return (seconds < 0 ? "" : "+") + std::to_string(seconds) + " seconds";
+}
+
+// The tenant ids as the JSON array the tenant-list statements take.
+std::string TenantListJson(const std::vector<std::int64_t>& tenant_ids) {
+  return nlohmann::json(tenant_ids).dump();
+}
+
+Status InvalidStoredValue(std::string_view what, const std::string& value) {
+  return Status::DataLoss("保存された値が不正です (" + std::string(what) + "): " + value,
+                          "a stored value is invalid (" + std::string(what) + "): " + value);
+}
+
+Result<User> ReadUser(const Statement& row) {
+  User user;
+  user.id = row.Int(0);
+  user.tenant_id = row.Int(1);
+  user.tenant_code = row.Text(2);
+  user.name = row.Text(3);
+  user.display_name = row.Text(4);
+  std::optional<Role> role = ParseRole(row.Text(5));
+  if (!role) return InvalidStoredValue("role", row.Text(5));
+  user.role = *role;
+  user.password_hash = row.Text(6);
+  user.disabled = row.Int(7) != 0;
+  return user;
+}
+
+// Reads a row of kSelectTaskDetail (without the entries).
+Result<TaskDetail> ReadTaskDetail(const Statement& row) {
+  TaskDetail detail;
+  ReviewTask& task = detail.task;
+  task.id = row.Int(0);
+  task.document_id = row.Int(1);
+  task.field_id = row.OptionalInt(2);
+  task.field_name = row.Text(3);
+  std::optional<TaskKind> kind = ParseTaskKind(row.Text(4));
+  if (!kind) return InvalidStoredValue("review_tasks.kind", row.Text(4));
+  task.kind = *kind;
+  std::optional<TaskState> state = ParseTaskState(row.Text(5));
+  if (!state) return InvalidStoredValue("review_tasks.state", row.Text(5));
+  task.state = *state;
+  task.priority = static_cast<int>(row.Int(6));
+  task.reason = row.Text(7);
+  detail.tenant_id = row.Int(8);
+  detail.tenant_code = row.Text(9);
+  std::optional<DocumentSource> source = ParseDocumentSource(row.Text(10));
+  if (!source) return InvalidStoredValue("documents.source", row.Text(10));
+  detail.source = *source;
+  detail.form_id = row.Text(11);
+  detail.form_version = static_cast<int>(row.Int(12));
+  detail.field_type = row.Text(13);
+  detail.on_site_only = row.Int(14) != 0;
+  detail.ocr_value = row.OptionalText(15);
+  detail.value = row.OptionalText(16);
+  if (!row.IsNull(17)) detail.confidence = row.Double(17);
+  detail.validation_error = row.Text(18);
+  detail.snippet_sha256 = row.OptionalText(19);
+  detail.lease_owner = row.OptionalInt(20);
+  detail.leased_at = row.Text(21);
+  detail.lease_expires_at = row.Text(22);
+  detail.gold_answer = row.OptionalText(23);
+  return detail;
+}
+
+Result<TaskEntry> ReadEntry(const Statement& row) {
+  TaskEntry entry;
+  entry.id = row.Int(0);
+  entry.task_id = row.Int(1);
+  entry.user_id = row.Int(2);
+  entry.user_name = row.Text(3);
+  std::optional<EntryAction> action = ParseEntryAction(row.Text(4));
+  if (!action) return InvalidStoredValue("review_entries.action", row.Text(4));
+  entry.action = *action;
+  entry.value = row.OptionalText(5);
+  entry.note = row.Text(6);
+  entry.seconds = row.Double(7);
+  if (std::optional<std::int64_t> correct = row.OptionalInt(8)) entry.gold_correct = *correct != 0;
+  entry.created_at = row.Text(9);
+  return entry;
+}
+
+Status UnknownUser(std::int64_t id) {
+  const std::string name = std::to_string(id);
+  return Status::NotFound("利用者がいません: " + name, "no such user: " + name);
+}
+
+Status UnknownTask(std::int64_t id) {
+  const std::string name = std::to_string(id);
+  return Status::NotFound("作業がありません: " + name, "no such task: " + name);
+}
+
 // ---- the store ----------------------------------------------------------------------------
 
 class SqliteStore final : public Store {
@@ -322,6 +629,31 @@ class SqliteStore final : public Store {
   Result<std::vector<PageRecord>> ListPages(std::int64_t document_id) override;
   Result<std::vector<ReviewTask>> ListReviewTasks(std::int64_t document_id) override;
 
+  Result<User> AddUser(const NewUser& user) override;
+  Result<User> GetUser(std::int64_t id) override;
+  Result<User> GetUserByName(const std::string& name) override;
+  Result<std::vector<User>> ListUsers(std::optional<std::int64_t> tenant_id) override;
+
+  Status CreateSession(const Session& session, int ttl_seconds) override;
+  Result<std::optional<std::pair<Session, User>>> FindSession(
+      const std::string& token_sha256) override;
+  Status DeleteSession(const std::string& token_sha256) override;
+
+  Status RecordLoginFailure(const std::string& key) override;
+  Result<int> CountLoginFailures(const std::string& key, int within_seconds) override;
+  Status ClearLoginFailures(const std::string& key) override;
+
+  Result<std::optional<TaskDetail>> ClaimTask(const ClaimOptions& options) override;
+  Result<std::optional<TaskDetail>> ClaimGoldTask(const ClaimOptions& options) override;
+  Result<TaskDetail> GetTask(std::int64_t task_id) override;
+  Result<DocumentState> SettleTask(const TaskSettlement& settlement) override;
+  Result<std::vector<TaskDetail>> ListEscalatedTasks(
+      const std::vector<std::int64_t>& tenant_ids) override;
+  Result<std::vector<QueueDepth>> CountQueue(const std::vector<std::int64_t>& tenant_ids) override;
+  Result<std::vector<ReviewerActivity>> CountActivity(const std::vector<std::int64_t>& tenant_ids,
+                                                      const std::string& since,
+                                                      std::optional<std::int64_t> user_id) override;
+
   Status AppendAudit(const AuditEvent& event) override {
     std::lock_guard lock(mu_);
     ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
@@ -372,6 +704,20 @@ class SqliteStore final : public Store {
   Status AppendAuditLocked(const AuditEvent& event);
   // OK when `worker` holds document `id`; FailedPrecondition when not, NotFound when no such.
   Result<int> CheckLeaseLocked(std::int64_t id, const std::string& worker);
+
+  // The user read by `stmt` (kSelectUser or kSelectUserByName, bound), with the tenants they
+  // review for; nullopt when there is no such user.
+  Result<std::optional<User>> FindUserLocked(Statement& stmt);
+  Result<std::optional<User>> FindUserByIdLocked(std::int64_t id);
+  // OK when the user may take review work: NotFound for an unknown user, PermissionDenied for
+  // a disabled one.
+  Status CheckReviewerLocked(std::int64_t user_id);
+  // Ends every lease that ran out (see kReturnExpiredLease), audited per task.
+  Status ReturnExpiredLeasesLocked();
+  // The task with its entries; NotFound when there is none.
+  Result<TaskDetail> GetTaskLocked(std::int64_t task_id);
+  // Audits a claim and reads the claimed task back.
+  Result<std::optional<TaskDetail>> FinishClaimLocked(std::int64_t user_id, std::int64_t task_id);
 
   std::mutex mu_;
   SqliteDb db_;
@@ -543,12 +889,7 @@ Result<FormRecord> SqliteStore::AddForm(const FormRecord& form) {
 Result<std::vector<FormRecord>> SqliteStore::ListForms() {
   std::lock_guard lock(mu_);
   // Two reads must see the same forms; a read transaction gives them one snapshot.
-  ADB_RETURN_IF_ERROR(
-      internal::Exec(db_.get(), "BEGIN", {"読み取りを始められません", "cannot begin a read"}));
-  struct EndRead {
-    sqlite3* db;
-    ~EndRead() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
-  } end_read{db_.get()};
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
 
   std::vector<FormRecord> forms;
   {
@@ -775,6 +1116,12 @@ Status SqliteStore::RecordReading(const DocumentReading& reading) {
     if (field.snippet_sha256 && !IsSha256Name(*field.snippet_sha256)) {
       return MalformedSha256("切り出し画像の名前", "a snippet name", *field.snippet_sha256);
     }
+    // Reviewers ask the queue by type, so a misspelt type would hide the task from them.
+    if (!field.field_type.empty() && !ParseFieldType(field.field_type)) {
+      return Status::InvalidArgument(
+          "項目 " + field.name + " の型が不明です: " + field.field_type,
+          "field " + field.name + " has an unknown type: " + field.field_type);
+    }
   }
   if (!IsValidJson(reading.detail_json)) {
     return Status::InvalidArgument("読み取りの詳細が JSON ではありません",
@@ -816,13 +1163,16 @@ Status SqliteStore::RecordReading(const DocumentReading& reading) {
   }
   int open_tasks = 0;
   auto insert_task = [&](std::optional<std::int64_t> field_id, TaskKind kind, int priority,
-                         const std::string& reason) -> Status {
+                         const std::string& reason, const std::string& field_type,
+                         bool on_site_only) -> Status {
     ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertTask));
     insert.BindInt(1, id)
         .BindOptionalInt(2, field_id)
         .BindText(3, TaskKindName(kind))
         .BindInt(4, priority)
-        .BindText(5, reason);
+        .BindText(5, reason)
+        .BindText(6, field_type)
+        .BindInt(7, on_site_only ? 1 : 0);
     ++open_tasks;
     return insert.Run();
   };
@@ -842,7 +1192,8 @@ Status SqliteStore::RecordReading(const DocumentReading& reading) {
     }
     if (!field.auto_accept) {
       ADB_RETURN_IF_ERROR(insert_task(sqlite3_last_insert_rowid(db_.get()), field.task_kind, 0,
-                                      field.review_reason));
+                                      field.review_reason, field.field_type,
+                                      field.on_site_only));
     }
   }
   for (const DocumentReading::Task& task : reading.tasks) {
@@ -850,7 +1201,8 @@ Status SqliteStore::RecordReading(const DocumentReading& reading) {
       return Status::InvalidArgument("項目のない作業は分類だけです",
                                      "only a classification task has no field");
     }
-    ADB_RETURN_IF_ERROR(insert_task(std::nullopt, task.kind, task.priority, task.reason));
+    ADB_RETURN_IF_ERROR(
+        insert_task(std::nullopt, task.kind, task.priority, task.reason, "", false));
   }
   const DocumentState state = open_tasks > 0 ? DocumentState::kInReview : DocumentState::kVerified;
   {
@@ -966,6 +1318,620 @@ Result<std::vector<ReviewTask>> SqliteStore::ListReviewTasks(std::int64_t docume
     tasks.push_back(std::move(task));
   }
   return tasks;
+}
+
+
+// ---- people and sessions ----
+
+Result<std::optional<User>> SqliteStore::FindUserLocked(Statement& stmt) {
+  ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<User>();
+  ADB_ASSIGN_OR_RETURN(User user, ReadUser(stmt));
+  user.review_tenant_ids.push_back(user.tenant_id);
+  ADB_ASSIGN_OR_RETURN(Statement grants, statements_.Get(kSelectGrants));
+  grants.BindInt(1, user.id).BindInt(2, user.tenant_id);
+  for (;;) {
+    ADB_ASSIGN_OR_RETURN(bool grant, grants.Step());
+    if (!grant) break;
+    user.review_tenant_ids.push_back(grants.Int(0));
+  }
+  return std::optional<User>(std::move(user));
+}
+
+Result<std::optional<User>> SqliteStore::FindUserByIdLocked(std::int64_t id) {
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectUser));
+  stmt.BindInt(1, id);
+  return FindUserLocked(stmt);
+}
+
+Result<User> SqliteStore::AddUser(const NewUser& user) {
+  if (user.name.empty()) {
+    return Status::InvalidArgument("利用者名が空です", "the user name is empty");
+  }
+  if (user.password_hash.empty()) {
+    return Status::InvalidArgument("パスワードのハッシュが空です: " + user.name,
+                                   "the password hash is empty: " + user.name);
+  }
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(std::optional<Tenant> tenant, FindTenantLocked(user.tenant_code));
+  if (!tenant) return UnknownTenant(user.tenant_code);
+  std::vector<std::int64_t> grant_ids;
+  for (const std::string& code : user.grant_tenant_codes) {
+    ADB_ASSIGN_OR_RETURN(std::optional<Tenant> granting, FindTenantLocked(code));
+    if (!granting) return UnknownTenant(code);
+    grant_ids.push_back(granting->id);
+  }
+  {
+    ADB_ASSIGN_OR_RETURN(Statement taken, statements_.Get(kSelectUserIdByName));
+    taken.BindText(1, user.name);
+    ADB_ASSIGN_OR_RETURN(bool exists, taken.Step());
+    if (exists) {
+      return Status::AlreadyExists("利用者名は使われています: " + user.name,
+                                   "the user name is taken: " + user.name);
+    }
+  }
+  {
+    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertUser));
+    insert.BindInt(1, tenant->id)
+        .BindText(2, user.name)
+        .BindText(3, user.display_name)
+        .BindText(4, RoleName(user.role))
+        .BindText(5, user.password_hash);
+    ADB_RETURN_IF_ERROR(insert.Run());
+  }
+  const std::int64_t id = sqlite3_last_insert_rowid(db_.get());
+  for (std::int64_t tenant_id : grant_ids) {
+    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertGrant));
+    insert.BindInt(1, id).BindInt(2, tenant_id);
+    ADB_RETURN_IF_ERROR(insert.Run());
+  }
+  // Never the hash: the audit log is read by people.
+  ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent(
+      "user.added", std::nullopt,
+      DumpJson({{"user", id},
+                {"name", user.name},
+                {"role", RoleName(user.role)},
+                {"tenant", user.tenant_code},
+                {"grants", user.grant_tenant_codes}}))));
+  ADB_ASSIGN_OR_RETURN(std::optional<User> added, FindUserByIdLocked(id));
+  if (!added) {
+    return Status::Internal("追加した利用者が見つかりません: " + user.name,
+                            "the user just added is missing: " + user.name);
+  }
+  ADB_RETURN_IF_ERROR(tx.Commit());
+  return *std::move(added);
+}
+
+Result<User> SqliteStore::GetUser(std::int64_t id) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(std::optional<User> user, FindUserByIdLocked(id));
+  if (!user) return UnknownUser(id);
+  return *std::move(user);
+}
+
+Result<User> SqliteStore::GetUserByName(const std::string& name) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectUserByName));
+  stmt.BindText(1, name);
+  ADB_ASSIGN_OR_RETURN(std::optional<User> user, FindUserLocked(stmt));
+  if (!user) return Status::NotFound("利用者がいません: " + name, "no such user: " + name);
+  return *std::move(user);
+}
+
+Result<std::vector<User>> SqliteStore::ListUsers(std::optional<std::int64_t> tenant_id) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  std::vector<std::int64_t> ids;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement stmt,
+                         statements_.Get(tenant_id ? kSelectTenantUsers : kSelectAllUsers));
+    if (tenant_id) stmt.BindInt(1, *tenant_id);
+    for (;;) {
+      ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      ids.push_back(stmt.Int(0));
+    }
+  }
+  std::vector<User> users;
+  for (std::int64_t id : ids) {
+    ADB_ASSIGN_OR_RETURN(std::optional<User> user, FindUserByIdLocked(id));
+    if (user) users.push_back(*std::move(user));
+  }
+  return users;
+}
+
+Status SqliteStore::CreateSession(const Session& session, int ttl_seconds) {
+  if (!IsSha256Name(session.token_sha256)) {
+    return MalformedSha256("セッションの名前", "a session's name", session.token_sha256);
+  }
+  if (session.csrf_token.size() < 32) {
+    return Status::InvalidArgument("CSRF トークンは 32 文字以上です",
+                                   "a CSRF token has at least 32 characters");
+  }
+  if (ttl_seconds <= 0) {
+    return Status::InvalidArgument("セッションの期間は 1 秒以上です",
+                                   "a session lasts at least one second");
+  }
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  {
+    ADB_ASSIGN_OR_RETURN(Statement user, statements_.Get(kSelectUserDisabled));
+    user.BindInt(1, session.user_id);
+    ADB_ASSIGN_OR_RETURN(bool exists, user.Step());
+    if (!exists) return UnknownUser(session.user_id);
+  }
+  {
+    // Logging in is when the ones nobody ended are cleared away.
+    ADB_ASSIGN_OR_RETURN(Statement expired, statements_.Get(kDeleteExpiredSessions));
+    ADB_RETURN_IF_ERROR(expired.Run());
+  }
+  {
+    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertSession));
+    insert.BindText(1, session.token_sha256)
+        .BindInt(2, session.user_id)
+        .BindText(3, session.csrf_token)
+        .BindText(4, SecondsModifier(ttl_seconds));
+    ADB_RETURN_IF_ERROR(insert.Run());
+  }
+  return tx.Commit();
+}
+
+Result<std::optional<std::pair<Session, User>>> SqliteStore::FindSession(
+    const std::string& token_sha256) {
+  using Found = std::optional<std::pair<Session, User>>;
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  Session session;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectSession));
+    stmt.BindText(1, token_sha256);
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return Found();
+    session.token_sha256 = stmt.Text(0);
+    session.user_id = stmt.Int(1);
+    session.csrf_token = stmt.Text(2);
+    session.created_at = stmt.Text(3);
+    session.expires_at = stmt.Text(4);
+  }
+  ADB_ASSIGN_OR_RETURN(std::optional<User> user, FindUserByIdLocked(session.user_id));
+  if (!user) return Found();
+  return Found(std::in_place, std::move(session), *std::move(user));
+}
+
+Status SqliteStore::DeleteSession(const std::string& token_sha256) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  {
+    ADB_ASSIGN_OR_RETURN(Statement del, statements_.Get(kDeleteSession));
+    del.BindText(1, token_sha256);
+    ADB_RETURN_IF_ERROR(del.Run());
+  }
+  return tx.Commit();
+}
+
+Status SqliteStore::RecordLoginFailure(const std::string& key) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  for (const char* sql : {kForgetOldLoginFailures, kInsertLoginFailure}) {
+    ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(sql));
+    if (sql == kInsertLoginFailure) stmt.BindText(1, key);
+    ADB_RETURN_IF_ERROR(stmt.Run());
+  }
+  return tx.Commit();
+}
+
+Result<int> SqliteStore::CountLoginFailures(const std::string& key, int within_seconds) {
+  if (within_seconds < 0) {
+    return Status::InvalidArgument("期間は 0 秒以上です", "the window must not be negative");
+  }
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kCountLoginFailures));
+  stmt.BindText(1, key).BindText(2, SecondsModifier(-static_cast<std::int64_t>(within_seconds)));
+  ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? static_cast<int>(stmt.Int(0)) : 0;
+}
+
+Status SqliteStore::ClearLoginFailures(const std::string& key) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  {
+    ADB_ASSIGN_OR_RETURN(Statement del, statements_.Get(kDeleteLoginFailures));
+    del.BindText(1, key);
+    ADB_RETURN_IF_ERROR(del.Run());
+  }
+  return tx.Commit();
+}
+
+// ---- the review queue ----
+
+Status SqliteStore::CheckReviewerLocked(std::int64_t user_id) {
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectUserDisabled));
+  stmt.BindInt(1, user_id);
+  ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return UnknownUser(user_id);
+  if (stmt.Int(0) != 0) {
+    const std::string id = std::to_string(user_id);
+    return Status::PermissionDenied("利用者 " + id + " は無効にされています",
+                                    "user " + id + " is disabled");
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::ReturnExpiredLeasesLocked() {
+  struct Expired {
+    std::int64_t task_id;
+    std::int64_t document_id;
+    std::optional<std::int64_t> field_id;
+    std::string kind;
+    std::int64_t owner;
+  };
+  std::vector<Expired> expired;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectExpiredLeases));
+    for (;;) {
+      ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      expired.push_back({stmt.Int(0), stmt.Int(1), stmt.OptionalInt(2), stmt.Text(3), stmt.Int(4)});
+    }
+  }
+  for (const Expired& lease : expired) {
+    {
+      ADB_ASSIGN_OR_RETURN(Statement update, statements_.Get(kReturnExpiredLease));
+      update.BindInt(1, lease.task_id);
+      ADB_RETURN_IF_ERROR(update.Run());
+    }
+    AuditEvent event;
+    event.user_id = lease.owner;
+    event.action = "review.lease_expired";
+    event.document_id = lease.document_id;
+    event.field_id = lease.field_id;
+    event.detail_json = DumpJson({{"task", lease.task_id}, {"kind", lease.kind}});
+    ADB_RETURN_IF_ERROR(AppendAuditLocked(event));
+  }
+  return Status::Ok();
+}
+
+Result<TaskDetail> SqliteStore::GetTaskLocked(std::int64_t task_id) {
+  TaskDetail detail;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectTaskDetail));
+    stmt.BindInt(1, task_id);
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return UnknownTask(task_id);
+    ADB_ASSIGN_OR_RETURN(detail, ReadTaskDetail(stmt));
+  }
+  ADB_ASSIGN_OR_RETURN(Statement entries, statements_.Get(kSelectTaskEntries));
+  entries.BindInt(1, task_id);
+  for (;;) {
+    ADB_ASSIGN_OR_RETURN(bool row, entries.Step());
+    if (!row) break;
+    ADB_ASSIGN_OR_RETURN(TaskEntry entry, ReadEntry(entries));
+    detail.entries.push_back(std::move(entry));
+  }
+  return detail;
+}
+
+Result<std::optional<TaskDetail>> SqliteStore::FinishClaimLocked(std::int64_t user_id,
+                                                                 std::int64_t task_id) {
+  ADB_ASSIGN_OR_RETURN(TaskDetail detail, GetTaskLocked(task_id));
+  AuditEvent event;
+  event.user_id = user_id;
+  event.action = "review.claim";
+  event.document_id = detail.task.document_id;
+  event.field_id = detail.task.field_id;
+  event.detail_json = DumpJson({{"task", task_id}, {"kind", TaskKindName(detail.task.kind)}});
+  ADB_RETURN_IF_ERROR(AppendAuditLocked(event));
+  return std::optional<TaskDetail>(std::move(detail));
+}
+
+Status CheckClaimOptions(const ClaimOptions& options) {
+  if (options.lease_seconds <= 0 || options.skip_cooldown_seconds < 0) {
+    return Status::InvalidArgument(
+        "貸出期間は 1 秒以上、スキップ後の待ち時間は 0 秒以上です",
+        "a lease lasts at least one second and a skip cooldown is not negative");
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<TaskDetail>> SqliteStore::ClaimTask(const ClaimOptions& options) {
+  ADB_RETURN_IF_ERROR(CheckClaimOptions(options));
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_RETURN_IF_ERROR(CheckReviewerLocked(options.user_id));
+  ADB_RETURN_IF_ERROR(ReturnExpiredLeasesLocked());
+  std::optional<std::int64_t> claimed;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement claim, statements_.Get(kClaimTask));
+    claim.BindInt(1, options.user_id)
+        .BindText(2, SecondsModifier(options.lease_seconds))
+        .BindOptionalText(3, options.field_type)
+        .BindInt(4, options.include_on_site_only ? 1 : 0)
+        .BindText(5, SecondsModifier(-static_cast<std::int64_t>(options.skip_cooldown_seconds)));
+    ADB_ASSIGN_OR_RETURN(bool row, claim.Step());
+    if (row) claimed = claim.Int(0);
+  }
+  std::optional<TaskDetail> detail;
+  if (claimed) {
+    ADB_ASSIGN_OR_RETURN(detail, FinishClaimLocked(options.user_id, *claimed));
+  }
+  ADB_RETURN_IF_ERROR(tx.Commit());
+  return detail;
+}
+
+Result<std::optional<TaskDetail>> SqliteStore::ClaimGoldTask(const ClaimOptions& options) {
+  ADB_RETURN_IF_ERROR(CheckClaimOptions(options));
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_RETURN_IF_ERROR(CheckReviewerLocked(options.user_id));
+  ADB_RETURN_IF_ERROR(ReturnExpiredLeasesLocked());
+  std::int64_t start = 0;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectGoldStart));
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (row) start = stmt.Int(0);
+  }
+  struct Gold {
+    std::int64_t field_id;
+    std::int64_t document_id;
+    std::string answer;
+    std::string field_type;
+    bool on_site_only;
+    std::string reason;
+  };
+  std::optional<Gold> gold;
+  // From the random document to the end, then from the beginning up to it.
+  const std::pair<std::int64_t, std::int64_t> ranges[] = {
+      {start, std::numeric_limits<std::int64_t>::max()}, {0, start}};
+  for (const auto& [from, to] : ranges) {
+    ADB_ASSIGN_OR_RETURN(Statement pick, statements_.Get(kSelectGoldField));
+    pick.BindInt(1, options.user_id)
+        .BindInt(2, from)
+        .BindInt(3, to)
+        .BindOptionalText(4, options.field_type)
+        .BindInt(5, options.include_on_site_only ? 1 : 0);
+    ADB_ASSIGN_OR_RETURN(bool row, pick.Step());
+    if (row) {
+      gold = Gold{pick.Int(0),  pick.Int(1),       pick.Text(2),
+                  pick.Text(3), pick.Int(4) != 0, pick.Text(5)};
+      break;
+    }
+  }
+  if (!gold) {
+    ADB_RETURN_IF_ERROR(tx.Commit());  // expired leases were still returned
+    return std::optional<TaskDetail>();
+  }
+  {
+    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertGoldTask));
+    insert.BindInt(1, gold->document_id)
+        .BindInt(2, gold->field_id)
+        .BindInt(3, options.user_id)
+        .BindText(4, SecondsModifier(options.lease_seconds))
+        .BindText(5, gold->field_type)
+        .BindInt(6, gold->on_site_only ? 1 : 0)
+        .BindText(7, gold->answer)
+        .BindText(8, gold->reason);
+    ADB_RETURN_IF_ERROR(insert.Run());
+  }
+  ADB_ASSIGN_OR_RETURN(std::optional<TaskDetail> detail,
+                       FinishClaimLocked(options.user_id, sqlite3_last_insert_rowid(db_.get())));
+  ADB_RETURN_IF_ERROR(tx.Commit());
+  return detail;
+}
+
+Result<TaskDetail> SqliteStore::GetTask(std::int64_t task_id) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  return GetTaskLocked(task_id);
+}
+
+Status CheckSettlement(const TaskSettlement& s) {
+  if (s.expected_state != TaskState::kLeased && s.expected_state != TaskState::kEscalated) {
+    return Status::InvalidArgument("決着できるのは貸出中か上申中の作業だけです",
+                                   "only a leased or escalated task can be settled");
+  }
+  if (s.new_state == TaskState::kLeased && s.expected_state != TaskState::kLeased) {
+    return Status::InvalidArgument("貸出中でない作業を貸出中のままにはできません",
+                                   "a task that is not leased cannot stay leased");
+  }
+  if (s.expected_submits < 0) {
+    return Status::InvalidArgument("入力の数は 0 以上です",
+                                   "the number of submits must not be negative");
+  }
+  if (s.field_value && !s.field_state) {
+    return Status::InvalidArgument("項目の状態なしに値だけは変えられません",
+                                   "a field value needs a field state");
+  }
+  if (s.audit_action.empty() || !IsValidJson(s.audit_detail_json)) {
+    return Status::InvalidArgument("監査記録の action と JSON の detail が必要です",
+                                   "an audit action and a JSON detail are needed");
+  }
+  return Status::Ok();
+}
+
+Result<DocumentState> SqliteStore::SettleTask(const TaskSettlement& settlement) {
+  ADB_RETURN_IF_ERROR(CheckSettlement(settlement));
+  const std::string task_name = std::to_string(settlement.task_id);
+  auto not_as_expected = [&](const std::string& ja, const std::string& en) {
+    return Status::FailedPrecondition("作業 " + task_name + " は" + ja,
+                                      "task " + task_name + " " + en);
+  };
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  {
+    ADB_ASSIGN_OR_RETURN(Statement user, statements_.Get(kSelectUserDisabled));
+    user.BindInt(1, settlement.user_id);
+    ADB_ASSIGN_OR_RETURN(bool exists, user.Step());
+    if (!exists) return UnknownUser(settlement.user_id);
+  }
+  std::int64_t document_id = 0;
+  std::optional<std::int64_t> field_id;
+  double seconds = 0;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement task, statements_.Get(kSelectSettling));
+    task.BindInt(1, settlement.task_id);
+    ADB_ASSIGN_OR_RETURN(bool row, task.Step());
+    if (!row) return UnknownTask(settlement.task_id);
+    const std::string state = task.Text(0);
+    if (state != TaskStateName(settlement.expected_state)) {
+      return not_as_expected("もう「" + state + "」です", "is " + state + " by now");
+    }
+    if (settlement.expected_state == TaskState::kLeased) {
+      if (task.OptionalInt(1) != settlement.user_id) {
+        return not_as_expected("この利用者に貸し出されていません", "is not leased to this user");
+      }
+      if (task.Int(2) == 0) {
+        return not_as_expected("の貸出期間が過ぎました", "'s lease ran out");
+      }
+      seconds = task.Double(6);
+    }
+    document_id = task.Int(3);
+    field_id = task.OptionalInt(4);
+    const std::string kind = task.Text(5);
+    if (settlement.field_state && (!field_id || kind == TaskKindName(TaskKind::kGold))) {
+      return Status::InvalidArgument(
+          "作業 " + task_name + " (" + kind + ") は項目を変えません",
+          "task " + task_name + " (" + kind + ") does not change a field");
+    }
+    if (task.Int(7) != settlement.expected_submits) {
+      return not_as_expected("に別の入力が届きました", "has had another entry meanwhile");
+    }
+  }
+  {
+    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertEntry));
+    insert.BindInt(1, settlement.task_id)
+        .BindInt(2, settlement.user_id)
+        .BindText(3, EntryActionName(settlement.action))
+        .BindOptionalText(4, settlement.value)
+        .BindText(5, settlement.note)
+        .BindDouble(6, seconds);
+    if (settlement.gold_correct) {
+      insert.BindInt(7, *settlement.gold_correct ? 1 : 0);
+    } else {
+      insert.BindNull(7);
+    }
+    ADB_RETURN_IF_ERROR(insert.Run());
+  }
+  {
+    ADB_ASSIGN_OR_RETURN(Statement update, statements_.Get(kSettleTask));
+    update.BindInt(1, settlement.task_id)
+        .BindText(2, TaskStateName(settlement.new_state))
+        .BindInt(3, settlement.skipped ? 1 : 0)
+        .BindInt(4, settlement.user_id);
+    ADB_RETURN_IF_ERROR(update.Run());
+  }
+  if (settlement.field_state) {
+    ADB_ASSIGN_OR_RETURN(Statement update, statements_.Get(kSettleField));
+    update.BindInt(1, *field_id)
+        .BindText(2, FieldStateName(*settlement.field_state))
+        .BindOptionalText(3, settlement.field_value);
+    ADB_RETURN_IF_ERROR(update.Run());
+  }
+  AuditEvent event;
+  event.user_id = settlement.user_id;
+  event.action = settlement.audit_action;
+  event.document_id = document_id;
+  event.field_id = field_id;
+  event.detail_json = settlement.audit_detail_json;
+  ADB_RETURN_IF_ERROR(AppendAuditLocked(event));
+  {
+    ADB_ASSIGN_OR_RETURN(Statement verify, statements_.Get(kVerifyDocument));
+    verify.BindInt(1, document_id);
+    ADB_RETURN_IF_ERROR(verify.Run());
+  }
+  if (sqlite3_changes(db_.get()) > 0) {
+    AuditEvent verified =
+        SystemEvent("document.verified", document_id, DumpJson({{"task", settlement.task_id}}));
+    verified.user_id = settlement.user_id;  // whose entry settled the last task
+    ADB_RETURN_IF_ERROR(AppendAuditLocked(verified));
+  }
+  std::optional<DocumentState> state;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectDocumentState));
+    stmt.BindInt(1, document_id);
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (row) state = ParseDocumentState(stmt.Text(0));
+  }
+  if (!state) return InvalidStoredValue("documents.state", std::to_string(document_id));
+  ADB_RETURN_IF_ERROR(tx.Commit());
+  return *state;
+}
+
+Result<std::vector<TaskDetail>> SqliteStore::ListEscalatedTasks(
+    const std::vector<std::int64_t>& tenant_ids) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  std::vector<std::int64_t> ids;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectEscalatedTasks));
+    stmt.BindText(1, TenantListJson(tenant_ids));
+    for (;;) {
+      ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      ids.push_back(stmt.Int(0));
+    }
+  }
+  std::vector<TaskDetail> tasks;
+  for (std::int64_t id : ids) {
+    ADB_ASSIGN_OR_RETURN(TaskDetail task, GetTaskLocked(id));
+    tasks.push_back(std::move(task));
+  }
+  return tasks;
+}
+
+Result<std::vector<QueueDepth>> SqliteStore::CountQueue(
+    const std::vector<std::int64_t>& tenant_ids) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kCountQueue));
+  stmt.BindText(1, TenantListJson(tenant_ids));
+  std::vector<QueueDepth> depths;
+  for (;;) {
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    depths.push_back({.tenant_code = stmt.Text(0),
+                      .form_id = stmt.Text(1),
+                      .field_type = stmt.Text(2),
+                      .open = static_cast<int>(stmt.Int(3)),
+                      .leased = static_cast<int>(stmt.Int(4)),
+                      .escalated = static_cast<int>(stmt.Int(5))});
+  }
+  return depths;
+}
+
+Result<std::vector<ReviewerActivity>> SqliteStore::CountActivity(
+    const std::vector<std::int64_t>& tenant_ids, const std::string& since,
+    std::optional<std::int64_t> user_id) {
+  std::lock_guard lock(mu_);
+  // The entries' own spelling of `since`, so that text order is time order whatever offset or
+  // precision the caller wrote ("2026-11-21T00:00:00+09:00" included).
+  std::string since_utc;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kNormaliseTime));
+    stmt.BindText(1, since);
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row || stmt.IsNull(0)) {
+      return Status::InvalidArgument("日時は ISO 8601 で書いてください: " + since,
+                                     "a time must be ISO 8601: " + since);
+    }
+    since_utc = stmt.Text(0);
+  }
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kCountActivity));
+  stmt.BindText(1, TenantListJson(tenant_ids)).BindText(2, since_utc).BindOptionalInt(3, user_id);
+  std::vector<ReviewerActivity> activity;
+  for (;;) {
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    activity.push_back({.user_id = stmt.Int(0),
+                        .name = stmt.Text(1),
+                        .display_name = stmt.Text(2),
+                        .entries = static_cast<int>(stmt.Int(3)),
+                        .seconds = stmt.Double(4),
+                        .gold_total = static_cast<int>(stmt.Int(5)),
+                        .gold_correct = static_cast<int>(stmt.Double(6))});
+  }
+  return activity;
 }
 
 }  // namespace

@@ -65,6 +65,10 @@ constexpr std::array<std::string_view, 4> kTaskStateNames = {"open", "leased", "
                                                               "escalated"};
 constexpr std::array<std::string_view, 6> kPageOutcomeNames = {
     "identified", "blank", "unknown", "ambiguous", "unregistrable", "extra"};
+constexpr std::array<std::string_view, 5> kRoleNames = {"admin", "supervisor", "frontdesk",
+                                                         "reviewer", "department"};
+constexpr std::array<std::string_view, 5> kEntryActionNames = {"submit", "unreadable", "skip",
+                                                                "escalate", "decide"};
 
 }  // namespace
 
@@ -85,6 +89,14 @@ std::string_view PageOutcomeName(PageOutcome outcome) {
 }
 std::optional<PageOutcome> ParsePageOutcome(std::string_view name) {
   return Parse<PageOutcome>(name, kPageOutcomeNames);
+}
+std::string_view RoleName(Role role) { return NameOf(role, kRoleNames); }
+std::optional<Role> ParseRole(std::string_view name) { return Parse<Role>(name, kRoleNames); }
+std::string_view EntryActionName(EntryAction action) {
+  return NameOf(action, kEntryActionNames);
+}
+std::optional<EntryAction> ParseEntryAction(std::string_view name) {
+  return Parse<EntryAction>(name, kEntryActionNames);
 }
 
 }  // namespace adbridge::models

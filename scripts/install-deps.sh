@@ -14,6 +14,7 @@ packages=(
   libtesseract-dev tesseract-ocr tesseract-ocr-jpn tesseract-ocr-eng  # reading fields
   libopencv-dev             # registration, drawing Japanese text into test scans
   libpoco-dev               # the HTTP server
+  libsodium-dev             # password hashing (Argon2id), session tokens, constant-time compares
   libhpdf-dev               # letters and blank forms as PDF
   googletest libgtest-dev libgmock-dev  # tests
   fonts-ipaexfont           # printed Japanese (IPAex Gothic and Mincho)

@@ -12,6 +12,9 @@ std::vector<CommandSpec> FormsCommands();     // forms add, forms list
 std::vector<CommandSpec> IngestCommands();    // ingest
 std::vector<CommandSpec> DocumentCommands();  // documents list
 std::vector<CommandSpec> ProcessCommands();   // process
+std::vector<CommandSpec> ServeCommands();     // serve
+std::vector<CommandSpec> UsersCommands();     // users add, users list
+std::vector<CommandSpec> ReviewCommands();    // review next|submit|skip|unreadable|escalate
 
 }  // namespace adbridge::server
 

@@ -1,0 +1,172 @@
+// adbridge serve [--port P] [--bind ADDR] [--jobs N] [--lease-minutes M] [--gold-rate R]
+#include <csignal>
+#include <pthread.h>
+
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "ocr/form_library.h"
+#include "ocr/processor.h"
+#include "server/commands.h"
+#include "server/data_dir.h"
+#include "server/http_server.h"
+#include "server/json_lines.h"
+
+namespace adbridge::server {
+namespace {
+
+// Reads documents that arrive while the server runs: every few seconds, whatever is waiting
+// is read by ocr::ProcessWaitingDocuments, as `adbridge process` would. Reading failures are
+// the documents' own (recorded by the processor); a store error is reported and retried.
+class BackgroundReader {
+ public:
+  BackgroundReader(DataDir& data, int jobs, std::ostream& out, std::ostream& err)
+      : data_(data), jobs_(jobs), out_(out), err_(err) {
+    if (jobs_ > 0) thread_ = std::thread([this] { Run(); });
+  }
+  ~BackgroundReader() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      Status status = Pass();
+      if (!status.ok()) err_ << "adbridge serve: " << status.message() << std::endl;
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::seconds(3), [&] { return stop_; });
+    }
+  }
+
+  Status Pass() {
+    ADB_ASSIGN_OR_RETURN(std::vector<models::Document> waiting,
+                         data_.store->ListDocuments(models::DocumentState::kReceived));
+    if (waiting.empty()) return Status::Ok();
+    ADB_ASSIGN_OR_RETURN(std::vector<models::FormRecord> forms, data_.store->ListForms());
+    if (forms.empty()) return Status::Ok();  // nothing to read them against yet
+    ADB_ASSIGN_OR_RETURN(std::unique_ptr<ocr::FormLibrary> library,
+                         ocr::FormLibrary::Load(*data_.store, data_.blobs));
+    ocr::ProcessOptions options;
+    options.jobs = jobs_;
+    ADB_ASSIGN_OR_RETURN(ocr::ProcessSummary summary,
+                         ocr::ProcessWaitingDocuments(*data_.store, data_.blobs, *library,
+                                                      options));
+    PrintJsonLine(out_, {{"read", {{"documents", summary.documents},
+                                        {"fields", summary.fields},
+                                        {"auto_accepted", summary.auto_accepted},
+                                        {"failed", summary.failed}}}});
+    return Status::Ok();
+  }
+
+  DataDir& data_;
+  const int jobs_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+std::optional<long> WholeNumber(const std::string& text, long min, long max) {
+  long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+int Usage(std::ostream& err, const std::string& ja, const std::string& en) {
+  err << "adbridge: " << (DefaultLang() == Lang::kJa ? ja : en) << "\n";
+  return kExitUsage;
+}
+
+int Serve(Invocation& in) {
+  HttpServerOptions options;
+  options.bind = in.Get("--bind").value_or("127.0.0.1");
+  int jobs = 1;
+  if (auto port = in.Get("--port")) {
+    auto value = WholeNumber(*port, 0, 65535);
+    if (!value) return Usage(in.err, "--port は 0〜65535 です", "--port is 0 to 65535");
+    options.port = static_cast<int>(*value);
+  }
+  if (auto text = in.Get("--jobs")) {
+    auto value = WholeNumber(*text, 0, 64);
+    if (!value) return Usage(in.err, "--jobs は 0〜64 です", "--jobs is 0 to 64");
+    jobs = static_cast<int>(*value);
+  }
+  if (auto text = in.Get("--lease-minutes")) {
+    auto value = WholeNumber(*text, 1, 24 * 60);
+    if (!value) {
+      return Usage(in.err, "--lease-minutes は 1〜1440 です", "--lease-minutes is 1 to 1440");
+    }
+    options.api.queue.lease_seconds = static_cast<int>(*value) * 60;
+  }
+  if (auto text = in.Get("--gold-percent")) {
+    auto value = WholeNumber(*text, 0, 100);
+    if (!value) {
+      return Usage(in.err, "--gold-percent は 0〜100 です", "--gold-percent is 0 to 100");
+    }
+    options.api.queue.gold_rate = static_cast<double>(*value) / 100.0;
+  }
+
+  // SIGINT and SIGTERM are waited for below; every thread started from here inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(std::unique_ptr<HttpServer> server,
+                            HttpServer::Start(*data.store, data.blobs, options), in.err);
+  PrintJsonLine(in.out, {{"serving", "http://" + options.bind + ":" +
+                                         std::to_string(server->port()) + "/"},
+                         {"port", server->port()},
+                         {"background_jobs", jobs}});
+  {
+    BackgroundReader reader(data, jobs, in.out, in.err);
+    int received = 0;
+    sigwait(&signals, &received);
+  }
+  server->Stop();
+  PrintJsonLine(in.out, {{"stopped", true}});
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<CommandSpec> ServeCommands() {
+  return {{{"serve"},
+           "",
+           {"HTTP サーバーと画面を動かし、届いた文書を裏で読み取る (Ctrl+C で止める)",
+            "run the HTTP server and web pages, and read new documents in the background "
+            "(stop with Ctrl+C)"},
+           {{"--port", "P", {"待ち受けるポート (既定 8080、0 は空いているもの)",
+                             "the port to listen on (default 8080; 0 for any free one)"}},
+            {"--bind", "ADDR", {"待ち受けるアドレス (既定 127.0.0.1)",
+                                "the address to listen on (default 127.0.0.1)"}},
+            {"--jobs", "N", {"裏で同時に読み取る数 (既定 1、0 で読み取らない)",
+                             "documents read at once in the background (default 1; 0: none)"}},
+            {"--lease-minutes", "M", {"確認作業を預ける時間 (既定 10 分)",
+                                      "how long a reviewer holds a task (default 10 minutes)"}},
+            {"--gold-percent", "R", {"正解既知の作業を混ぜる割合 % (既定 0)",
+                                     "percent of claims given a known-answer task (default 0)"}}},
+           0,
+           0,
+           Serve}};
+}
+
+}  // namespace adbridge::server

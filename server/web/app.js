@@ -1,0 +1,408 @@
+// adbridge's shared page code: the words of every page in Japanese and English, the fetch
+// helper that carries the CSRF token and turns API errors into messages, and the header
+// controls (language switch, log out) every page has. No framework, no build step.
+'use strict';
+
+const Adb = (() => {
+  const lang = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'ja';
+
+  // Every string the pages show. Keys are grouped by page; {name} is filled in by t().
+  const STRINGS = {
+    ja: {
+      'app.name': 'adbridge',
+      'common.langSwitch': 'English',
+      'common.logout': 'ログアウト',
+      'common.skipToMain': '本文へ移動',
+      'common.networkError': 'サーバーにつながりません。しばらくしてからもう一度試してください。',
+      'common.unknownError': '予期しないエラーです (HTTP {status})。',
+      'common.loading': '読み込んでいます…',
+      'common.user': '{display} さん ({role})',
+
+      'role.admin': '管理者',
+      'role.supervisor': '監督者',
+      'role.frontdesk': '窓口',
+      'role.reviewer': '確認作業者',
+      'role.department': '担当課',
+
+      'type.text': '文字',
+      'type.kana': 'カナ',
+      'type.digits': '数字',
+      'type.integer': '整数',
+      'type.date': '日付',
+      'type.postal_code': '郵便番号',
+      'type.phone': '電話番号',
+      'type.checkbox': 'チェック欄',
+      'type.choice': '選択肢',
+
+      'login.title': 'ログイン — adbridge',
+      'login.heading': 'adbridge にログイン',
+      'login.lead': '紙や電話の申請を確かなデジタルの記録にする仕事の入口です。',
+      'login.name': 'ユーザー名',
+      'login.password': 'パスワード',
+      'login.submit': 'ログイン',
+      'login.sending': 'ログインしています…',
+      'login.missing': 'ユーザー名とパスワードを入力してください。',
+      'landing.title': 'ようこそ — adbridge',
+      'landing.heading': 'ようこそ',
+      'landing.pages': 'この役割で使えるページは、まだありません。',
+
+      'review.title': '確認作業 — adbridge',
+      'review.heading': '確認作業',
+      'review.today': '今日 {entries} 件・{time}',
+      'review.filter': '項目の種類',
+      'review.filterAll': 'すべて',
+      'review.toSupervisor': '監督者のページ',
+      'review.form': '様式',
+      'review.valueLabel': '「{label}」の値',
+      'review.blind': '二重入力: 画像だけを見て入力してください',
+      'review.blindPlaceholder': '画像を見て入力',
+      'review.phoneNote': '電話受付のメモ',
+      'review.noSnippet': '画像はありません (電話で受けた申請です)。',
+      'review.snippetAlt': '「{label}」の記入欄の画像',
+      'review.snippetFailed': '画像を読み込めませんでした。スキップ (Alt+S) してください。',
+      'review.optionsHint': '番号・値・表示名のどれでも入力できます。↑↓ で選べます。',
+      'review.optionResolved': '→ {n}. {label} ({value})',
+      'review.optionUnknown': 'どの選択肢にも当たりません。',
+      'review.checkboxOn': '印あり',
+      'review.checkboxOff': '印なし',
+      'review.keyAccept': '確定 (入力した値で)',
+      'review.keyConfirm': '規則に合わない値をそのまま確定',
+      'review.keyUnreadable': '読めない',
+      'review.keySkip': 'スキップ',
+      'review.keyEscalate': '監督者に相談',
+      'review.emptyTitle': '確認待ちの項目はありません',
+      'review.emptyBody': '数秒ごとに確かめています。新しい項目が来たらここに表示します。',
+      'review.emptyStatus': '確認待ちの項目はありません。',
+      'review.shown': '次は「{label}」({type}) です。',
+      'review.first': '「{label}」({type}) です。',
+      'review.result.verified': '確定しました。',
+      'review.result.recorded': '1 人目の入力として記録しました。',
+      'review.result.disagreement': 'もう 1 人の入力と違うため、監督者が判断します。',
+      'review.result.unreadable': '読めないとして記録しました。',
+      'review.result.skipped': 'スキップしました。',
+      'review.result.escalated': '監督者に回しました。',
+      'review.docVerified': 'この書類の確認がすべて終わりました。',
+      'review.refusedConfirm': '{reason} このまま確定するには Ctrl+Enter を押してください。',
+      'review.refused': '{reason} 値を直してください。',
+      'review.leaseLost': 'この項目は時間切れか、ほかで処理済みです。次の項目を出しました。',
+      'review.filtered': '絞り込み: {type}',
+
+      'sup.title': '監督 — adbridge',
+      'sup.heading': '監督',
+      'sup.toReview': '確認作業のページ',
+      'sup.updated': '{time} に更新 (10 秒ごと)',
+      'sup.queue': '確認待ちの件数',
+      'sup.queueForm': '様式',
+      'sup.queueType': '項目の種類',
+      'sup.queueOpen': '待ち',
+      'sup.queueLeased': '作業中',
+      'sup.queueEscalated': '監督者待ち',
+      'sup.queueTotal': '合計',
+      'sup.queueEmpty': '待っている項目はありません。',
+      'sup.cases': '判断が必要な項目 (相談と不一致)',
+      'sup.casesEmpty': '判断が必要な項目はありません。',
+      'sup.caseOcr': '機械の読み取り',
+      'sup.caseReason': '理由',
+      'sup.caseEntries': '入力の記録',
+      'sup.entryUser': '作業者',
+      'sup.entryAction': '操作',
+      'sup.entryValue': '値',
+      'sup.entryNote': 'メモ',
+      'sup.entryAt': '時刻',
+      'sup.action.submit': '入力',
+      'sup.action.unreadable': '読めない',
+      'sup.action.skip': 'スキップ',
+      'sup.action.escalate': '相談',
+      'sup.action.decide': '判断',
+      'sup.decideLabel': '確定する値',
+      'sup.decide': 'この値で確定 (Enter)',
+      'sup.decideUnreadable': '読めないとする',
+      'sup.useValue': '「{value}」を入れる',
+      'sup.decided': '「{label}」を確定しました。',
+      'sup.decidedUnreadable': '「{label}」を読めないとしました。',
+      'sup.reviewers': '作業者ごとの今日の実績',
+      'sup.revName': '作業者',
+      'sup.revEntries': '件数',
+      'sup.revHours': '時間',
+      'sup.revPerHour': '件/時',
+      'sup.revGold': '確認用問題 (正解/出題)',
+      'sup.revAccuracy': '正解率',
+      'sup.reviewersEmpty': '今日はまだ誰も作業していません。',
+      'sup.none': '—',
+      'sup.empty': '(空)',
+    },
+    en: {
+      'app.name': 'adbridge',
+      'common.langSwitch': '日本語',
+      'common.logout': 'Log out',
+      'common.skipToMain': 'Skip to main content',
+      'common.networkError': 'The server cannot be reached. Please try again in a moment.',
+      'common.unknownError': 'Unexpected error (HTTP {status}).',
+      'common.loading': 'Loading…',
+      'common.user': '{display} ({role})',
+
+      'role.admin': 'administrator',
+      'role.supervisor': 'supervisor',
+      'role.frontdesk': 'front desk',
+      'role.reviewer': 'reviewer',
+      'role.department': 'department',
+
+      'type.text': 'text',
+      'type.kana': 'kana',
+      'type.digits': 'digits',
+      'type.integer': 'integer',
+      'type.date': 'date',
+      'type.postal_code': 'postal code',
+      'type.phone': 'phone',
+      'type.checkbox': 'checkbox',
+      'type.choice': 'choice',
+
+      'login.title': 'Log in — adbridge',
+      'login.heading': 'Log in to adbridge',
+      'login.lead': 'Paper and phone applications, turned into verified digital records.',
+      'login.name': 'User name',
+      'login.password': 'Password',
+      'login.submit': 'Log in',
+      'login.sending': 'Logging in…',
+      'login.missing': 'Please enter your user name and password.',
+      'landing.title': 'Welcome — adbridge',
+      'landing.heading': 'Welcome',
+      'landing.pages': 'There are no pages for this role yet.',
+
+      'review.title': 'Review — adbridge',
+      'review.heading': 'Review',
+      'review.today': 'Today: {entries} entries, {time}',
+      'review.filter': 'Field type',
+      'review.filterAll': 'all',
+      'review.toSupervisor': 'Supervisor page',
+      'review.form': 'Form',
+      'review.valueLabel': 'Value of “{label}”',
+      'review.blind': 'Double entry: type what the image shows',
+      'review.blindPlaceholder': 'type what the image shows',
+      'review.phoneNote': 'Phone operator’s note',
+      'review.noSnippet': 'No image (this application was taken by phone).',
+      'review.snippetAlt': 'Image of the field “{label}”',
+      'review.snippetFailed': 'The image could not be loaded. Please skip (Alt+S).',
+      'review.optionsHint': 'Type an option’s number, value or label, or pick one with ↑↓.',
+      'review.optionResolved': '→ {n}. {label} ({value})',
+      'review.optionUnknown': 'This matches no option.',
+      'review.checkboxOn': 'marked',
+      'review.checkboxOff': 'not marked',
+      'review.keyAccept': 'accept the value in the box',
+      'review.keyConfirm': 'confirm a value that breaks the rules',
+      'review.keyUnreadable': 'unreadable',
+      'review.keySkip': 'skip',
+      'review.keyEscalate': 'ask a supervisor',
+      'review.emptyTitle': 'Nothing is waiting for review',
+      'review.emptyBody': 'Checking again every few seconds; a new task will appear here.',
+      'review.emptyStatus': 'Nothing is waiting for review.',
+      'review.shown': 'Next: “{label}” ({type}).',
+      'review.first': '“{label}” ({type}).',
+      'review.result.verified': 'Saved.',
+      'review.result.recorded': 'Recorded as the first of two entries.',
+      'review.result.disagreement': 'Differs from the other entry; a supervisor will decide.',
+      'review.result.unreadable': 'Recorded as unreadable.',
+      'review.result.skipped': 'Skipped.',
+      'review.result.escalated': 'Sent to a supervisor.',
+      'review.docVerified': 'The document is now fully verified.',
+      'review.refusedConfirm': '{reason} Press Ctrl+Enter to confirm this value as it is.',
+      'review.refused': '{reason} Please correct the value.',
+      'review.leaseLost': 'That task ran out of time or was settled elsewhere; here is the next one.',
+      'review.filtered': 'Showing: {type}',
+
+      'sup.title': 'Supervisor — adbridge',
+      'sup.heading': 'Supervisor',
+      'sup.toReview': 'Review page',
+      'sup.updated': 'Updated {time} (every 10 s)',
+      'sup.queue': 'Waiting for review',
+      'sup.queueForm': 'Form',
+      'sup.queueType': 'Field type',
+      'sup.queueOpen': 'Open',
+      'sup.queueLeased': 'In progress',
+      'sup.queueEscalated': 'For a supervisor',
+      'sup.queueTotal': 'Total',
+      'sup.queueEmpty': 'Nothing is waiting.',
+      'sup.cases': 'To settle (escalations and disagreements)',
+      'sup.casesEmpty': 'Nothing to settle.',
+      'sup.caseOcr': 'Machine reading',
+      'sup.caseReason': 'Reason',
+      'sup.caseEntries': 'Entries',
+      'sup.entryUser': 'Reviewer',
+      'sup.entryAction': 'Action',
+      'sup.entryValue': 'Value',
+      'sup.entryNote': 'Note',
+      'sup.entryAt': 'Time',
+      'sup.action.submit': 'entered',
+      'sup.action.unreadable': 'unreadable',
+      'sup.action.skip': 'skipped',
+      'sup.action.escalate': 'escalated',
+      'sup.action.decide': 'decided',
+      'sup.decideLabel': 'Value to settle',
+      'sup.decide': 'Settle with this value (Enter)',
+      'sup.decideUnreadable': 'Mark unreadable',
+      'sup.useValue': 'Use “{value}”',
+      'sup.decided': 'Settled “{label}”.',
+      'sup.decidedUnreadable': 'Marked “{label}” unreadable.',
+      'sup.reviewers': 'Reviewers today',
+      'sup.revName': 'Reviewer',
+      'sup.revEntries': 'Entries',
+      'sup.revHours': 'Hours',
+      'sup.revPerHour': 'Tasks/hour',
+      'sup.revGold': 'Known-answer tasks (right/total)',
+      'sup.revAccuracy': 'Accuracy',
+      'sup.reviewersEmpty': 'No one has worked today yet.',
+      'sup.none': '—',
+      'sup.empty': '(empty)',
+    },
+  };
+
+  // The string `key` in the page's language with {name} replaced from `vars`.
+  function t(key, vars = {}) {
+    const s = STRINGS[lang][key] ?? STRINGS.ja[key] ?? key;
+    return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+  }
+
+  // Fills every element marked data-i18n (text), data-i18n-placeholder and data-i18n-aria-label.
+  function applyI18n(root = document) {
+    document.documentElement.lang = lang;
+    for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+    for (const el of root.querySelectorAll('[data-i18n-placeholder]')) {
+      el.placeholder = t(el.dataset.i18nPlaceholder);
+    }
+    for (const el of root.querySelectorAll('[data-i18n-aria-label]')) {
+      el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
+    }
+  }
+
+  // A path of this site in the page's language.
+  function href(path) {
+    return lang === 'en' ? `${path}?lang=en` : path;
+  }
+
+  // An answer of the API other than 2xx, with the message in the page's language.
+  class ApiError extends Error {
+    constructor(status, body) {
+      const err = (body && body.error) || {};
+      const text = (lang === 'en' ? err.message_en : err.message) || err.message || err.message_en;
+      super(text || (status === 0 ? t('common.networkError') : t('common.unknownError', {status})));
+      this.status = status;
+      this.code = err.code || '';
+      this.body = body || {};
+      this.canConfirm = Boolean(body && body.can_confirm);
+    }
+  }
+
+  let csrfToken = '';
+
+  // Calls the API and returns {data, response}. A POST carries the CSRF token. Throws
+  // ApiError for an error answer (status 0: the server could not be reached). A 401 takes the
+  // browser back to the log-in page unless `stayOn401`.
+  async function call(method, path, body, {stayOn401 = false} = {}) {
+    const headers = {Accept: 'application/json'};
+    const init = {method, headers, credentials: 'same-origin'};
+    if (method !== 'GET') {
+      headers['Content-Type'] = 'application/json';
+      if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+      init.body = JSON.stringify(body ?? {});
+    }
+    let response;
+    try {
+      response = await fetch(path, init);
+    } catch (e) {
+      throw new ApiError(0, null);
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (e) {
+      data = null;
+    }
+    if (response.status === 401 && !stayOn401) {
+      location.assign(href('/'));
+      throw new ApiError(401, data);
+    }
+    if (!response.ok) throw new ApiError(response.status, data);
+    if (data && typeof data.csrf_token === 'string') csrfToken = data.csrf_token;
+    return {data: data || {}, response};
+  }
+
+  async function api(method, path, body, options) {
+    return (await call(method, path, body, options)).data;
+  }
+
+  // The signed-in user, today's figures and the CSRF token (GET /api/me).
+  function loadMe(options) {
+    return api('GET', '/api/me', undefined, options);
+  }
+
+  function errorText(err) {
+    return err instanceof ApiError ? err.message : t('common.unknownError', {status: '?'});
+  }
+
+  // "1:05" for 3900 seconds.
+  function formatDuration(seconds) {
+    const total = Math.max(0, Math.round((seconds || 0) / 60));
+    return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+  }
+
+  // A timestamp (now when none) as Japan time, "09:41" or with seconds "09:41:07".
+  function formatTime(iso, {seconds = false} = {}) {
+    const d = iso ? new Date(iso) : new Date();
+    if (Number.isNaN(d.getTime())) return '';
+    const options = {timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'};
+    if (seconds) options.second = '2-digit';
+    return d.toLocaleTimeString(lang === 'en' ? 'en-GB' : 'ja-JP', options);
+  }
+
+  function typeName(type) {
+    return STRINGS[lang][`type.${type}`] ? t(`type.${type}`) : type;
+  }
+
+  function userText(user) {
+    return t('common.user', {display: user.display_name || user.name, role: t(`role.${user.role}`)});
+  }
+
+  async function logout() {
+    try {
+      await api('POST', '/api/logout', {}, {stayOn401: true});
+    } catch (e) {
+      // Logged out already, or the server is gone: the log-in page is right either way.
+    }
+    location.assign(href('/'));
+  }
+
+  // Translates the page, names the window, and wires the language link and log-out buttons.
+  function initPage(titleKey) {
+    applyI18n();
+    document.title = t(titleKey);
+    for (const link of document.querySelectorAll('.lang-switch')) {
+      const params = new URLSearchParams(location.search);
+      if (lang === 'en') params.delete('lang');
+      else params.set('lang', 'en');
+      const query = params.toString();
+      link.href = location.pathname + (query ? `?${query}` : '');
+      link.lang = lang === 'en' ? 'ja' : 'en';
+    }
+    for (const button of document.querySelectorAll('.logout')) {
+      button.addEventListener('click', logout);
+    }
+  }
+
+  // Creates an element: el('td', {className: 'num'}, 'text', otherNode).
+  function el(tag, props = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(props)) {
+      if (k === 'dataset') Object.assign(node.dataset, v);
+      else if (k.startsWith('aria') || k === 'role' || k === 'for' || k === 'lang') {
+        node.setAttribute(k === 'for' ? 'for' : k.replace(/^aria([A-Z])/, (m, c) => `aria-${c.toLowerCase()}`), v);
+      } else node[k] = v;
+    }
+    for (const c of children) {
+      if (c !== null && c !== undefined) node.append(c);
+    }
+    return node;
+  }
+
+  return {lang, t, href, api, call, loadMe, ApiError, errorText, formatDuration, formatTime,
+          typeName, userText, logout, initPage, el};
+})();
