@@ -89,7 +89,10 @@ class StartLine {
     if (--waiting_ == 0) {
       start_ = Clock::now();
       cpu_at_start_ = CpuSeconds();
-      if (server_pid_) server_cpu_at_start_ = ProcessCpuSeconds(*server_pid_);
+      if (server_pid_) {
+        server_cpu_at_start_ = ProcessCpuSeconds(*server_pid_);
+        server_peak_at_start_ = PeakRssMb(std::to_string(*server_pid_));
+      }
       cv_.notify_all();
     } else {
       cv_.wait(lock, [this] { return waiting_ == 0; });
@@ -100,6 +103,7 @@ class StartLine {
   Clock::time_point start() const { return start_; }
   double cpu_at_start() const { return cpu_at_start_; }
   std::optional<double> server_cpu_at_start() const { return server_cpu_at_start_; }
+  std::optional<double> server_peak_at_start() const { return server_peak_at_start_; }
 
  private:
   std::mutex mu_;
@@ -109,6 +113,7 @@ class StartLine {
   Clock::time_point start_;
   double cpu_at_start_ = 0;
   std::optional<double> server_cpu_at_start_;
+  std::optional<double> server_peak_at_start_;
 };
 
 void RunReviewer(Reviewer& reviewer, const LoadOptions& options, StartLine& start_line,
@@ -259,6 +264,7 @@ LoadReport RunLoad(const std::vector<std::unique_ptr<Reviewer>>& reviewers,
       report.server_cpu_seconds = *cpu_at_end - *start_line.server_cpu_at_start();
     }
     report.server_peak_rss_mb = PeakRssMb(std::to_string(*options.server_pid));
+    report.server_peak_rss_mb_at_start = start_line.server_peak_at_start();
   }
   return report;
 }
@@ -289,6 +295,9 @@ nlohmann::ordered_json ReportToJson(const LoadReport& report) {
   }
   if (report.server_peak_rss_mb) {
     json["server_peak_rss_mb"] = std::round(*report.server_peak_rss_mb * 10) / 10;
+  }
+  if (report.server_peak_rss_mb_at_start) {
+    json["server_peak_rss_mb_at_start"] = std::round(*report.server_peak_rss_mb_at_start * 10) / 10;
   }
   nlohmann::ordered_json reviewers = nlohmann::ordered_json::array();
   for (const ReviewerLog& log : report.logs) {
@@ -340,6 +349,9 @@ Result<LoadReport> ReportFromJson(const nlohmann::json& json) {
     }
     if (json.contains("server_peak_rss_mb")) {
       report.server_peak_rss_mb = json["server_peak_rss_mb"].get<double>();
+    }
+    if (json.contains("server_peak_rss_mb_at_start")) {
+      report.server_peak_rss_mb_at_start = json["server_peak_rss_mb_at_start"].get<double>();
     }
     for (const nlohmann::json& r : json.at("reviewer_logs")) {
       ReviewerLog log;

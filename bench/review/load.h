@@ -108,6 +108,9 @@ struct LoadReport {
   double client_peak_rss_mb = 0;             // this process's VmHWM at the end
   std::optional<double> server_cpu_seconds;  // the server's user + system time in the window
   std::optional<double> server_peak_rss_mb;  // the server's VmHWM at the end, before it stops
+  // Its VmHWM when the window started, after every reviewer logged in: the logins' password
+  // hashing (Argon2id, 64 MiB each) may set the peak before the queue does any work.
+  std::optional<double> server_peak_rss_mb_at_start;
 };
 
 // Starts every reviewer (concurrently, outside the window), then runs the window: each

@@ -143,8 +143,11 @@ std::string RenderMarkdown(const RunFigures& f) {
      << (in != nullptr ? Grouped(in->empty_claims) : "—")
      << " |  | none (the seed is big enough) |\n";
   md << "| peak memory (VmHWM) | server "
-     << (http.server_peak_rss_mb ? Fixed(*http.server_peak_rss_mb, 1) + " MB" : "not measured")
-     << "; load client " << Fixed(http.client_peak_rss_mb, 1) << " MB | "
+     << (http.server_peak_rss_mb ? Fixed(*http.server_peak_rss_mb, 1) + " MB" : "not measured");
+  if (http.server_peak_rss_mb_at_start) {
+    md << " (" << Fixed(*http.server_peak_rss_mb_at_start, 1) << " MB after the logins)";
+  }
+  md << "; load client " << Fixed(http.client_peak_rss_mb, 1) << " MB | "
      << (in != nullptr
              ? Fixed(in->client_peak_rss_mb, 1) + " MB (queue, store and reviewers in one process)"
              : "—")
