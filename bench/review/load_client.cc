@@ -6,7 +6,9 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -37,10 +39,12 @@ constexpr std::string_view kUsage = R"(usage:
   adbridge-review-load --in-process DATA USERS [RUN] [--lease-seconds S] [--gold-rate R] --out FILE
       The same cycles by the same users on review::ReviewQueue over DATA/adbridge.db, with no
       HTTP: the plain alternative.
-  adbridge-review-load report --seed SEED.json --http LOAD.json --http-check CHECK.json
-                              [--in-process LOAD.json --in-process-check CHECK.json]
-                              [--date D] [--machine M] [--server-command C] --markdown OUT.md
-      The results table (Markdown) of a run, from the files the steps above wrote.
+  adbridge-review-load report --seed SEED.json [--date D] [--machine M] [--server-command C]
+                              (--storage NAME --http LOAD.json --http-check CHECK.json
+                               [--in-process LOAD.json --in-process-check CHECK.json])...
+                              --markdown OUT.md
+      The results (Markdown) of a run, one table per --storage ("disk", "memory"), from the
+      files the steps above and `adbridge-review-seed check` wrote.
 
   USERS: --users FILE (one "name password" per line), or --user-prefix P --count N
          [--password PW] (P01 .. PN; the password is needed over HTTP only)
@@ -55,6 +59,12 @@ struct Credentials {
   std::string password;
 };
 
+// The files of one storage's runs, for the report.
+struct StorageFiles {
+  std::string storage;
+  std::optional<fs::path> http, http_check, in_process, in_process_check;
+};
+
 struct Args {
   std::string command = "load";
   std::optional<std::string> url;
@@ -65,7 +75,8 @@ struct Args {
   int lease_seconds = 600;
   double gold_rate = 0;
   // report
-  std::optional<fs::path> seed, http, http_check, in_process_report, in_process_check, markdown;
+  std::optional<fs::path> seed, markdown;
+  std::vector<StorageFiles> storages;
   std::string date, machine, server_command;
 };
 
@@ -76,75 +87,71 @@ Args Parse(int argc, char** argv) {
     a.command = "report";
     i = 2;
   }
+  std::string option;
+  auto value = [&]() -> std::string {
+    if (i + 1 >= argc) throw std::invalid_argument(option + " needs a value");
+    return argv[++i];
+  };
+  auto number = [&]() -> double {
+    const std::string v = value();
+    std::size_t used = 0;
+    const double n = std::stod(v, &used);
+    if (used != v.size() || n < 0) throw std::invalid_argument(option + " needs a number");
+    return n;
+  };
+  auto storage_file = [&](std::optional<fs::path> StorageFiles::*file) {
+    if (a.storages.empty()) throw std::invalid_argument(option + " must follow a --storage");
+    a.storages.back().*file = value();
+  };
+  using Handlers = std::map<std::string, std::function<void()>>;
+  const Handlers report_options = {
+      {"--seed", [&] { a.seed = value(); }},
+      {"--storage",
+       [&] {
+         a.storages.push_back({value(), {}, {}, {}, {}});
+       }},
+      {"--http", [&] { storage_file(&StorageFiles::http); }},
+      {"--http-check", [&] { storage_file(&StorageFiles::http_check); }},
+      {"--in-process", [&] { storage_file(&StorageFiles::in_process); }},
+      {"--in-process-check", [&] { storage_file(&StorageFiles::in_process_check); }},
+      {"--markdown", [&] { a.markdown = value(); }},
+      {"--date", [&] { a.date = value(); }},
+      {"--machine", [&] { a.machine = value(); }},
+      {"--server-command", [&] { a.server_command = value(); }},
+  };
+  const Handlers load_options = {
+      {"--url", [&] { a.url = value(); }},
+      {"--in-process", [&] { a.in_process = value(); }},
+      {"--users", [&] { a.users_file = value(); }},
+      {"--user-prefix", [&] { a.user_prefix = value(); }},
+      {"--count", [&] { a.count = static_cast<int>(number()); }},
+      {"--password", [&] { a.password = value(); }},
+      {"--seconds", [&] { a.load.seconds = number(); }},
+      {"--field-type", [&] { a.load.field_type = value(); }},
+      {"--server-pid", [&] { a.load.server_pid = static_cast<int>(number()); }},
+      {"--lease-seconds", [&] { a.lease_seconds = static_cast<int>(number()); }},
+      {"--gold-rate", [&] { a.gold_rate = number(); }},
+      {"--out", [&] { a.out = value(); }},
+  };
+  const Handlers& handlers = a.command == "report" ? report_options : load_options;
   for (; i < argc; ++i) {
-    const std::string s = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(s + " needs a value");
-      return argv[++i];
-    };
-    auto number = [&]() -> double {
-      const std::string v = value();
-      std::size_t used = 0;
-      const double n = std::stod(v, &used);
-      if (used != v.size() || n < 0) throw std::invalid_argument(s + " needs a number");
-      return n;
-    };
-    if (a.command == "report") {
-      if (s == "--seed")
-        a.seed = value();
-      else if (s == "--http")
-        a.http = value();
-      else if (s == "--http-check")
-        a.http_check = value();
-      else if (s == "--in-process")
-        a.in_process_report = value();
-      else if (s == "--in-process-check")
-        a.in_process_check = value();
-      else if (s == "--markdown")
-        a.markdown = value();
-      else if (s == "--date")
-        a.date = value();
-      else if (s == "--machine")
-        a.machine = value();
-      else if (s == "--server-command")
-        a.server_command = value();
-      else
-        throw std::invalid_argument("unknown option " + s);
-      continue;
-    }
-    if (s == "--url")
-      a.url = value();
-    else if (s == "--in-process")
-      a.in_process = value();
-    else if (s == "--users")
-      a.users_file = value();
-    else if (s == "--user-prefix")
-      a.user_prefix = value();
-    else if (s == "--count")
-      a.count = static_cast<int>(number());
-    else if (s == "--password")
-      a.password = value();
-    else if (s == "--seconds")
-      a.load.seconds = number();
-    else if (s == "--field-type")
-      a.load.field_type = value();
-    else if (s == "--server-pid")
-      a.load.server_pid = static_cast<int>(number());
-    else if (s == "--lease-seconds")
-      a.lease_seconds = static_cast<int>(number());
-    else if (s == "--gold-rate")
-      a.gold_rate = number();
-    else if (s == "--out")
-      a.out = value();
-    else
-      throw std::invalid_argument("unknown option " + s);
+    option = argv[i];
+    auto handler = handlers.find(option);
+    if (handler == handlers.end()) throw std::invalid_argument("unknown option " + option);
+    handler->second();
   }
+
   if (a.command == "report") {
-    if (!a.seed || !a.http || !a.http_check || !a.markdown) {
-      throw std::invalid_argument("report needs --seed, --http, --http-check and --markdown");
+    if (!a.seed || !a.markdown || a.storages.empty()) {
+      throw std::invalid_argument("report needs --seed, --markdown and at least one --storage");
     }
-    if (a.in_process_report.has_value() != a.in_process_check.has_value()) {
-      throw std::invalid_argument("--in-process and --in-process-check go together");
+    for (const StorageFiles& f : a.storages) {
+      if (!f.http || !f.http_check) {
+        throw std::invalid_argument("--storage " + f.storage + " needs --http and --http-check");
+      }
+      if (f.in_process.has_value() != f.in_process_check.has_value()) {
+        throw std::invalid_argument("--in-process and --in-process-check go together");
+      }
     }
     return a;
   }
@@ -247,27 +254,36 @@ int RunInProcess(const Args& a) {
   return WriteReport(a, std::move(report));
 }
 
+// The load report and integrity result in two files, or the error naming the file.
+adbridge::Result<std::pair<LoadReport, IntegrityResult>> ReadRun(const fs::path& load,
+                                                                 const fs::path& check) {
+  adbridge::Result<LoadReport> report = ReportFromJson(ReadJson(load));
+  if (!report.ok()) return report.status().WithPrefix(load.string() + ": ");
+  adbridge::Result<IntegrityResult> integrity = IntegrityFromJson(ReadJson(check));
+  if (!integrity.ok()) return integrity.status().WithPrefix(check.string() + ": ");
+  return std::make_pair(std::move(*report), std::move(*integrity));
+}
+
 int Report(const Args& a) {
   RunFigures figures;
   figures.date = a.date;
   figures.machine = a.machine;
   figures.server_command = a.server_command;
   figures.seed = ReadJson(*a.seed);
-  adbridge::Result<LoadReport> http = ReportFromJson(ReadJson(*a.http));
-  if (!http.ok()) return Fail(http.status().WithPrefix(a.http->string() + ": "));
-  figures.http = std::move(*http);
-  adbridge::Result<IntegrityResult> http_check = IntegrityFromJson(ReadJson(*a.http_check));
-  if (!http_check.ok()) return Fail(http_check.status().WithPrefix(a.http_check->string() + ": "));
-  figures.http_integrity = std::move(*http_check);
-  if (a.in_process_report) {
-    adbridge::Result<LoadReport> in = ReportFromJson(ReadJson(*a.in_process_report));
-    if (!in.ok()) return Fail(in.status().WithPrefix(a.in_process_report->string() + ": "));
-    figures.in_process = std::move(*in);
-    adbridge::Result<IntegrityResult> in_check = IntegrityFromJson(ReadJson(*a.in_process_check));
-    if (!in_check.ok()) {
-      return Fail(in_check.status().WithPrefix(a.in_process_check->string() + ": "));
+  for (const StorageFiles& files : a.storages) {
+    StorageRun run;
+    run.storage = files.storage;
+    auto http = ReadRun(*files.http, *files.http_check);
+    if (!http.ok()) return Fail(http.status());
+    run.http = std::move(http->first);
+    run.http_integrity = std::move(http->second);
+    if (files.in_process) {
+      auto in = ReadRun(*files.in_process, *files.in_process_check);
+      if (!in.ok()) return Fail(in.status());
+      run.in_process = std::move(in->first);
+      run.in_process_integrity = std::move(in->second);
     }
-    figures.in_process_integrity = std::move(*in_check);
+    figures.runs.push_back(std::move(run));
   }
   const std::string markdown = RenderMarkdown(figures);
   std::ofstream out(*a.markdown, std::ios::binary | std::ios::trunc);

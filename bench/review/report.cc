@@ -88,49 +88,44 @@ std::string IntegrityCell(const IntegrityResult& r) {
   return cell;
 }
 
-}  // namespace
-
-std::string RenderMarkdown(const RunFigures& f) {
-  std::ostringstream md;
-  const LoadReport& http = f.http;
-  const LoadReport* in = f.in_process ? &*f.in_process : nullptr;
-
-  md << "Run " << f.date << " on " << f.machine << ". ";
-  if (f.seed.is_object()) {
-    md << "Seed: " << Grouped(f.seed.value("documents", std::int64_t{0})) << " documents with "
-       << Grouped(f.seed.value("tasks", std::int64_t{0})) << " open review tasks";
-    if (f.seed.contains("tasks_by_type") && f.seed["tasks_by_type"].is_object()) {
-      md << " (";
-      bool first = true;
-      for (const auto& [type, n] : f.seed["tasks_by_type"].items()) {
-        md << (first ? "" : ", ") << type << " " << Grouped(n.get<std::int64_t>());
-        first = false;
-      }
-      md << ")";
-    }
-    md << ", made in " << Fixed(f.seed.value("seconds", 0.0), 1) << " s. ";
+std::string StorageTitle(const std::string& storage) {
+  if (storage == "disk") {
+    return "Data on disk, as installed (SQLite WAL, synchronous=FULL: every commit waits for "
+           "the disk)";
   }
-  md << http.reviewers << " reviewers, " << Fixed(http.seconds, 1) << " s over HTTP";
-  if (in != nullptr) md << ", " << Fixed(in->seconds, 1) << " s in process";
-  md << ". The load client and the server share the same cores.\n\n";
+  if (storage == "memory") {
+    return "Data in memory (tmpfs: a commit does not wait for the disk; the same code "
+           "otherwise)";
+  }
+  return "Data on " + storage;
+}
 
+// One storage's table. Targets are marked when `judged`.
+void RenderTable(std::ostringstream& md, const StorageRun& run, bool judged) {
+  const LoadReport& http = run.http;
+  const LoadReport* in = run.in_process ? &*run.in_process : nullptr;
+  auto mark = [&](bool met) { return judged ? Mark(met) : std::string(); };
   md << "| figure | HTTP (`adbridge serve`) | in process (`ReviewQueue`) | HTTP ÷ in process | "
         "target |\n";
   md << "|---|---:|---:|---:|---:|\n";
   const double http_cps = PerSecond(http.cycles, http.seconds);
   const double in_cps = in != nullptr ? PerSecond(in->cycles, in->seconds) : 0;
   md << "| claim+submit cycles/s | " << Fixed(http_cps, 1)
-     << Mark(http_cps >= kTargetCyclesPerSecond) << " | "
-     << (in != nullptr ? Fixed(in_cps, 1) : "—") << " | " << Ratio(http_cps, in_cps) << " | ≥ "
-     << Grouped(static_cast<std::int64_t>(kTargetCyclesPerSecond)) << " over HTTP |\n";
+     << mark(http_cps >= kTargetCyclesPerSecond) << " | "
+     << (in != nullptr ? Fixed(in_cps, 1) : "—") << " | " << Ratio(http_cps, in_cps) << " | "
+     << (judged ? "≥ " + Grouped(static_cast<std::int64_t>(kTargetCyclesPerSecond)) + " over HTTP"
+                : "")
+     << " |\n";
   const double http_rps = PerSecond(http.requests, http.seconds);
   const double in_rps = in != nullptr ? PerSecond(in->requests, in->seconds) : 0;
   md << "| requests/s (claims + submits) | " << Fixed(http_rps, 1) << " | "
      << (in != nullptr ? Fixed(in_rps, 1) : "—") << " | " << Ratio(http_rps, in_rps) << " |  |\n";
-  md << "| cycles | " << Grouped(http.cycles) << " | "
-     << (in != nullptr ? Grouped(in->cycles) : "—") << " |  |  |\n";
+  md << "| cycles in the window | " << Grouped(http.cycles) << " in " << Fixed(http.seconds, 1)
+     << " s | "
+     << (in != nullptr ? Grouped(in->cycles) + " in " + Fixed(in->seconds, 1) + " s" : "—")
+     << " |  |  |\n";
   for (const char* kind : {"claim", "submit", "cycle"}) {
-    const bool target = std::string(kind) != "cycle";
+    const bool target = judged && std::string(kind) != "cycle";
     const LatencySummary& h = LatencyOf(http, kind);
     md << "| " << kind << " latency p50 / p90 / p99 / max, ms | " << LatencyCell(h, target) << " | "
        << (in != nullptr ? LatencyCell(LatencyOf(*in, kind), false) : "—") << " | "
@@ -148,31 +143,27 @@ std::string RenderMarkdown(const RunFigures& f) {
     md << " (" << Fixed(*http.server_peak_rss_mb_at_start, 1) << " MB after the logins)";
   }
   md << "; load client " << Fixed(http.client_peak_rss_mb, 1) << " MB | "
-     << (in != nullptr
-             ? Fixed(in->client_peak_rss_mb, 1) + " MB (queue, store and reviewers in one process)"
-             : "—")
+     << (in != nullptr ? Fixed(in->client_peak_rss_mb, 1) + " MB (the whole process)" : "—")
      << " |  |  |\n";
   md << "| CPU time in the window | server "
      << (http.server_cpu_seconds ? Fixed(*http.server_cpu_seconds, 1) + " s" : "not measured")
      << " + load client " << Fixed(http.client_cpu_seconds, 1) << " s | "
      << (in != nullptr ? Fixed(in->client_cpu_seconds, 1) + " s" : "—") << " |  |  |\n";
-  md << "| integrity | " << IntegrityCell(f.http_integrity) << " | "
-     << (f.in_process_integrity ? IntegrityCell(*f.in_process_integrity) : "—")
+  md << "| integrity | " << IntegrityCell(run.http_integrity) << " | "
+     << (run.in_process_integrity ? IntegrityCell(*run.in_process_integrity) : "—")
      << " |  | no task lost or handed out twice |\n";
 
-  auto problems = [&](const char* run, const IntegrityResult& r) {
-    for (const std::string& p : r.problems) md << "- " << run << ": " << p << "\n";
+  auto problems = [&](const char* which, const IntegrityResult& r) {
+    for (const std::string& p : r.problems) md << "- " << which << ": " << p << "\n";
   };
-  const bool any_problem =
-      !f.http_integrity.ok() || (f.in_process_integrity && !f.in_process_integrity->ok());
-  if (any_problem) {
+  if (!run.http_integrity.ok() || (run.in_process_integrity && !run.in_process_integrity->ok())) {
     md << "\nIntegrity problems:\n\n";
-    problems("HTTP", f.http_integrity);
-    if (f.in_process_integrity) problems("in process", *f.in_process_integrity);
+    problems("HTTP", run.http_integrity);
+    if (run.in_process_integrity) problems("in process", *run.in_process_integrity);
   }
-  auto first_errors = [&](const char* run, const LoadReport& r) {
+  auto first_errors = [&](const char* which, const LoadReport& r) {
     for (const auto& [key, message] : r.first_error) {
-      md << "- " << run << ", " << key << ": " << (message.empty() ? "(no message)" : message)
+      md << "- " << which << ", " << key << ": " << (message.empty() ? "(no message)" : message)
          << "\n";
     }
   };
@@ -180,6 +171,36 @@ std::string RenderMarkdown(const RunFigures& f) {
     md << "\nFirst error of each kind:\n\n";
     first_errors("HTTP", http);
     if (in != nullptr) first_errors("in process", *in);
+  }
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const RunFigures& f) {
+  std::ostringstream md;
+  md << "Run " << f.date << " on " << f.machine << ". ";
+  if (f.seed.is_object()) {
+    md << "Seed: " << Grouped(f.seed.value("documents", std::int64_t{0})) << " documents with "
+       << Grouped(f.seed.value("tasks", std::int64_t{0})) << " open review tasks";
+    if (f.seed.contains("tasks_by_type") && f.seed["tasks_by_type"].is_object()) {
+      md << " (";
+      bool first = true;
+      for (const auto& [type, n] : f.seed["tasks_by_type"].items()) {
+        md << (first ? "" : ", ") << type << " " << Grouped(n.get<std::int64_t>());
+        first = false;
+      }
+      md << ")";
+    }
+    md << ", made in " << Fixed(f.seed.value("seconds", 0.0), 1) << " s; every run starts "
+       << "from a copy of it. ";
+  }
+  if (!f.runs.empty()) {
+    md << f.runs.front().http.reviewers << " reviewers. The load client and the server share "
+       << "the same cores.\n";
+  }
+  for (const StorageRun& run : f.runs) {
+    md << "\n#### " << StorageTitle(run.storage) << "\n\n";
+    RenderTable(md, run, run.storage == "disk");
   }
   md << "\nA cycle is one claim (`POST /api/review/next`) that got a task and its successful "
         "submit (`POST /api/review/tasks/ID/submit` with the pre-fill); cycles/s = cycles ÷ the "

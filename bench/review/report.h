@@ -1,8 +1,9 @@
-// The review benchmark's results table: the HTTP run beside the in-process baseline, with the
-// ratio, the targets, the server's memory and CPU, and the integrity checks of both runs
-// (bench/README.md, "Review queue", shows it).
+// The review benchmark's results: for each place the data lived (on disk, as installed; in
+// memory, where a commit does not wait for the disk), the HTTP run beside the in-process
+// baseline with their ratio, the targets, the server's memory and CPU, and the integrity
+// checks (bench/README.md, "Review queue", shows them).
 //
-//   RunFigures figures{.seed = ..., .http = ..., .in_process = ..., ...};
+//   RunFigures figures{.date = ..., .machine = ..., .seed = ..., .runs = {disk, memory}};
 //   std::cout << RenderMarkdown(figures);
 //
 // Thread-safety: plain functions over values.
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bench/review/integrity.h"
 #include "bench/review/load.h"
@@ -21,18 +23,25 @@ namespace adbridge::bench {
 inline constexpr double kTargetCyclesPerSecond = 1000;
 inline constexpr double kTargetP99Ms = 50;
 
-struct RunFigures {
-  std::string date;     // when the run was made
-  std::string machine;  // cores, CPU, memory
-  nlohmann::json seed;  // the seed tool's summary line
+// The runs on one copy of the seed, kept in one place (disk or memory).
+struct StorageRun {
+  std::string storage;  // "disk" or "memory"
   LoadReport http;
   IntegrityResult http_integrity;
   std::optional<LoadReport> in_process;
   std::optional<IntegrityResult> in_process_integrity;
+};
+
+struct RunFigures {
+  std::string date;     // when the run was made
+  std::string machine;  // cores, CPU, memory, load before the run
+  nlohmann::json seed;  // the seed tool's summary line
+  std::vector<StorageRun> runs;
   std::string server_command;  // how the server was started
 };
 
-// Markdown for bench/README.md: a sentence on the run, the table, the notes.
+// Markdown for bench/README.md: a sentence on the run, a table per storage, the notes. The
+// targets are marked on the disk run only: that is how adbridge is installed.
 std::string RenderMarkdown(const RunFigures& figures);
 
 }  // namespace adbridge::bench

@@ -6,12 +6,15 @@
 #   HTTP (adbridge-review-load), each claiming and submitting as fast as the server answers;
 #   stops the server; checks its database against the load report; runs the same cycles in
 #   process on review::ReviewQueue on another copy (the plain alternative) and checks that too;
-#   prints the table and, after a full run, writes it into bench/README.md.
+#   all of it once with the data on disk and once in memory (tmpfs); prints the tables and,
+#   after a full run, writes them into bench/README.md.
 #
 #   BUILD_DIR=build bench/review/run.sh             60 s each way, 50 reviewers, README updated
 #   BUILD_DIR=build bench/review/run.sh --quick     10 s each way (a smoke test); README left alone
 #   bench/review/run.sh --seconds S --reviewers N   other sizes (README only with --readme)
-#   bench/review/run.sh --tasks N                   seed N tasks (default: enough for 4,000 cycles/s)
+#   bench/review/run.sh --tasks N                   seed N tasks (default: enough for 6,000 cycles/s)
+#   bench/review/run.sh --storage disk|memory|both  where the runs keep their data (default both:
+#                                                   disk, as installed, and tmpfs, no fsync wait)
 #
 # It builds nothing: BUILD_DIR (default build-bench) must hold adbridge, adbridge-review-seed and
 # adbridge-review-load (ninja -C BUILD_DIR adbridge adbridge-review-seed adbridge-review-load).
@@ -32,6 +35,7 @@ seconds=60
 reviewers=50
 tasks=
 readme=auto
+storage=both
 while (($#)); do
   case $1 in
     --quick) seconds=10; shift ;;
@@ -50,19 +54,33 @@ while (($#)); do
       tasks=$2
       shift 2
       ;;
+    --storage)
+      [[ $# -ge 2 && $2 =~ ^(disk|memory|both)$ ]] || die "--storage is disk, memory or both"
+      storage=$2
+      shift 2
+      ;;
     --readme) readme=yes; shift ;;
     --no-readme) readme=no; shift ;;
-    -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
 if [[ $readme == auto ]]; then
   # Published figures come from the run the README describes only.
-  if ((seconds >= 60 && reviewers == 50)); then readme=yes; else readme=no; fi
+  if ((seconds >= 60 && reviewers == 50)) && [[ $storage == both ]]; then readme=yes; else readme=no; fi
 fi
-# Enough tasks that the queue never runs dry at 4,000 cycles/s (four times the target), plus a
-# margin: a run that does run dry says so in the table (claims that found nothing waiting).
-tasks=${tasks:-$((seconds * 4000 + 10000))}
+case $storage in
+  both) storages=(disk memory) ;;
+  *) storages=("$storage") ;;
+esac
+if [[ " ${storages[*]} " == *" memory "* ]] && ! [[ -d /dev/shm && -w /dev/shm ]]; then
+  echo "bench/review/run.sh: no writable /dev/shm; the in-memory runs are left out" >&2
+  storages=(disk)
+fi
+# Enough tasks that the queue never runs dry at 6,000 cycles/s (six times the target; the
+# in-process run in memory has done 4,000), plus a margin: a run that does run dry says so in
+# the table (claims that found nothing waiting).
+tasks=${tasks:-$((seconds * 6000 + 10000))}
 
 # ---- binaries ----
 build_dir=${BUILD_DIR:-build-bench}
@@ -80,19 +98,20 @@ command -v jq >/dev/null || die "jq is not installed (apt-get install jq)"
 work=${BENCH_WORK:-$here/work}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
-rm -rf "$work/seed" "$work/data-http" "$work/data-in-process"
+rm -rf "$work/seed" "$work"/data-*
 server_pid=
 cleanup() {
   if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; fi
   [[ -n ${tmp_seed:-} ]] && rm -rf "$tmp_seed"
+  [[ -n ${memory_dir:-} ]] && rm -rf "$memory_dir"
   return 0
 }
 trap cleanup EXIT
 
 # ---- seed ----
 # Seeding writes ~6 fsyncs per document through the Store; on a busy disk that is minutes for
-# the 240,000 tasks of a full run, so it is done in memory (tmpfs) when there is one and then
-# copied. The runs themselves work on the disk, as an installation does.
+# the 370,000 tasks of a full run, so it is done in memory (tmpfs) when there is one and then
+# copied. Each run works on its own copy.
 seed_dir=$work/seed
 tmp_seed=
 if [[ -d /dev/shm && -w /dev/shm ]]; then
@@ -120,63 +139,90 @@ if [[ -n $tmp_seed ]]; then
   tmp_seed=
   seed_dir=$work/seed
 fi
-cp -a "$seed_dir" "$work/data-http"
-cp -a "$seed_dir" "$work/data-in-process"
-sync
 
-# ---- over HTTP ----
-# --jobs 0: no background reading, so the server does review work only (there is nothing to
-# read anyway: every seeded document is in review).
-server_args=(serve --data "$work/data-http" --port 0 --bind 127.0.0.1 --jobs 0)
-step "starting adbridge ${server_args[*]}"
-"$adbridge" "${server_args[@]}" >"$work/serve.out" 2>"$work/serve.err" &
-server_pid=$!
-port=
-for ((i = 0; i < 100; i++)); do
-  port=$(jq -r 'select(.port != null) | .port' "$work/serve.out" 2>/dev/null | head -n 1)
-  [[ -n $port ]] && break
-  kill -0 "$server_pid" 2>/dev/null || die "adbridge serve stopped at start; see $work/serve.err"
-  sleep 0.1
-done
-[[ -n $port ]] || die "adbridge serve did not say its port within 10 s; see $work/serve.out"
-(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "adbridge serve does not answer on port $port"
-
-step "$reviewers reviewers over HTTP for $seconds s (logins first, outside the window)"
-"$load" --url "http://127.0.0.1:$port" --users "$work/users.txt" --seconds "$seconds" \
-  --server-pid "$server_pid" --out "$work/http.json" || die "the HTTP load failed (see above)"
-step "stopping the server"
-kill "$server_pid"
-for ((i = 0; i < 200; i++)); do
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if kill -0 "$server_pid" 2>/dev/null; then
-  kill -KILL "$server_pid"
-  die "adbridge serve did not stop within 20 s of SIGTERM"
-fi
-wait "$server_pid" || true
-server_pid=
-
+# ---- the runs, for each place the data may live ----
+# On disk is how adbridge is installed: every commit waits for fdatasync (synchronous=FULL), and
+# what that costs depends on the disk and on whatever else the machine is doing. In memory
+# (tmpfs) the same code runs without that wait, so the HTTP ÷ in-process ratio there is what the
+# HTTP layer itself costs.
 status=0
-step "integrity check of the HTTP run"
-"$seed" check --data "$work/data-http" --report "$work/http.json" --seeded-tasks "$seeded_tasks" \
-  >"$work/http-check.json" || status=1
+report_args=()
+run_storage() {  # storage base_dir
+  local storage=$1 base=$2
+  local http_data=$base/data-http-$storage in_data=$base/data-in-process-$storage
+  rm -rf "$http_data" "$in_data"
+  cp -a "$seed_dir" "$http_data"
+  cp -a "$seed_dir" "$in_data"
+  sync
 
-# ---- in process: the plain alternative ----
-step "$reviewers reviewers in process (review::ReviewQueue, no HTTP) for $seconds s"
-"$load" --in-process "$work/data-in-process" --users "$work/users.txt" --seconds "$seconds" \
-  --out "$work/in-process.json" || die "the in-process load failed (see above)"
-step "integrity check of the in-process run"
-"$seed" check --data "$work/data-in-process" --report "$work/in-process.json" \
-  --seeded-tasks "$seeded_tasks" >"$work/in-process-check.json" || status=1
+  # --jobs 0: no background reading, so the server does review work only (there is nothing to
+  # read anyway: every seeded document is in review).
+  local server_args=(serve --data "$http_data" --port 0 --bind 127.0.0.1 --jobs 0)
+  step "[$storage] starting adbridge ${server_args[*]}"
+  "$adbridge" "${server_args[@]}" >"$work/serve-$storage.out" 2>"$work/serve-$storage.err" &
+  server_pid=$!
+  local port= i
+  for ((i = 0; i < 100; i++)); do
+    port=$(jq -r 'select(.port != null) | .port' "$work/serve-$storage.out" 2>/dev/null | head -n 1)
+    [[ -n $port ]] && break
+    kill -0 "$server_pid" 2>/dev/null || die "adbridge serve stopped at start; see $work/serve-$storage.err"
+    sleep 0.1
+  done
+  [[ -n $port ]] || die "adbridge serve did not say its port within 10 s; see $work/serve-$storage.out"
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "adbridge serve does not answer on port $port"
+
+  step "[$storage] $reviewers reviewers over HTTP for $seconds s (logins first, outside the window)"
+  "$load" --url "http://127.0.0.1:$port" --users "$work/users.txt" --seconds "$seconds" \
+    --server-pid "$server_pid" --out "$work/http-$storage.json" || die "the HTTP load failed (see above)"
+  step "[$storage] stopping the server"
+  kill "$server_pid"
+  for ((i = 0; i < 200; i++)); do
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$server_pid" 2>/dev/null; then
+    kill -KILL "$server_pid"
+    die "adbridge serve did not stop within 20 s of SIGTERM"
+  fi
+  wait "$server_pid" || true
+  server_pid=
+  step "[$storage] integrity check of the HTTP run"
+  "$seed" check --data "$http_data" --report "$work/http-$storage.json" \
+    --seeded-tasks "$seeded_tasks" >"$work/http-$storage-check.json" || status=1
+
+  step "[$storage] $reviewers reviewers in process (review::ReviewQueue, no HTTP) for $seconds s"
+  "$load" --in-process "$in_data" --users "$work/users.txt" --seconds "$seconds" \
+    --out "$work/in-process-$storage.json" || die "the in-process load failed (see above)"
+  step "[$storage] integrity check of the in-process run"
+  "$seed" check --data "$in_data" --report "$work/in-process-$storage.json" \
+    --seeded-tasks "$seeded_tasks" >"$work/in-process-$storage-check.json" || status=1
+
+  report_args+=(--storage "$storage" --http "$work/http-$storage.json"
+    --http-check "$work/http-$storage-check.json" --in-process "$work/in-process-$storage.json"
+    --in-process-check "$work/in-process-$storage-check.json")
+  [[ $storage == memory ]] && rm -rf "$http_data" "$in_data"
+  return 0
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for storage in "${storages[@]}"; do
+  case $storage in
+    disk) run_storage disk "$work" ;;
+    memory)
+      memory_dir=$(mktemp -d /dev/shm/adbridge-review-bench.XXXXXX)
+      run_storage memory "$memory_dir"
+      rm -rf "$memory_dir"
+      memory_dir=
+      ;;
+  esac
+done
 
 # ---- table ----
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 mem=$(awk '/MemTotal/ { printf "%.1f GB RAM", $2 / 1048576 }' /proc/meminfo)
-"$load" report --seed "$work/seed.json" --http "$work/http.json" \
-  --http-check "$work/http-check.json" --in-process "$work/in-process.json" \
-  --in-process-check "$work/in-process-check.json" \
-  --date "$(date -u '+%Y-%m-%d %H:%M UTC')" --machine "$(nproc) cores, ${cpu:-unknown CPU}, $mem" \
+"$load" report --seed "$work/seed.json" "${report_args[@]}" \
+  --date "$(date -u '+%Y-%m-%d %H:%M UTC')" \
+  --machine "$(nproc) cores, ${cpu:-unknown CPU}, $mem, load average $load_before before the run" \
   --server-command "adbridge serve --data DIR --port 0 --bind 127.0.0.1 --jobs 0" \
   --markdown "$work/results.md"
 

@@ -61,28 +61,29 @@ Args Parse(int argc, char** argv) {
       if (used != v.size() || n < 0) throw std::invalid_argument(s + " needs a number");
       return n;
     };
+    if (!s.starts_with("--")) {
+      // More definition files after --form.
+      if (list == nullptr) throw std::invalid_argument("unexpected argument " + s);
+      list->emplace_back(s);
+      continue;
+    }
+    list = nullptr;
     if (s == "--form") {
       list = &a.forms;
       a.forms.emplace_back(value());
-      continue;
-    }
-    if (s == "--data")
+    } else if (s == "--data") {
       a.data = value();
-    else if (s == "--report")
+    } else if (s == "--report") {
       a.report = value();
-    else if (s == "--tasks")
+    } else if (s == "--tasks") {
       a.tasks = number();
-    else if (s == "--seeded-tasks")
+    } else if (s == "--seeded-tasks") {
       a.seeded_tasks = number();
-    else if (s == "--no-snippets")
+    } else if (s == "--no-snippets") {
       a.snippets = false;
-    else if (s.starts_with("--"))
+    } else {
       throw std::invalid_argument("unknown option " + s);
-    else if (list != nullptr)
-      list->emplace_back(s);
-    else
-      throw std::invalid_argument("unexpected argument " + s);
-    list = nullptr;
+    }
   }
   if (!a.data) throw std::invalid_argument("--data is required");
   if (a.command == "seed" && a.forms.empty()) throw std::invalid_argument("--form is required");
