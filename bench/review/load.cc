@@ -1,5 +1,6 @@
 #include "bench/review/load.h"
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -19,6 +20,10 @@ namespace adbridge::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+Clock::duration Seconds(double seconds) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
 
 std::int64_t MicrosBetween(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration_cast<std::chrono::microseconds>(b - a).count();
@@ -64,7 +69,7 @@ std::optional<double> ProcessCpuSeconds(int pid) {
 // What one reviewer's thread measured; merged into the report after the threads end.
 struct ThreadLog {
   ReviewerLog log;
-  std::vector<std::int64_t> start_us, claim_us, submit_us, cycle_us;
+  std::vector<std::int64_t> start_us, claim_us, submit_us, cycle_us, lag_us;
   std::map<std::string, std::map<std::string, std::int64_t>> errors;
   std::map<std::string, std::string> first_error;
   std::map<std::string, std::int64_t> submit_results;
@@ -116,8 +121,10 @@ class StartLine {
   std::optional<double> server_peak_at_start_;
 };
 
-void RunReviewer(Reviewer& reviewer, const LoadOptions& options, StartLine& start_line,
-                 ThreadLog& out) {
+// One reviewer's thread: start, wait for the others, then cycles until the deadline. `index`
+// of `count` staggers a paced reviewer's schedule so the reviewers together keep the rate.
+void RunReviewer(Reviewer& reviewer, int index, int count, const LoadOptions& options,
+                 StartLine& start_line, ThreadLog& out) {
   out.log.name = reviewer.name();
   const Clock::time_point t_start = Clock::now();
   const Answer started = reviewer.Start();
@@ -125,14 +132,24 @@ void RunReviewer(Reviewer& reviewer, const LoadOptions& options, StartLine& star
   if (!started.ok()) out.Error("start", started);
   out.log.started = started.ok();
   const Clock::time_point start = start_line.Arrive();
-  const Clock::time_point deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                                 std::chrono::duration<double>(options.seconds));
+  const Clock::time_point deadline = start + Seconds(options.seconds);
+  const bool paced = options.rate > 0;
+  const Clock::duration interval = paced ? Seconds(count / options.rate) : Clock::duration{};
+  Clock::time_point scheduled = paced ? start + Seconds(index / options.rate) : start;
   int consecutive_errors = 0;
   auto failed = [&](const std::string& kind, const Answer& answer) {
     out.Error(kind, answer);
     if (++consecutive_errors >= options.max_consecutive_errors) out.log.gave_up = true;
   };
-  while (out.log.started && !out.log.gave_up && Clock::now() < deadline) {
+  while (out.log.started && !out.log.gave_up) {
+    if (paced) {
+      if (scheduled >= deadline) break;
+      std::this_thread::sleep_until(scheduled);
+      out.lag_us.push_back(MicrosBetween(scheduled, Clock::now()));
+      scheduled += interval;
+    } else if (Clock::now() >= deadline) {
+      break;
+    }
     const Clock::time_point t0 = Clock::now();
     const ClaimAnswer claim = reviewer.Next(options.field_type);
     const Clock::time_point t1 = Clock::now();
@@ -146,7 +163,7 @@ void RunReviewer(Reviewer& reviewer, const LoadOptions& options, StartLine& star
       // Nothing waits: the seed was too small for the run. Ask again a little later rather
       // than spin; the report flags every empty claim.
       ++out.empty_claims;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (!paced) std::this_thread::sleep_for(std::chrono::milliseconds(20));
       continue;
     }
     out.log.claimed.push_back(*claim.task_id);
@@ -164,6 +181,45 @@ void RunReviewer(Reviewer& reviewer, const LoadOptions& options, StartLine& star
     out.cycle_us.push_back(MicrosBetween(t0, t2));
   }
   out.end = Clock::now();
+}
+
+// Owns a file descriptor.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// The disk's answer time while the run goes on: every 100 ms of the window, 4 KiB written to a
+// file in `dir` and fdatasync'd, as a SQLite commit does to its WAL. Returns the latencies;
+// none when the file cannot be made.
+std::vector<std::int64_t> ProbeFsync(const std::string& dir, double seconds,
+                                     StartLine& start_line) {
+  const std::string path = dir + "/fsync-probe.tmp";
+  FileDescriptor file(open(path.c_str(), O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600));
+  const Clock::time_point start = start_line.Arrive();
+  std::vector<std::int64_t> micros;
+  if (file.get() < 0) return micros;
+  const Clock::time_point deadline = start + Seconds(seconds);
+  std::vector<char> block(4096, 'x');
+  for (int k = 0; Clock::now() < deadline; ++k) {
+    const off_t offset = static_cast<off_t>(k % 256) * 4096;
+    if (pwrite(file.get(), block.data(), block.size(), offset) < 0) break;
+    const Clock::time_point t0 = Clock::now();
+    if (fdatasync(file.get()) != 0) break;
+    micros.push_back(MicrosBetween(t0, Clock::now()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  unlink(path.c_str());
+  return micros;
 }
 
 template <typename T>
@@ -214,12 +270,18 @@ LoadReport RunLoad(const std::vector<std::unique_ptr<Reviewer>>& reviewers,
                    const LoadOptions& options) {
   const int n = static_cast<int>(reviewers.size());
   std::vector<ThreadLog> logs(reviewers.size());
-  StartLine start_line(n, options.server_pid);
+  StartLine start_line(n + (options.fsync_probe_dir ? 1 : 0), options.server_pid);
+  std::vector<std::int64_t> fsync_us;
   {
     std::vector<std::thread> threads;
-    threads.reserve(reviewers.size());
+    threads.reserve(reviewers.size() + 1);
     for (int i = 0; i < n; ++i) {
-      threads.emplace_back([&, i] { RunReviewer(*reviewers[i], options, start_line, logs[i]); });
+      threads.emplace_back(
+          [&, i] { RunReviewer(*reviewers[i], i, n, options, start_line, logs[i]); });
+    }
+    if (options.fsync_probe_dir) {
+      threads.emplace_back(
+          [&] { fsync_us = ProbeFsync(*options.fsync_probe_dir, options.seconds, start_line); });
     }
     for (std::thread& t : threads) t.join();
   }
@@ -227,13 +289,15 @@ LoadReport RunLoad(const std::vector<std::unique_ptr<Reviewer>>& reviewers,
 
   LoadReport report;
   report.reviewers = n;
-  std::vector<std::int64_t> start_us, claim_us, submit_us, cycle_us;
+  report.rate = options.rate;
+  std::vector<std::int64_t> start_us, claim_us, submit_us, cycle_us, lag_us;
   Clock::time_point end = start_line.start();
   for (ThreadLog& t : logs) {
     start_us.insert(start_us.end(), t.start_us.begin(), t.start_us.end());
     claim_us.insert(claim_us.end(), t.claim_us.begin(), t.claim_us.end());
     submit_us.insert(submit_us.end(), t.submit_us.begin(), t.submit_us.end());
     cycle_us.insert(cycle_us.end(), t.cycle_us.begin(), t.cycle_us.end());
+    lag_us.insert(lag_us.end(), t.lag_us.begin(), t.lag_us.end());
     for (const auto& [kind, counts] : t.errors) MergeCounts(report.errors[kind], counts);
     for (const auto& [key, message] : t.first_error) report.first_error.try_emplace(key, message);
     MergeCounts(report.submit_results, t.submit_results);
@@ -248,6 +312,8 @@ LoadReport RunLoad(const std::vector<std::unique_ptr<Reviewer>>& reviewers,
   report.latency["claim"] = Summarize(claim_us);
   report.latency["submit"] = Summarize(submit_us);
   report.latency["cycle"] = Summarize(cycle_us);
+  if (!lag_us.empty()) report.latency["lag"] = Summarize(lag_us);
+  if (!fsync_us.empty()) report.latency["fsync"] = Summarize(fsync_us);
 
   std::unordered_map<std::int64_t, int> times_claimed;
   for (const ReviewerLog& log : report.logs) {
@@ -274,6 +340,7 @@ nlohmann::ordered_json ReportToJson(const LoadReport& report) {
   nlohmann::ordered_json json = {
       {"mode", report.mode},
       {"reviewers", report.reviewers},
+      {"rate", report.rate},
       {"seconds", std::round(report.seconds * 1000) / 1000},
       {"cycles", report.cycles},
       {"cycles_per_second", std::round(report.cycles / seconds * 10) / 10},
@@ -329,6 +396,7 @@ Result<LoadReport> ReportFromJson(const nlohmann::json& json) {
     LoadReport report;
     report.mode = json.at("mode").get<std::string>();
     report.reviewers = json.at("reviewers").get<int>();
+    report.rate = json.value("rate", 0.0);
     report.seconds = json.at("seconds").get<double>();
     report.cycles = json.at("cycles").get<std::int64_t>();
     report.requests = json.at("requests").get<std::int64_t>();
@@ -374,11 +442,13 @@ std::string ReportSummaryLine(const LoadReport& report) {
   std::ostringstream line;
   line.setf(std::ios::fixed);
   line.precision(1);
-  line << report.mode << ": " << report.reviewers << " reviewers, " << report.seconds << " s, "
-       << report.cycles << " cycles = " << report.cycles / seconds << " cycles/s, "
-       << report.requests / seconds << " requests/s";
+  line << report.mode << ": " << report.reviewers << " reviewers";
+  if (report.rate > 0) line << " paced at " << report.rate << " cycles/s";
+  line << ", " << report.seconds << " s, " << report.cycles
+       << " cycles = " << report.cycles / seconds << " cycles/s, " << report.requests / seconds
+       << " requests/s";
   line.precision(2);
-  for (const char* kind : {"claim", "submit", "cycle"}) {
+  for (const char* kind : {"claim", "submit", "cycle", "lag", "fsync"}) {
     auto it = report.latency.find(kind);
     if (it == report.latency.end()) continue;
     line << "; " << kind << " p50 " << it->second.p50 << " ms p99 " << it->second.p99 << " ms";

@@ -71,6 +71,16 @@ struct LoadOptions {
   // The server's process, when it runs on this machine: its CPU time during the window and its
   // peak memory at the end go into the report.
   std::optional<int> server_pid;
+  // Cycles per second for all reviewers together; 0: each reviewer starts its next cycle as
+  // soon as the last one ended (the most the queue can take). With a rate, each reviewer
+  // starts its cycles on a fixed schedule (reviewers ÷ rate apart, staggered), so latency is
+  // measured at that load rather than at saturation; a reviewer that falls behind starts late
+  // and the report's "lag" says by how much.
+  double rate = 0;
+  // A folder on the disk the data is on: during the window a probe thread writes 4 KiB there
+  // and calls fdatasync every 100 ms, so the report says what a commit's wait for the disk
+  // cost while the run went on.
+  std::optional<std::string> fsync_probe_dir;
 };
 
 // Latencies of one kind of request, in milliseconds.
@@ -92,11 +102,14 @@ struct ReviewerLog {
 struct LoadReport {
   std::string mode;  // "http" or "in_process"
   int reviewers = 0;
+  double rate = 0;          // LoadOptions::rate (0: as fast as the queue answers)
   double seconds = 0;       // the measured window, from the common start to the last reviewer's end
   std::int64_t cycles = 0;  // a claim that got a task and its successful submit
   std::int64_t requests = 0;      // claims (with or without a task) and submits, failed ones too
   std::int64_t empty_claims = 0;  // claims that found nothing waiting: the seed ran dry
-  std::map<std::string, LatencySummary> latency;  // "start", "claim", "submit", "cycle"
+  // "start", "claim", "submit", "cycle"; "lag" (paced runs: how late cycles started) and
+  // "fsync" (the probe's fdatasync) when measured.
+  std::map<std::string, LatencySummary> latency;
   // kind ("start", "claim", "submit") -> error ("409") -> count
   std::map<std::string, std::map<std::string, std::int64_t>> errors;
   std::map<std::string, std::string> first_error;      // "claim 409" -> its message

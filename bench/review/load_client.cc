@@ -40,15 +40,18 @@ constexpr std::string_view kUsage = R"(usage:
       The same cycles by the same users on review::ReviewQueue over DATA/adbridge.db, with no
       HTTP: the plain alternative.
   adbridge-review-load report --seed SEED.json [--date D] [--machine M] [--server-command C]
-                              (--storage NAME --http LOAD.json --http-check CHECK.json
-                               [--in-process LOAD.json --in-process-check CHECK.json])...
+                              (--storage NAME (--run LOAD.json CHECK.json)...)...
                               --markdown OUT.md
-      The results (Markdown) of a run, one table per --storage ("disk", "memory"), from the
-      files the steps above and `adbridge-review-seed check` wrote.
+      The results (Markdown) of a run: one table per --storage ("disk", "memory"), a column
+      per --run (a load report and its `adbridge-review-seed check` result).
 
   USERS: --users FILE (one "name password" per line), or --user-prefix P --count N
          [--password PW] (P01 .. PN; the password is needed over HTTP only)
-  RUN:   --seconds S (default 60), --field-type T (ask for one field type only)
+  RUN:   --seconds S (default 60), --field-type T (ask for one field type only),
+         --rate R (R cycles/s for all reviewers together, each on a fixed schedule, so latency
+         is measured at that load; default: as fast as the queue answers),
+         --fsync-probe DIR (time a 4 KiB write + fdatasync in DIR every 100 ms of the window:
+         what a commit's wait for that disk cost during the run)
   The load report (FILE) is JSON: cycles, cycles_per_second, requests, requests_per_second,
   latency_ms per request kind (p50, p90, p99, max), errors by kind and status, each
   reviewer's claimed and submitted task ids. A summary line goes to stderr.
@@ -59,10 +62,10 @@ struct Credentials {
   std::string password;
 };
 
-// The files of one storage's runs, for the report.
+// The files of one storage's runs, for the report: pairs of load report and integrity check.
 struct StorageFiles {
   std::string storage;
-  std::optional<fs::path> http, http_check, in_process, in_process_check;
+  std::vector<std::pair<fs::path, fs::path>> runs;
 };
 
 struct Args {
@@ -99,21 +102,20 @@ Args Parse(int argc, char** argv) {
     if (used != v.size() || n < 0) throw std::invalid_argument(option + " needs a number");
     return n;
   };
-  auto storage_file = [&](std::optional<fs::path> StorageFiles::*file) {
+  auto add_run = [&] {
     if (a.storages.empty()) throw std::invalid_argument(option + " must follow a --storage");
-    a.storages.back().*file = value();
+    fs::path load = value();
+    fs::path check = value();
+    a.storages.back().runs.emplace_back(std::move(load), std::move(check));
   };
   using Handlers = std::map<std::string, std::function<void()>>;
   const Handlers report_options = {
       {"--seed", [&] { a.seed = value(); }},
       {"--storage",
        [&] {
-         a.storages.push_back({value(), {}, {}, {}, {}});
+         a.storages.push_back({value(), {}});
        }},
-      {"--http", [&] { storage_file(&StorageFiles::http); }},
-      {"--http-check", [&] { storage_file(&StorageFiles::http_check); }},
-      {"--in-process", [&] { storage_file(&StorageFiles::in_process); }},
-      {"--in-process-check", [&] { storage_file(&StorageFiles::in_process_check); }},
+      {"--run", add_run},
       {"--markdown", [&] { a.markdown = value(); }},
       {"--date", [&] { a.date = value(); }},
       {"--machine", [&] { a.machine = value(); }},
@@ -129,6 +131,8 @@ Args Parse(int argc, char** argv) {
       {"--seconds", [&] { a.load.seconds = number(); }},
       {"--field-type", [&] { a.load.field_type = value(); }},
       {"--server-pid", [&] { a.load.server_pid = static_cast<int>(number()); }},
+      {"--rate", [&] { a.load.rate = number(); }},
+      {"--fsync-probe", [&] { a.load.fsync_probe_dir = value(); }},
       {"--lease-seconds", [&] { a.lease_seconds = static_cast<int>(number()); }},
       {"--gold-rate", [&] { a.gold_rate = number(); }},
       {"--out", [&] { a.out = value(); }},
@@ -146,12 +150,7 @@ Args Parse(int argc, char** argv) {
       throw std::invalid_argument("report needs --seed, --markdown and at least one --storage");
     }
     for (const StorageFiles& f : a.storages) {
-      if (!f.http || !f.http_check) {
-        throw std::invalid_argument("--storage " + f.storage + " needs --http and --http-check");
-      }
-      if (f.in_process.has_value() != f.in_process_check.has_value()) {
-        throw std::invalid_argument("--in-process and --in-process-check go together");
-      }
+      if (f.runs.empty()) throw std::invalid_argument("--storage " + f.storage + " has no --run");
     }
     return a;
   }
@@ -271,19 +270,13 @@ int Report(const Args& a) {
   figures.server_command = a.server_command;
   figures.seed = ReadJson(*a.seed);
   for (const StorageFiles& files : a.storages) {
-    StorageRun run;
-    run.storage = files.storage;
-    auto http = ReadRun(*files.http, *files.http_check);
-    if (!http.ok()) return Fail(http.status());
-    run.http = std::move(http->first);
-    run.http_integrity = std::move(http->second);
-    if (files.in_process) {
-      auto in = ReadRun(*files.in_process, *files.in_process_check);
-      if (!in.ok()) return Fail(in.status());
-      run.in_process = std::move(in->first);
-      run.in_process_integrity = std::move(in->second);
+    StorageRun storage{files.storage, {}};
+    for (const auto& [load, check] : files.runs) {
+      auto run = ReadRun(load, check);
+      if (!run.ok()) return Fail(run.status());
+      storage.runs.push_back({std::move(run->first), std::move(run->second)});
     }
-    figures.runs.push_back(std::move(run));
+    figures.storages.push_back(std::move(storage));
   }
   const std::string markdown = RenderMarkdown(figures);
   std::ofstream out(*a.markdown, std::ios::binary | std::ios::trunc);

@@ -1,6 +1,8 @@
 #include "bench/review/report.h"
 
+#include <cmath>
 #include <cstdio>
+#include <functional>
 #include <sstream>
 #include <vector>
 
@@ -100,77 +102,158 @@ std::string StorageTitle(const std::string& storage) {
   return "Data on " + storage;
 }
 
-// One storage's table. Targets are marked when `judged`.
-void RenderTable(std::ostringstream& md, const StorageRun& run, bool judged) {
-  const LoadReport& http = run.http;
-  const LoadReport* in = run.in_process ? &*run.in_process : nullptr;
-  auto mark = [&](bool met) { return judged ? Mark(met) : std::string(); };
-  md << "| figure | HTTP (`adbridge serve`) | in process (`ReviewQueue`) | HTTP ÷ in process | "
-        "target |\n";
-  md << "|---|---:|---:|---:|---:|\n";
-  const double http_cps = PerSecond(http.cycles, http.seconds);
-  const double in_cps = in != nullptr ? PerSecond(in->cycles, in->seconds) : 0;
-  md << "| claim+submit cycles/s | " << Fixed(http_cps, 1)
-     << mark(http_cps >= kTargetCyclesPerSecond) << " | "
-     << (in != nullptr ? Fixed(in_cps, 1) : "—") << " | " << Ratio(http_cps, in_cps) << " | "
-     << (judged ? "≥ " + Grouped(static_cast<std::int64_t>(kTargetCyclesPerSecond)) + " over HTTP"
-                : "")
-     << " |\n";
-  const double http_rps = PerSecond(http.requests, http.seconds);
-  const double in_rps = in != nullptr ? PerSecond(in->requests, in->seconds) : 0;
-  md << "| requests/s (claims + submits) | " << Fixed(http_rps, 1) << " | "
-     << (in != nullptr ? Fixed(in_rps, 1) : "—") << " | " << Ratio(http_rps, in_rps) << " |  |\n";
-  md << "| cycles in the window | " << Grouped(http.cycles) << " in " << Fixed(http.seconds, 1)
-     << " s | "
-     << (in != nullptr ? Grouped(in->cycles) + " in " + Fixed(in->seconds, 1) + " s" : "—")
-     << " |  |  |\n";
+std::string ColumnTitle(const LoadReport& r) {
+  std::string title = r.mode == "http" ? "HTTP (`adbridge serve`)" : "in process (`ReviewQueue`)";
+  if (r.rate > 0) return title + ", paced at " + Grouped(std::llround(r.rate)) + " cycles/s";
+  return title + ", as fast as it answers";
+}
+
+const RunResult* FindRun(const StorageRun& storage, const std::string& mode, bool paced) {
+  for (const RunResult& run : storage.runs) {
+    if (run.report.mode == mode && (run.report.rate > 0) == paced) return &run;
+  }
+  return nullptr;
+}
+
+// One storage's table: a column per run, then HTTP ÷ in process (unpaced runs), then the
+// target. Targets are marked when `judged`.
+void RenderTable(std::ostringstream& md, const StorageRun& storage, bool judged) {
+  const RunResult* http = FindRun(storage, "http", false);
+  const RunResult* paced = FindRun(storage, "http", true);
+  const RunResult* in = FindRun(storage, "in_process", false);
+  // The p99 target is judged at the target rate when such a run was made.
+  const RunResult* latency_judged = paced != nullptr ? paced : http;
+  const bool ratio = http != nullptr && in != nullptr;
+
+  md << "| figure |";
+  for (const RunResult& run : storage.runs) md << " " << ColumnTitle(run.report) << " |";
+  if (ratio) md << " HTTP ÷ in process |";
+  md << " target |\n|---|";
+  for (std::size_t i = 0; i < storage.runs.size(); ++i) md << "---:|";
+  if (ratio) md << "---:|";
+  md << "---:|\n";
+
+  // A row: `cell` for each run, then the ratio cell and the target.
+  auto row = [&](const std::string& figure,
+                 const std::function<std::string(const RunResult&)>& cell,
+                 const std::string& ratio_cell, const std::string& target) {
+    md << "| " << figure << " |";
+    for (const RunResult& run : storage.runs) md << " " << cell(run) << " |";
+    if (ratio) md << " " << ratio_cell << " |";
+    md << " " << target << " |\n";
+  };
+  auto cps = [](const RunResult& r) { return PerSecond(r.report.cycles, r.report.seconds); };
+  auto rps = [](const RunResult& r) { return PerSecond(r.report.requests, r.report.seconds); };
+
+  row(
+      "claim+submit cycles/s",
+      [&](const RunResult& r) {
+        std::string cell = Fixed(cps(r), 1);
+        if (judged && &r == http) cell += Mark(cps(r) >= kTargetCyclesPerSecond);
+        if (judged && &r == paced) cell += Mark(cps(r) >= 0.99 * r.report.rate);
+        return cell;
+      },
+      ratio ? Ratio(cps(*http), cps(*in)) : "",
+      judged ? "≥ " + Grouped(static_cast<std::int64_t>(kTargetCyclesPerSecond)) + " over HTTP"
+             : "");
+  row(
+      "requests/s (claims + submits)", [&](const RunResult& r) { return Fixed(rps(r), 1); },
+      ratio ? Ratio(rps(*http), rps(*in)) : "", "");
+  row(
+      "cycles in the window",
+      [&](const RunResult& r) {
+        return Grouped(r.report.cycles) + " in " + Fixed(r.report.seconds, 1) + " s";
+      },
+      "", "");
   for (const char* kind : {"claim", "submit", "cycle"}) {
     const bool target = judged && std::string(kind) != "cycle";
-    const LatencySummary& h = LatencyOf(http, kind);
-    md << "| " << kind << " latency p50 / p90 / p99 / max, ms | " << LatencyCell(h, target) << " | "
-       << (in != nullptr ? LatencyCell(LatencyOf(*in, kind), false) : "—") << " | "
-       << (in != nullptr ? "p99 " + Ratio(h.p99, LatencyOf(*in, kind).p99) : "—") << " | "
-       << (target ? "p99 < " + Fixed(kTargetP99Ms, 0) + " ms" : "") << " |\n";
+    row(
+        std::string(kind) + " latency p50 / p90 / p99 / max, ms",
+        [&](const RunResult& r) {
+          return LatencyCell(LatencyOf(r.report, kind), target && &r == latency_judged);
+        },
+        ratio ? "p50 " + Ratio(LatencyOf(http->report, kind).p50, LatencyOf(in->report, kind).p50)
+              : "",
+        target ? "p99 < " + Fixed(kTargetP99Ms, 0) + " ms" : "");
   }
-  md << "| failed requests | " << ErrorsCell(http) << " | "
-     << (in != nullptr ? ErrorsCell(*in) : "—") << " |  | none |\n";
-  md << "| claims that found nothing waiting | " << Grouped(http.empty_claims) << " | "
-     << (in != nullptr ? Grouped(in->empty_claims) : "—")
-     << " |  | none (the seed is big enough) |\n";
-  md << "| peak memory (VmHWM) | server "
-     << (http.server_peak_rss_mb ? Fixed(*http.server_peak_rss_mb, 1) + " MB" : "not measured");
-  if (http.server_peak_rss_mb_at_start) {
-    md << " (" << Fixed(*http.server_peak_rss_mb_at_start, 1) << " MB after the logins)";
+  bool any_lag = false, any_fsync = false;
+  for (const RunResult& run : storage.runs) {
+    any_lag |= run.report.latency.count("lag") > 0;
+    any_fsync |= run.report.latency.count("fsync") > 0;
   }
-  md << "; load client " << Fixed(http.client_peak_rss_mb, 1) << " MB | "
-     << (in != nullptr ? Fixed(in->client_peak_rss_mb, 1) + " MB (the whole process)" : "—")
-     << " |  |  |\n";
-  md << "| CPU time in the window | server "
-     << (http.server_cpu_seconds ? Fixed(*http.server_cpu_seconds, 1) + " s" : "not measured")
-     << " + load client " << Fixed(http.client_cpu_seconds, 1) << " s | "
-     << (in != nullptr ? Fixed(in->client_cpu_seconds, 1) + " s" : "—") << " |  |  |\n";
-  md << "| integrity | " << IntegrityCell(run.http_integrity) << " | "
-     << (run.in_process_integrity ? IntegrityCell(*run.in_process_integrity) : "—")
-     << " |  | no task lost or handed out twice |\n";
+  if (any_lag) {
+    row(
+        "late starts (paced): p50 / p90 / p99 / max, ms",
+        [&](const RunResult& r) {
+          return r.report.latency.count("lag") ? LatencyCell(LatencyOf(r.report, "lag"), false)
+                                               : std::string("—");
+        },
+        "", "");
+  }
+  if (any_fsync) {
+    row(
+        "the disk meanwhile: 4 KiB + fdatasync p50 / p90 / p99 / max, ms",
+        [&](const RunResult& r) {
+          return r.report.latency.count("fsync") ? LatencyCell(LatencyOf(r.report, "fsync"), false)
+                                                 : std::string("—");
+        },
+        "", "");
+  }
+  row(
+      "failed requests", [&](const RunResult& r) { return ErrorsCell(r.report); }, "", "none");
+  row(
+      "claims that found nothing waiting",
+      [&](const RunResult& r) { return Grouped(r.report.empty_claims); }, "",
+      "none (the seed is big enough)");
+  row(
+      "peak memory (VmHWM)",
+      [&](const RunResult& r) {
+        const LoadReport& l = r.report;
+        if (l.mode != "http") return Fixed(l.client_peak_rss_mb, 1) + " MB (the whole process)";
+        std::string cell =
+            "server " + (l.server_peak_rss_mb ? Fixed(*l.server_peak_rss_mb, 1) + " MB"
+                                              : std::string("not measured"));
+        if (l.server_peak_rss_mb_at_start) {
+          cell += " (" + Fixed(*l.server_peak_rss_mb_at_start, 1) + " MB after the logins)";
+        }
+        return cell + "; load client " + Fixed(l.client_peak_rss_mb, 1) + " MB";
+      },
+      "", "");
+  row(
+      "CPU time in the window",
+      [&](const RunResult& r) {
+        const LoadReport& l = r.report;
+        if (l.mode != "http") return Fixed(l.client_cpu_seconds, 1) + " s";
+        return "server " +
+               (l.server_cpu_seconds ? Fixed(*l.server_cpu_seconds, 1) + " s"
+                                     : std::string("not measured")) +
+               " + load client " + Fixed(l.client_cpu_seconds, 1) + " s";
+      },
+      "", "");
+  row(
+      "integrity", [&](const RunResult& r) { return IntegrityCell(r.integrity); }, "",
+      "no task lost or handed out twice");
 
-  auto problems = [&](const char* which, const IntegrityResult& r) {
-    for (const std::string& p : r.problems) md << "- " << which << ": " << p << "\n";
-  };
-  if (!run.http_integrity.ok() || (run.in_process_integrity && !run.in_process_integrity->ok())) {
+  bool any_problem = false;
+  for (const RunResult& run : storage.runs) any_problem |= !run.integrity.ok();
+  if (any_problem) {
     md << "\nIntegrity problems:\n\n";
-    problems("HTTP", run.http_integrity);
-    if (run.in_process_integrity) problems("in process", *run.in_process_integrity);
-  }
-  auto first_errors = [&](const char* which, const LoadReport& r) {
-    for (const auto& [key, message] : r.first_error) {
-      md << "- " << which << ", " << key << ": " << (message.empty() ? "(no message)" : message)
-         << "\n";
+    for (const RunResult& run : storage.runs) {
+      for (const std::string& p : run.integrity.problems) {
+        md << "- " << ColumnTitle(run.report) << ": " << p << "\n";
+      }
     }
-  };
-  if (!http.first_error.empty() || (in != nullptr && !in->first_error.empty())) {
+  }
+  bool any_error = false;
+  for (const RunResult& run : storage.runs) any_error |= !run.report.first_error.empty();
+  if (any_error) {
     md << "\nFirst error of each kind:\n\n";
-    first_errors("HTTP", http);
-    if (in != nullptr) first_errors("in process", *in);
+    for (const RunResult& run : storage.runs) {
+      for (const auto& [key, message] : run.report.first_error) {
+        md << "- " << ColumnTitle(run.report) << ", " << key << ": "
+           << (message.empty() ? "(no message)" : message) << "\n";
+      }
+    }
   }
 }
 
@@ -194,13 +277,13 @@ std::string RenderMarkdown(const RunFigures& f) {
     md << ", made in " << Fixed(f.seed.value("seconds", 0.0), 1) << " s; every run starts "
        << "from a copy of it. ";
   }
-  if (!f.runs.empty()) {
-    md << f.runs.front().http.reviewers << " reviewers. The load client and the server share "
-       << "the same cores.\n";
+  if (!f.storages.empty() && !f.storages.front().runs.empty()) {
+    md << f.storages.front().runs.front().report.reviewers << " reviewers, each on its own "
+       << "thread (and connection). The load client and the server share the same cores.\n";
   }
-  for (const StorageRun& run : f.runs) {
-    md << "\n#### " << StorageTitle(run.storage) << "\n\n";
-    RenderTable(md, run, run.storage == "disk");
+  for (const StorageRun& storage : f.storages) {
+    md << "\n#### " << StorageTitle(storage.storage) << "\n\n";
+    RenderTable(md, storage, storage.storage == "disk");
   }
   md << "\nA cycle is one claim (`POST /api/review/next`) that got a task and its successful "
         "submit (`POST /api/review/tasks/ID/submit` with the pre-fill); cycles/s = cycles ÷ the "

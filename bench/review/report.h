@@ -3,7 +3,7 @@
 // baseline with their ratio, the targets, the server's memory and CPU, and the integrity
 // checks (bench/README.md, "Review queue", shows them).
 //
-//   RunFigures figures{.date = ..., .machine = ..., .seed = ..., .runs = {disk, memory}};
+//   RunFigures figures{.date = ..., .machine = ..., .seed = ..., .storages = {disk, memory}};
 //   std::cout << RenderMarkdown(figures);
 //
 // Thread-safety: plain functions over values.
@@ -23,25 +23,32 @@ namespace adbridge::bench {
 inline constexpr double kTargetCyclesPerSecond = 1000;
 inline constexpr double kTargetP99Ms = 50;
 
-// The runs on one copy of the seed, kept in one place (disk or memory).
+// One run: its load report and the integrity check of its copy of the seed.
+struct RunResult {
+  LoadReport report;
+  IntegrityResult integrity;
+};
+
+// The runs made with the data in one place ("disk" or "memory"), each on its own copy of the
+// seed, in the order they ran: typically HTTP as fast as it answers, HTTP at the target rate,
+// and in process as fast as it answers.
 struct StorageRun {
-  std::string storage;  // "disk" or "memory"
-  LoadReport http;
-  IntegrityResult http_integrity;
-  std::optional<LoadReport> in_process;
-  std::optional<IntegrityResult> in_process_integrity;
+  std::string storage;
+  std::vector<RunResult> runs;
 };
 
 struct RunFigures {
   std::string date;     // when the run was made
   std::string machine;  // cores, CPU, memory, load before the run
   nlohmann::json seed;  // the seed tool's summary line
-  std::vector<StorageRun> runs;
+  std::vector<StorageRun> storages;
   std::string server_command;  // how the server was started
 };
 
-// Markdown for bench/README.md: a sentence on the run, a table per storage, the notes. The
-// targets are marked on the disk run only: that is how adbridge is installed.
+// Markdown for bench/README.md: a sentence on the run, a table per storage (a column per run,
+// and HTTP ÷ in process between the two unpaced runs), the notes. The targets are marked on
+// the disk runs only, as adbridge is installed: cycles/s on the unpaced HTTP run (what the
+// server can take), p99 on the HTTP run paced at the target rate when there is one.
 std::string RenderMarkdown(const RunFigures& figures);
 
 }  // namespace adbridge::bench

@@ -4,13 +4,15 @@
 #   seeds a data directory with open review tasks (adbridge-review-seed) and creates the
 #   reviewers (adbridge users add); starts `adbridge serve` on a copy; runs the reviewers over
 #   HTTP (adbridge-review-load), each claiming and submitting as fast as the server answers;
-#   stops the server; checks its database against the load report; runs the same cycles in
-#   process on review::ReviewQueue on another copy (the plain alternative) and checks that too;
-#   all of it once with the data on disk and once in memory (tmpfs); prints the tables and,
-#   after a full run, writes them into bench/README.md.
+#   stops the server; checks its database against the load report; again with the reviewers
+#   paced at the target's 1,000 cycles/s (latency at that load, not at saturation); runs the
+#   same cycles in process on review::ReviewQueue (the plain alternative) and checks that too;
+#   each run on its own copy of the seed, with the data on disk (as installed) and again in
+#   memory (tmpfs, no HTTP run paced); prints the tables and, after a full run, writes them
+#   into bench/README.md.
 #
-#   BUILD_DIR=build bench/review/run.sh             60 s each way, 50 reviewers, README updated
-#   BUILD_DIR=build bench/review/run.sh --quick     10 s each way (a smoke test); README left alone
+#   BUILD_DIR=build bench/review/run.sh             50 reviewers, 60 s per run (5 runs), README updated
+#   BUILD_DIR=build bench/review/run.sh --quick     10 s per run (a smoke test); README left alone
 #   bench/review/run.sh --seconds S --reviewers N   other sizes (README only with --readme)
 #   bench/review/run.sh --tasks N                   seed N tasks (default: enough for 6,000 cycles/s)
 #   bench/review/run.sh --storage disk|memory|both  where the runs keep their data (default both:
@@ -61,7 +63,7 @@ while (($#)); do
       ;;
     --readme) readme=yes; shift ;;
     --no-readme) readme=no; shift ;;
-    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -142,40 +144,23 @@ fi
 
 # ---- the runs, for each place the data may live ----
 # On disk is how adbridge is installed: every commit waits for fdatasync (synchronous=FULL), and
-# what that costs depends on the disk and on whatever else the machine is doing. In memory
-# (tmpfs) the same code runs without that wait, so the HTTP ÷ in-process ratio there is what the
-# HTTP layer itself costs.
+# what that costs depends on the disk and on whatever else the machine is doing (a probe times
+# an fdatasync every 100 ms of each disk run). In memory (tmpfs) the same code runs without that
+# wait, so the HTTP ÷ in-process ratio there is what the HTTP layer itself costs. Each run works
+# on its own copy of the seed and is checked on its own.
 status=0
 report_args=()
-run_storage() {  # storage base_dir
-  local storage=$1 base=$2
-  local http_data=$base/data-http-$storage in_data=$base/data-in-process-$storage
-  rm -rf "$http_data" "$in_data"
-  cp -a "$seed_dir" "$http_data"
-  cp -a "$seed_dir" "$in_data"
+
+# A fresh copy of the seed for one run: copy_seed DIR
+copy_seed() {
+  rm -rf "$1"
+  cp -a "$seed_dir" "$1"
   sync
+}
 
-  # --jobs 0: no background reading, so the server does review work only (there is nothing to
-  # read anyway: every seeded document is in review).
-  local server_args=(serve --data "$http_data" --port 0 --bind 127.0.0.1 --jobs 0)
-  step "[$storage] starting adbridge ${server_args[*]}"
-  "$adbridge" "${server_args[@]}" >"$work/serve-$storage.out" 2>"$work/serve-$storage.err" &
-  server_pid=$!
-  local port= i
-  for ((i = 0; i < 100; i++)); do
-    port=$(jq -r 'select(.port != null) | .port' "$work/serve-$storage.out" 2>/dev/null | head -n 1)
-    [[ -n $port ]] && break
-    kill -0 "$server_pid" 2>/dev/null || die "adbridge serve stopped at start; see $work/serve-$storage.err"
-    sleep 0.1
-  done
-  [[ -n $port ]] || die "adbridge serve did not say its port within 10 s; see $work/serve-$storage.out"
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "adbridge serve does not answer on port $port"
-
-  step "[$storage] $reviewers reviewers over HTTP for $seconds s (logins first, outside the window)"
-  "$load" --url "http://127.0.0.1:$port" --users "$work/users.txt" --seconds "$seconds" \
-    --server-pid "$server_pid" --out "$work/http-$storage.json" || die "the HTTP load failed (see above)"
-  step "[$storage] stopping the server"
+stop_server() {
   kill "$server_pid"
+  local i
   for ((i = 0; i < 200; i++)); do
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.1
@@ -186,31 +171,73 @@ run_storage() {  # storage base_dir
   fi
   wait "$server_pid" || true
   server_pid=
-  step "[$storage] integrity check of the HTTP run"
-  "$seed" check --data "$http_data" --report "$work/http-$storage.json" \
-    --seeded-tasks "$seeded_tasks" >"$work/http-$storage-check.json" || status=1
+}
 
-  step "[$storage] $reviewers reviewers in process (review::ReviewQueue, no HTTP) for $seconds s"
-  "$load" --in-process "$in_data" --users "$work/users.txt" --seconds "$seconds" \
-    --out "$work/in-process-$storage.json" || die "the in-process load failed (see above)"
-  step "[$storage] integrity check of the in-process run"
-  "$seed" check --data "$in_data" --report "$work/in-process-$storage.json" \
-    --seeded-tasks "$seeded_tasks" >"$work/in-process-$storage-check.json" || status=1
+# check NAME DATA: the integrity of one run's data directory against its load report.
+check() {
+  step "  integrity check"
+  "$seed" check --data "$2" --report "$work/$1.json" --seeded-tasks "$seeded_tasks" \
+    >"$work/$1-check.json" || status=1
+  report_args+=(--run "$work/$1.json" "$work/$1-check.json")
+}
 
-  report_args+=(--storage "$storage" --http "$work/http-$storage.json"
-    --http-check "$work/http-$storage-check.json" --in-process "$work/in-process-$storage.json"
-    --in-process-check "$work/in-process-$storage-check.json")
-  [[ $storage == memory ]] && rm -rf "$http_data" "$in_data"
-  return 0
+# run_http NAME BASE [RATE]: `adbridge serve` on a copy in BASE, the reviewers over HTTP.
+run_http() {
+  local name=$1 base=$2 rate=${3:-0} data=$2/data-$1 probe=()
+  copy_seed "$data"
+  [[ $name == *disk* ]] && probe=(--fsync-probe "$data")
+  # --jobs 0: no background reading, so the server does review work only (there is nothing to
+  # read anyway: every seeded document is in review).
+  local server_args=(serve --data "$data" --port 0 --bind 127.0.0.1 --jobs 0)
+  step "[$name] starting adbridge ${server_args[*]}"
+  "$adbridge" "${server_args[@]}" >"$work/$name-serve.out" 2>"$work/$name-serve.err" &
+  server_pid=$!
+  local port= i
+  for ((i = 0; i < 100; i++)); do
+    port=$(jq -r 'select(.port != null) | .port' "$work/$name-serve.out" 2>/dev/null | head -n 1)
+    [[ -n $port ]] && break
+    kill -0 "$server_pid" 2>/dev/null || die "adbridge serve stopped at start; see $work/$name-serve.err"
+    sleep 0.1
+  done
+  [[ -n $port ]] || die "adbridge serve did not say its port within 10 s; see $work/$name-serve.out"
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "adbridge serve does not answer on port $port"
+  local pace=()
+  ((rate > 0)) && pace=(--rate "$rate")
+  step "[$name] $reviewers reviewers over HTTP for $seconds s${pace:+ at $rate cycles/s} (logins first, outside the window)"
+  "$load" --url "http://127.0.0.1:$port" --users "$work/users.txt" --seconds "$seconds" \
+    "${pace[@]}" "${probe[@]}" --server-pid "$server_pid" --out "$work/$name.json" ||
+    die "the HTTP load failed (see above)"
+  stop_server
+  check "$name" "$data"
+  [[ $name == *disk* ]] || rm -rf "$data"
+}
+
+# run_in_process NAME BASE: the same cycles on review::ReviewQueue, no HTTP.
+run_in_process() {
+  local name=$1 base=$2 data=$2/data-$1 probe=()
+  copy_seed "$data"
+  [[ $name == *disk* ]] && probe=(--fsync-probe "$data")
+  step "[$name] $reviewers reviewers in process (review::ReviewQueue, no HTTP) for $seconds s"
+  "$load" --in-process "$data" --users "$work/users.txt" --seconds "$seconds" "${probe[@]}" \
+    --out "$work/$name.json" || die "the in-process load failed (see above)"
+  check "$name" "$data"
+  [[ $name == *disk* ]] || rm -rf "$data"
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for storage in "${storages[@]}"; do
   case $storage in
-    disk) run_storage disk "$work" ;;
+    disk)
+      report_args+=(--storage disk)
+      run_http http-disk "$work"
+      run_http http-disk-paced "$work" 1000
+      run_in_process in-process-disk "$work"
+      ;;
     memory)
+      report_args+=(--storage memory)
       memory_dir=$(mktemp -d /dev/shm/adbridge-review-bench.XXXXXX)
-      run_storage memory "$memory_dir"
+      run_http http-memory "$memory_dir"
+      run_in_process in-process-memory "$memory_dir"
       rm -rf "$memory_dir"
       memory_dir=
       ;;
