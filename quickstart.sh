@@ -24,6 +24,13 @@ adbridge ingest "${scans[@]}"
 echo "== 読み取ります (reading: identify, align, read, validate, route)"
 OMP_THREAD_LIMIT=1 adbridge process
 
+echo "== 確認担当者と監督者を作ります (adding a reviewer and a supervisor)"
+# Sample accounts for trying the pages on this machine only; the passwords are printed below.
+if ! adbridge users list | grep -q '"name":"sample-reviewer"'; then
+  printf 'review-sample-1\n' | adbridge users add sample-reviewer --role reviewer --display-name "見本 確認担当"
+  printf 'supervise-sample-1\n' | adbridge users add sample-supervisor --role supervisor --display-name "見本 監督者"
+fi
+
 forms=$(adbridge forms list | wc -l)
 documents=$(adbridge documents list | wc -l)
 in_review=$(adbridge documents list --state in_review | wc -l)
@@ -37,6 +44,9 @@ cat <<MSG
   文書 (documents): $documents — 確認待ち (in review): $in_review, 確定 (verified): $verified, 失敗 (failed): $failed
 
 次に試すこと (try next):
+  build/server/adbridge --data "$data" serve                        # http://127.0.0.1:8080/
+      確認担当 (reviewer): sample-reviewer / review-sample-1
+      監督者 (supervisor): sample-supervisor / supervise-sample-1
   build/server/adbridge --data "$data" forms list
   build/server/adbridge --data "$data" documents list
   build/server/adbridge --data "$data" ingest path/to/scan.tif     # 同じファイルは "duplicate": true

@@ -114,9 +114,11 @@ constexpr char kDeleteFields[] = "DELETE FROM fields WHERE document_id = ?1";
 constexpr char kInsertField[] =
     "INSERT INTO fields (document_id, name, value, ocr_value, confidence, state, "
     "validation_error, snippet_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+// A task carries its document's tenant, by which the queue is walked (review_tasks_queue).
 constexpr char kInsertTask[] =
-    "INSERT INTO review_tasks (document_id, field_id, kind, priority, reason, field_type, "
-    "on_site_only) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT INTO review_tasks (document_id, tenant_id, field_id, kind, priority, reason, "
+    "field_type, on_site_only) "
+    "VALUES (?1, (SELECT tenant_id FROM documents WHERE id = ?1), ?2, ?3, ?4, ?5, ?6, ?7)";
 constexpr char kSelectFields[] =
     "SELECT id, document_id, name, value, ocr_value, confidence, state, validation_error, "
     "snippet_sha256 FROM fields WHERE document_id = ?1 ORDER BY id";
@@ -136,7 +138,7 @@ constexpr char kInsertUser[] =
 constexpr char kInsertGrant[] =
     "INSERT INTO reviewer_grants (user_id, tenant_id) VALUES (?1, ?2) "
     "ON CONFLICT (user_id, tenant_id) DO NOTHING";
-#define ADB_USER_COLUMNS                                                                    \
+#define ADB_USER_COLUMNS                                                                \
   "SELECT u.id, u.tenant_id, t.code, u.name, u.display_name, u.role, u.password_hash, " \
   "u.disabled FROM users u JOIN tenants t ON t.id = u.tenant_id "
 constexpr char kSelectUser[] = ADB_USER_COLUMNS "WHERE u.id = ?1";
@@ -149,8 +151,7 @@ constexpr char kSelectGrants[] =
     "SELECT tenant_id FROM reviewer_grants WHERE user_id = ?1 AND tenant_id <> ?2 "
     "ORDER BY tenant_id";
 
-constexpr char kDeleteExpiredSessions[] =
-    "DELETE FROM sessions WHERE expires_at <= " ADB_NOW_SQL;
+constexpr char kDeleteExpiredSessions[] = "DELETE FROM sessions WHERE expires_at <= " ADB_NOW_SQL;
 constexpr char kInsertSession[] =
     "INSERT INTO sessions (token_sha256, user_id, csrf_token, expires_at) "
     "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?4))";
@@ -171,8 +172,8 @@ constexpr char kDeleteLoginFailures[] = "DELETE FROM login_failures WHERE key = 
 
 // ---- the review queue ----
 // The tenants user ?1 reviews for: their own and every tenant that granted them.
-#define ADB_REVIEW_TENANTS_OF_USER_1                      \
-  "(SELECT tenant_id FROM users WHERE id = ?1 UNION ALL " \
+#define ADB_REVIEW_TENANTS_OF_USER_1                  \
+  "(SELECT tenant_id FROM users WHERE id = ?1 UNION " \
   "SELECT tenant_id FROM reviewer_grants WHERE user_id = ?1)"
 // A list of tenant ids passed as one JSON array, so one prepared statement serves any list.
 #define ADB_TENANT_LIST_1 "(SELECT value FROM json_each(?1))"
@@ -189,45 +190,53 @@ constexpr char kReturnExpiredLease[] =
     "lease_owner = NULL, lease_expires_at = NULL, leased_at = NULL, updated_at = " ADB_NOW_SQL
     " WHERE id = ?1 AND state = 'leased'";
 // The hot path of the review server: one statement picks and leases the task, so two
-// reviewers never get the same one. The pick walks the index review_tasks_next
-// (state, priority DESC, due_at, id) from its first open entry and stops at the first task
-// the user may take, so it neither sorts nor reads the whole queue; the documents join is by
-// primary key and the user's tenants are read once. Classification tasks are the front desk's;
-// gold tasks are made leased by ClaimGoldTask. A user who entered a value (or said unreadable)
-// is not the second person of a double entry; a user who skipped a task is not handed it again
-// until the cooldown (?5, "-N seconds") has passed.
+// reviewers never get the same one. For each tenant the user works for, the pick walks the
+// index review_tasks_queue (state, tenant_id, priority DESC, due_at, id) from that tenant's
+// first open task and stops at the first one the user may take; the best of those few
+// candidates (one per tenant) is leased. So a claim neither sorts nor reads the whole queue,
+// and other tenants' tasks are never walked over.
+// Classification tasks are the front desk's; gold tasks are made leased by ClaimGoldTask. A user
+// who entered a value (or said unreadable) is not the second person of a double entry; a user
+// who skipped a task is not handed it again until the cooldown (?5, "-N seconds") has passed.
+// A field-type filter is applied while walking (the tenant's tasks of other types are passed
+// over).
 constexpr char kClaimTask[] =
     "UPDATE review_tasks SET state = 'leased', lease_owner = ?1, leased_at = " ADB_NOW_SQL
     ", lease_expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?2), "
     "updated_at = " ADB_NOW_SQL " "
-    "WHERE id = (SELECT t.id FROM review_tasks t JOIN documents d ON d.id = t.document_id "
-    "  WHERE t.state = 'open' AND t.kind IN ('field', 'double_entry') "
-    "  AND (?3 IS NULL OR t.field_type = ?3) "
-    "  AND (?4 OR t.on_site_only = 0) "
-    "  AND (t.skipped_by IS NOT ?1 "
-    "       OR t.skipped_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?5)) "
-    "  AND d.tenant_id IN " ADB_REVIEW_TENANTS_OF_USER_1 " "
-    "  AND NOT EXISTS (SELECT 1 FROM review_entries e WHERE e.task_id = t.id "
-    "    AND e.user_id = ?1 AND e.action IN ('submit', 'unreadable')) "
-    "  ORDER BY t.priority DESC, t.due_at, t.id LIMIT 1) "
+    "WHERE id = (SELECT best.id FROM ("
+    "    SELECT (SELECT t.id FROM review_tasks t "
+    "      WHERE t.state = 'open' AND t.tenant_id = r.tenant_id "
+    "      AND t.kind IN ('field', 'double_entry') "
+    "      AND (?3 IS NULL OR t.field_type = ?3) "
+    "      AND (?4 OR t.on_site_only = 0) "
+    "      AND (t.skipped_by IS NOT ?1 "
+    "           OR t.skipped_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?5)) "
+    "      AND NOT EXISTS (SELECT 1 FROM review_entries e WHERE e.task_id = t.id "
+    "        AND e.user_id = ?1 AND e.action IN ('submit', 'unreadable')) "
+    "      ORDER BY t.priority DESC, t.due_at, t.id LIMIT 1) AS id "
+    "    FROM " ADB_REVIEW_TENANTS_OF_USER_1 " r) candidate "
+    "  JOIN review_tasks best ON best.id = candidate.id "
+    "  ORDER BY best.priority DESC, best.due_at, best.id LIMIT 1) "
     "RETURNING id, document_id, field_id, kind";
 
 // Gold: a field a person settled, with the snippet a reviewer reads it from, of a tenant the
 // user works for, that the user never entered anything for and does not hold. Its type,
 // on-site flag and reason come from the field's own task, so a gold task looks like any other.
 // The pick scans fields_by_state (state, document_id) from a random document (?2 <= document
-// < ?3), so it is random enough without counting or sorting the candidates.
+// < ?3), so it is random enough without counting or sorting the candidates; the tenant is a
+// scalar subquery for the reason given at kClaimTask.
 constexpr char kSelectGoldStart[] =
     "SELECT abs(random()) % (coalesce(max(id), 0) + 1) FROM documents";
 constexpr char kSelectGoldField[] =
     "SELECT f.id, f.document_id, f.value, coalesce(o.field_type, ''), "
     "coalesce(o.on_site_only, 0), coalesce(o.reason, '') "
-    "FROM fields f JOIN documents d ON d.id = f.document_id "
-    "LEFT JOIN review_tasks o ON o.id = (SELECT min(x.id) FROM review_tasks x "
+    "FROM fields f LEFT JOIN review_tasks o ON o.id = (SELECT min(x.id) FROM review_tasks x "
     "  WHERE x.field_id = f.id AND x.kind IN ('field', 'double_entry')) "
     "WHERE f.state = 'verified' AND f.document_id >= ?2 AND f.document_id < ?3 "
     "AND f.value IS NOT NULL AND f.snippet_sha256 IS NOT NULL "
-    "AND d.tenant_id IN " ADB_REVIEW_TENANTS_OF_USER_1 " "
+    "AND (SELECT d.tenant_id FROM documents d WHERE d.id = f.document_id) "
+    "  IN " ADB_REVIEW_TENANTS_OF_USER_1 " "
     "AND (?4 IS NULL OR coalesce(o.field_type, '') = ?4) "
     "AND (?5 OR coalesce(o.on_site_only, 0) = 0) "
     "AND NOT EXISTS (SELECT 1 FROM review_tasks x WHERE x.field_id = f.id "
@@ -235,10 +244,10 @@ constexpr char kSelectGoldField[] =
     "       OR EXISTS (SELECT 1 FROM review_entries e WHERE e.task_id = x.id AND e.user_id = ?1))) "
     "ORDER BY f.document_id, f.id LIMIT 1";
 constexpr char kInsertGoldTask[] =
-    "INSERT INTO review_tasks (document_id, field_id, kind, state, lease_owner, leased_at, "
-    "lease_expires_at, field_type, on_site_only, gold_answer, reason) "
-    "VALUES (?1, ?2, 'gold', 'leased', ?3, " ADB_NOW_SQL
-    ", strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?4), ?5, ?6, ?7, ?8)";
+    "INSERT INTO review_tasks (document_id, tenant_id, field_id, kind, state, lease_owner, "
+    "leased_at, lease_expires_at, field_type, on_site_only, gold_answer, reason) "
+    "VALUES (?1, (SELECT tenant_id FROM documents WHERE id = ?1), ?2, 'gold', 'leased', "
+    "?3, " ADB_NOW_SQL ", strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?4), ?5, ?6, ?7, ?8)";
 
 constexpr char kSelectTaskDetail[] =
     "SELECT t.id, t.document_id, t.field_id, coalesce(f.name, ''), t.kind, t.state, t.priority, "
@@ -303,14 +312,16 @@ constexpr char kCountQueue[] =
     "WHERE t.state IN ('open', 'leased', 'escalated') AND t.kind IN ('field', 'double_entry') "
     "AND d.tenant_id IN " ADB_TENANT_LIST_1 " "
     "GROUP BY tn.code, d.form_id, t.field_type ORDER BY tn.code, d.form_id, t.field_type";
-// Skips are not work done; every other entry is, gold or not.
+// Skips are not work done; every other entry is, gold or not. The entries are read per user
+// from `since` on (review_entries_by_user), not by walking every task the tenants ever had;
+// CROSS JOIN keeps users as the outer loop, which also gives the GROUP BY its order.
 constexpr char kCountActivity[] =
     "SELECT u.id, u.name, u.display_name, count(*), total(e.seconds), count(e.gold_correct), "
     "total(e.gold_correct) "
-    "FROM review_entries e JOIN users u ON u.id = e.user_id "
-    "JOIN review_tasks t ON t.id = e.task_id JOIN documents d ON d.id = t.document_id "
-    "WHERE e.created_at >= ?2 AND e.action <> 'skip' AND (?3 IS NULL OR e.user_id = ?3) "
-    "AND d.tenant_id IN " ADB_TENANT_LIST_1 " "
+    "FROM users u CROSS JOIN review_entries e ON e.user_id = u.id "
+    "WHERE (?3 IS NULL OR u.id = ?3) AND e.created_at >= ?2 AND e.action <> 'skip' "
+    "AND (SELECT d.tenant_id FROM review_tasks t JOIN documents d ON d.id = t.document_id "
+    "  WHERE t.id = e.task_id) IN " ADB_TENANT_LIST_1 " "
     "GROUP BY u.id ORDER BY u.id";
 #undef ADB_TENANT_LIST_1
 #undef ADB_REVIEW_TENANTS_OF_USER_1
@@ -551,6 +562,40 @@ Status UnknownUser(std::int64_t id) {
 Status UnknownTask(std::int64_t id) {
   const std::string name = std::to_string(id);
   return Status::NotFound("作業がありません: " + name, "no such task: " + name);
+}
+
+Status CheckClaimOptions(const ClaimOptions& options) {
+  if (options.lease_seconds <= 0 || options.skip_cooldown_seconds < 0) {
+    return Status::InvalidArgument(
+        "貸出期間は 1 秒以上、スキップ後の待ち時間は 0 秒以上です",
+        "a lease lasts at least one second and a skip cooldown is not negative");
+  }
+  return Status::Ok();
+}
+
+// What SettleTask refuses before looking at the database: settlements that could never apply.
+Status CheckSettlement(const TaskSettlement& s) {
+  if (s.expected_state != TaskState::kLeased && s.expected_state != TaskState::kEscalated) {
+    return Status::InvalidArgument("決着できるのは貸出中か上申中の作業だけです",
+                                   "only a leased or escalated task can be settled");
+  }
+  if (s.new_state == TaskState::kLeased && s.expected_state != TaskState::kLeased) {
+    return Status::InvalidArgument("貸出中でない作業を貸出中のままにはできません",
+                                   "a task that is not leased cannot stay leased");
+  }
+  if (s.expected_submits < 0) {
+    return Status::InvalidArgument("入力の数は 0 以上です",
+                                   "the number of submits must not be negative");
+  }
+  if (s.field_value && !s.field_state) {
+    return Status::InvalidArgument("項目の状態なしに値だけは変えられません",
+                                   "a field value needs a field state");
+  }
+  if (s.audit_action.empty() || !IsValidJson(s.audit_detail_json)) {
+    return Status::InvalidArgument("監査記録の action と JSON の detail が必要です",
+                                   "an audit action and a JSON detail are needed");
+  }
+  return Status::Ok();
 }
 
 // ---- the store ----------------------------------------------------------------------------
@@ -1192,8 +1237,7 @@ Status SqliteStore::RecordReading(const DocumentReading& reading) {
     }
     if (!field.auto_accept) {
       ADB_RETURN_IF_ERROR(insert_task(sqlite3_last_insert_rowid(db_.get()), field.task_kind, 0,
-                                      field.review_reason, field.field_type,
-                                      field.on_site_only));
+                                      field.review_reason, field.field_type, field.on_site_only));
     }
   }
   for (const DocumentReading::Task& task : reading.tasks) {
@@ -1320,7 +1364,6 @@ Result<std::vector<ReviewTask>> SqliteStore::ListReviewTasks(std::int64_t docume
   return tasks;
 }
 
-
 // ---- people and sessions ----
 
 Result<std::optional<User>> SqliteStore::FindUserLocked(Statement& stmt) {
@@ -1387,13 +1430,13 @@ Result<User> SqliteStore::AddUser(const NewUser& user) {
     ADB_RETURN_IF_ERROR(insert.Run());
   }
   // Never the hash: the audit log is read by people.
-  ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent(
-      "user.added", std::nullopt,
-      DumpJson({{"user", id},
-                {"name", user.name},
-                {"role", RoleName(user.role)},
-                {"tenant", user.tenant_code},
-                {"grants", user.grant_tenant_codes}}))));
+  ADB_RETURN_IF_ERROR(
+      AppendAuditLocked(SystemEvent("user.added", std::nullopt,
+                                    DumpJson({{"user", id},
+                                              {"name", user.name},
+                                              {"role", RoleName(user.role)},
+                                              {"tenant", user.tenant_code},
+                                              {"grants", user.grant_tenant_codes}}))));
   ADB_ASSIGN_OR_RETURN(std::optional<User> added, FindUserByIdLocked(id));
   if (!added) {
     return Status::Internal("追加した利用者が見つかりません: " + user.name,
@@ -1627,15 +1670,6 @@ Result<std::optional<TaskDetail>> SqliteStore::FinishClaimLocked(std::int64_t us
   return std::optional<TaskDetail>(std::move(detail));
 }
 
-Status CheckClaimOptions(const ClaimOptions& options) {
-  if (options.lease_seconds <= 0 || options.skip_cooldown_seconds < 0) {
-    return Status::InvalidArgument(
-        "貸出期間は 1 秒以上、スキップ後の待ち時間は 0 秒以上です",
-        "a lease lasts at least one second and a skip cooldown is not negative");
-  }
-  return Status::Ok();
-}
-
 Result<std::optional<TaskDetail>> SqliteStore::ClaimTask(const ClaimOptions& options) {
   ADB_RETURN_IF_ERROR(CheckClaimOptions(options));
   std::lock_guard lock(mu_);
@@ -1694,7 +1728,7 @@ Result<std::optional<TaskDetail>> SqliteStore::ClaimGoldTask(const ClaimOptions&
         .BindInt(5, options.include_on_site_only ? 1 : 0);
     ADB_ASSIGN_OR_RETURN(bool row, pick.Step());
     if (row) {
-      gold = Gold{pick.Int(0),  pick.Int(1),       pick.Text(2),
+      gold = Gold{pick.Int(0),  pick.Int(1),      pick.Text(2),
                   pick.Text(3), pick.Int(4) != 0, pick.Text(5)};
       break;
     }
@@ -1725,30 +1759,6 @@ Result<TaskDetail> SqliteStore::GetTask(std::int64_t task_id) {
   std::lock_guard lock(mu_);
   ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
   return GetTaskLocked(task_id);
-}
-
-Status CheckSettlement(const TaskSettlement& s) {
-  if (s.expected_state != TaskState::kLeased && s.expected_state != TaskState::kEscalated) {
-    return Status::InvalidArgument("決着できるのは貸出中か上申中の作業だけです",
-                                   "only a leased or escalated task can be settled");
-  }
-  if (s.new_state == TaskState::kLeased && s.expected_state != TaskState::kLeased) {
-    return Status::InvalidArgument("貸出中でない作業を貸出中のままにはできません",
-                                   "a task that is not leased cannot stay leased");
-  }
-  if (s.expected_submits < 0) {
-    return Status::InvalidArgument("入力の数は 0 以上です",
-                                   "the number of submits must not be negative");
-  }
-  if (s.field_value && !s.field_state) {
-    return Status::InvalidArgument("項目の状態なしに値だけは変えられません",
-                                   "a field value needs a field state");
-  }
-  if (s.audit_action.empty() || !IsValidJson(s.audit_detail_json)) {
-    return Status::InvalidArgument("監査記録の action と JSON の detail が必要です",
-                                   "an audit action and a JSON detail are needed");
-  }
-  return Status::Ok();
 }
 
 Result<DocumentState> SqliteStore::SettleTask(const TaskSettlement& settlement) {

@@ -66,9 +66,9 @@ constexpr std::array<std::string_view, 4> kTaskStateNames = {"open", "leased", "
 constexpr std::array<std::string_view, 6> kPageOutcomeNames = {
     "identified", "blank", "unknown", "ambiguous", "unregistrable", "extra"};
 constexpr std::array<std::string_view, 5> kRoleNames = {"admin", "supervisor", "frontdesk",
-                                                         "reviewer", "department"};
+                                                        "reviewer", "department"};
 constexpr std::array<std::string_view, 5> kEntryActionNames = {"submit", "unreadable", "skip",
-                                                                "escalate", "decide"};
+                                                               "escalate", "decide"};
 
 }  // namespace
 
@@ -92,9 +92,7 @@ std::optional<PageOutcome> ParsePageOutcome(std::string_view name) {
 }
 std::string_view RoleName(Role role) { return NameOf(role, kRoleNames); }
 std::optional<Role> ParseRole(std::string_view name) { return Parse<Role>(name, kRoleNames); }
-std::string_view EntryActionName(EntryAction action) {
-  return NameOf(action, kEntryActionNames);
-}
+std::string_view EntryActionName(EntryAction action) { return NameOf(action, kEntryActionNames); }
 std::optional<EntryAction> ParseEntryAction(std::string_view name) {
   return Parse<EntryAction>(name, kEntryActionNames);
 }

@@ -296,7 +296,7 @@ struct TaskDetail {
 struct ClaimOptions {
   std::int64_t user_id = 0;
   int lease_seconds = 600;
-  std::optional<std::string> field_type;  // only tasks of this field type
+  std::optional<std::string> field_type{};  // only tasks of this field type
   bool include_on_site_only = false;      // true only for supervisors on site
   // A task the user skipped is not handed back to them for this long.
   int skip_cooldown_seconds = 600;
@@ -315,14 +315,14 @@ struct TaskSettlement {
   // The number of submit entries the decision was based on (double entry compares with them).
   int expected_submits = 0;
   EntryAction action = EntryAction::kSubmit;
-  std::optional<std::string> value;
+  std::optional<std::string> value{};
   std::string note;
-  std::optional<bool> gold_correct;
+  std::optional<bool> gold_correct{};
   TaskState new_state = TaskState::kDone;  // kOpen returns it to the queue (lease cleared)
   bool skipped = false;                    // the user is not handed this task again at once
   // When set, the field takes this state and value (a gold task never changes its field).
-  std::optional<FieldState> field_state;
-  std::optional<std::string> field_value;
+  std::optional<FieldState> field_state{};
+  std::optional<std::string> field_value{};
   std::string audit_action;  // e.g. "review.submit"
   std::string audit_detail_json = "{}";
 };
@@ -406,7 +406,8 @@ class Store {
   // auto-accepted and for every task listed. The document becomes in_review when a task is
   // open and verified otherwise. Returns FailedPrecondition when `worker` no longer holds the
   // document (its lease ran out and another worker took it), NotFound for an unknown
-  // document or form, FailedPrecondition for a snippet not recorded as a blob.
+  // document or form, FailedPrecondition for a snippet not recorded as a blob,
+  // InvalidArgument for a field_type that is not a field type's name (empty is allowed).
   virtual Status RecordReading(const DocumentReading& reading) = 0;
 
   // A worker could not read a claimed document. While its attempts are fewer than
@@ -426,8 +427,9 @@ class Store {
 
   // ---- people and sessions ----
 
-  // Creates a user (and their grants). Returns AlreadyExists for a taken name, NotFound for
-  // an unknown tenant, InvalidArgument for an empty name or password hash.
+  // Creates a user (and their grants), audited "user.added" (without the hash). Returns
+  // AlreadyExists for a taken name, NotFound for an unknown tenant (of the user or of a grant;
+  // tenants are not created here), InvalidArgument for an empty name or password hash.
   virtual Result<User> AddUser(const NewUser& user) = 0;
   // Returns NotFound when there is no such user.
   virtual Result<User> GetUser(std::int64_t id) = 0;
@@ -435,7 +437,10 @@ class Store {
   // Users of one tenant (all when empty), by id.
   virtual Result<std::vector<User>> ListUsers(std::optional<std::int64_t> tenant_id) = 0;
 
-  // Stores a new session that lasts `ttl_seconds`.
+  // Stores a new session that lasts `ttl_seconds` (its created_at and expires_at are set by
+  // the store), and clears away sessions that have expired. Returns InvalidArgument for a
+  // token that is not a SHA-256, a CSRF token shorter than 32 characters or a ttl below one
+  // second, NotFound for an unknown user, AlreadyExists for a token already in use.
   virtual Status CreateSession(const Session& session, int ttl_seconds) = 0;
   // The session and its user, when the session exists, has not expired and its user is not
   // disabled; nullopt otherwise.
@@ -445,6 +450,7 @@ class Store {
   virtual Status DeleteSession(const std::string& token_sha256) = 0;
 
   // Failed logins, counted per key (a login name, a client address) to throttle guessing.
+  // Failures older than a day are forgotten.
   virtual Status RecordLoginFailure(const std::string& key) = 0;
   virtual Result<int> CountLoginFailures(const std::string& key, int within_seconds) = 0;
   virtual Status ClearLoginFailures(const std::string& key) = 0;
@@ -457,10 +463,20 @@ class Store {
   // (double entry needs two different people) and did not skip within the cooldown. An
   // on_site_only task only when the options allow it. Audits "review.claim". Returns nullopt
   // when there is nothing for the user.
+  // Details: "entered a value" counts submit and unreadable entries. A lapsed lease is audited
+  // "review.lease_expired" (with its former owner); a lapsed gold task is closed (done), not
+  // queued, since it was made for that one user. Returns NotFound for an unknown user,
+  // PermissionDenied for a disabled one, InvalidArgument for a lease below one second or a
+  // negative cooldown.
   virtual Result<std::optional<TaskDetail>> ClaimTask(const ClaimOptions& options) = 0;
   // Creates a gold task from a field a person verified, of a tenant the user works for, that
   // the user never entered a value for, and leases it to the user (audited "review.claim" like
   // any other). Returns nullopt when there is no such field.
+  // Details: the field must have a value and a snippet (what the reviewer reads the answer
+  // from), and the user must not hold a task on it. The field is picked at random; the task
+  // copies the type, on-site flag and reason of the field's own task, so that it looks like any
+  // other, and gold_answer is the field's value. The options' field type and on-site rule apply
+  // as in ClaimTask. Errors as in ClaimTask.
   virtual Result<std::optional<TaskDetail>> ClaimGoldTask(const ClaimOptions& options) = 0;
   // Returns NotFound when there is no such task.
   virtual Result<TaskDetail> GetTask(std::int64_t task_id) = 0;
@@ -469,15 +485,24 @@ class Store {
   // escalated. Returns FailedPrecondition when the task is no longer as expected (the lease ran
   // out or passed to someone else, the task was settled, another entry arrived), NotFound for
   // an unknown task.
+  // Details: the entry's seconds run from the lease being taken (0 for an escalated task).
+  // When the document becomes verified that is audited "document.verified". Returns NotFound
+  // for an unknown user, InvalidArgument for a settlement that cannot be applied: an expected
+  // state other than leased or escalated, new_state leased for a task that is not, a
+  // field_state for a classification or gold task, a field_value without a field_state, an
+  // empty audit_action or a detail that is not JSON.
   virtual Result<DocumentState> SettleTask(const TaskSettlement& settlement) = 0;
-  // Escalated tasks of these tenants, oldest first.
+  // Escalated tasks of these tenants (any kind), the longest waiting (escalated earliest)
+  // first.
   virtual Result<std::vector<TaskDetail>> ListEscalatedTasks(
       const std::vector<std::int64_t>& tenant_ids) = 0;
-  // Unsettled tasks of these tenants, counted by tenant, form and field type.
+  // Unsettled field and double-entry tasks of these tenants, counted by tenant, form and field
+  // type, in that order. A lease that ran out counts as open (the next claim returns it).
   virtual Result<std::vector<QueueDepth>> CountQueue(
       const std::vector<std::int64_t>& tenant_ids) = 0;
   // Each user's entries since `since` (ISO 8601 UTC) on tasks of these tenants; one user only
-  // when `user_id` is set. Users with no entries are left out.
+  // when `user_id` is set. Users with no entries are left out. `since` may carry an offset
+  // ("2026-11-21T00:00:00+09:00"); InvalidArgument when it is not a time. By user id.
   virtual Result<std::vector<ReviewerActivity>> CountActivity(
       const std::vector<std::int64_t>& tenant_ids, const std::string& since,
       std::optional<std::int64_t> user_id) = 0;

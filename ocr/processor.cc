@@ -14,6 +14,7 @@
 
 #include "ingest/image_probe.h"
 #include "models/cross_checks.h"
+#include "models/form_definition.h"
 #include "ocr/document_reader.h"
 #include "ocr/recognizer.h"
 
@@ -66,6 +67,8 @@ Result<models::DocumentReading> ToStored(const DocumentResult& result, std::int6
     if (!f.reading.validation.ok()) field.validation_error = f.reading.validation.message();
     field.task_kind = f.task_kind;
     field.review_reason = InLang(f.review_reason);
+    field.field_type = std::string(models::FieldTypeName(f.field->type));
+    field.on_site_only = f.field->on_site_only;
     if (!f.reading.snippet_png.empty()) {
       ADB_ASSIGN_OR_RETURN(std::string sha, blobs.Put(f.reading.snippet_png));
       ADB_RETURN_IF_ERROR(store.RecordBlob(

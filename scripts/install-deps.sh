@@ -20,7 +20,13 @@ packages=(
   fonts-ipaexfont           # printed Japanese (IPAex Gothic and Mincho)
   fonts-klee                # handwriting-like Japanese for generated test scans
   poppler-utils             # tests read generated PDFs back
+  chromium                  # the browser test drives it headless (tests/browser)
 )
+# node and npm run the browser test. Debian's are added only when the commands are missing:
+# a machine with another node keeps it (NodeSource's nodejs carries its own npm and conflicts
+# with Debian's npm package).
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -661,7 +661,9 @@ void Api::SupervisorReviewers(Exchange& ex) {
                     {"display_name", a.display_name},
                     {"entries", a.entries},
                     {"hours", Round(hours, 2)},
-                    {"tasks_per_hour", hours > 0 ? Json(Round(a.entries / hours, 1)) : Json(nullptr)},
+                    // A rate over less than a minute of work says nothing yet.
+                    {"tasks_per_hour",
+                     a.seconds >= 60 ? Json(Round(a.entries / hours, 1)) : Json(nullptr)},
                     {"gold_total", a.gold_total},
                     {"gold_correct", a.gold_correct},
                     {"gold_accuracy", a.gold_total > 0

@@ -51,9 +51,9 @@ std::optional<WebAsset> FindWebAsset(std::string_view path) {
   if (name.empty()) return std::nullopt;
   for (const internal::EmbeddedWebFile& file : internal::EmbeddedWebFiles()) {
     if (file.name == name) {
-      return WebAsset{ContentTypeOf(name),
-                      std::string_view(reinterpret_cast<const char*>(file.bytes.data()),
-                                       file.bytes.size())};
+      return WebAsset{
+          ContentTypeOf(name),
+          std::string_view(reinterpret_cast<const char*>(file.bytes.data()), file.bytes.size())};
     }
   }
   return std::nullopt;

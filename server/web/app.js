@@ -354,7 +354,9 @@ const Adb = (() => {
     return d.toLocaleTimeString(lang === 'en' ? 'en-GB' : 'ja-JP', options);
   }
 
+  // A field type's name in the page's language; '' for none.
   function typeName(type) {
+    if (!type) return '';
     return STRINGS[lang][`type.${type}`] ? t(`type.${type}`) : type;
   }
 

@@ -26,7 +26,7 @@
   };
   let snippetImg = $('snippet');
 
-  // A claimed task: {task, expiresAt (browser clock, ms), imageUrl, image, imageFailed}.
+  // A claimed task: {task, expiresAt (browser clock, ms), image (decoded), imageFailed}.
   let current = null;      // the one on screen
   let next = null;         // claimed and preloaded, shown after the current one
   let prefetching = null;  // the claim under way, if any
@@ -47,23 +47,18 @@
     return Number.isNaN(serverNow) ? expires : expires - (serverNow - Date.now());
   }
 
-  // Fetches and decodes the snippet so showing it later costs nothing.
+  // Loads and decodes the snippet in an element of its own, which show() then puts in place:
+  // the picture is ready without fetching it again (the server sends it no-store, and its
+  // Content-Security-Policy allows images from itself only, so no blob: URLs).
   async function preload(item) {
+    const img = new Image();
+    img.src = item.task.snippet_url;
     try {
-      const response = await fetch(item.task.snippet_url, {credentials: 'same-origin'});
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      item.imageUrl = URL.createObjectURL(await response.blob());
-      const img = new Image();
-      img.src = item.imageUrl;
       await img.decode();
       item.image = img;
     } catch (e) {
       item.imageFailed = true;
     }
-  }
-
-  function discard(item) {
-    if (item && item.imageUrl) URL.revokeObjectURL(item.imageUrl);
   }
 
   // Claims the next task of the chosen type with its snippet loaded; null when none waits.
@@ -145,18 +140,19 @@
     return null;
   }
 
-  // Enlarges a small snippet a whole number of times with sharp pixels, or shrinks a wide one
-  // smoothly to the frame's width; never beyond 55% of the window's height.
+  // Fits the snippet to the frame's width, never beyond 55% of the window's height nor four
+  // times its size. Enlarged two times or more it is enlarged a whole number of times with
+  // sharp pixels; otherwise it is scaled smoothly, so thin strokes of a scan survive.
   function fitSnippet() {
     const img = snippetImg;
-    if (!img.naturalWidth || ui.snippetFrame.hidden) return;
+    if (!img.naturalWidth || img.hidden) return;
     const style = getComputedStyle(ui.snippetFrame);
     const width = ui.snippetFrame.clientWidth - parseFloat(style.paddingLeft) -
                   parseFloat(style.paddingRight);
     const height = window.innerHeight * 0.55;
-    let scale = Math.min(width / img.naturalWidth, height / img.naturalHeight);
+    let scale = Math.min(width / img.naturalWidth, height / img.naturalHeight, 4);
     const upscaled = scale >= 2;
-    scale = upscaled ? Math.min(Math.floor(scale), 4) : Math.min(scale, 1);
+    if (upscaled) scale = Math.floor(scale);
     img.classList.toggle('upscaled', upscaled);
     img.style.width = `${Math.round(img.naturalWidth * scale)}px`;
   }
@@ -222,11 +218,9 @@
   }
 
   function show(item, message) {
-    const previous = current;
     current = item;
     refused = null;
     clearError();
-    if (previous && previous !== item) discard(previous);
     if (!item) {
       waiting = true;
       delete ui.task.dataset.taskId;
@@ -241,13 +235,14 @@
     stopPolling();
     const task = item.task;
     const label = displayLabel(task);
-    const type = typeName(task.type);
+    const type = typeName(task.type) || t('sup.none');
     ui.empty.hidden = true;
     ui.task.hidden = false;
     ui.task.dataset.taskId = String(task.id);
     ui.formTitle.textContent = task.form_title || '';
     ui.fieldLabel.textContent = label;
-    ui.fieldType.textContent = type;
+    ui.fieldType.textContent = typeName(task.type);
+    ui.fieldType.hidden = !task.type;
     ui.blindBadge.hidden = !task.blind;
     ui.reason.textContent = task.reason || '';
     showSnippet(item, label);

@@ -4,7 +4,8 @@
 'use strict';
 
 (() => {
-  const {t, href, api, loadMe, ApiError, errorText, formatTime, typeName, userText, el} = Adb;
+  const {t, href, api, loadMe, ApiError, errorText, formatDuration, formatTime, typeName, userText,
+         el} = Adb;
   Adb.initPage('sup.title');
 
   const REFRESH_MS = 10000;
@@ -33,7 +34,7 @@
       return;
     }
     ui.queueBody.replaceChildren(...rows.map((r) => el('tr', {},
-        el('td', {}, r.form_title || r.form_id || none()), el('td', {}, typeName(r.field_type)),
+        el('td', {}, r.form_title || r.form_id || none()), el('td', {}, typeName(r.field_type) || none()),
         num(r.open), num(r.leased), num(r.escalated))));
     const sum = (key) => rows.reduce((total, r) => total + (r[key] || 0), 0);
     ui.queueFoot.replaceChildren(el('tr', {},
@@ -50,7 +51,8 @@
     ui.reviewersBody.replaceChildren(...rows.map((r) => el('tr', {dataset: {reviewer: r.name}},
         el('th', {scope: 'row'}, r.display_name && r.display_name !== r.name
                                      ? `${r.display_name} (${r.name})` : r.name),
-        num(r.entries), el('td', {className: 'num'}, fixed(r.hours, 2)),
+        num(r.entries),
+        el('td', {className: 'num'}, typeof r.hours === 'number' ? formatDuration(r.hours * 3600) : none()),
         el('td', {className: 'num'}, fixed(r.tasks_per_hour, 1)),
         el('td', {className: 'num'}, `${r.gold_correct ?? 0} / ${r.gold_total ?? 0}`),
         el('td', {className: 'num'},
@@ -93,7 +95,8 @@
 
     const card = el('article', {className: 'case panel', ariaLabelledby: titleId,
                                 dataset: {taskId: String(task.id)}},
-        el('h3', {id: titleId}, label, el('span', {className: 'badge'}, typeName(task.type)),
+        el('h3', {id: titleId}, label,
+           task.type ? el('span', {className: 'badge'}, typeName(task.type)) : null,
            el('span', {className: 'muted'}, `${task.form_title || ''} · #${task.id}`)),
         figure,
         el('dl', {}, el('dt', {}, t('sup.caseOcr')),

@@ -102,6 +102,8 @@ TEST(OcrBench, FiguresOfAHandMadeDataDirectory) {
       f.ocr_value = doc.fields.at(field.name) + (FakeWrong(i) ? "X" : "");
       f.confidence = FakeConfidence(i);
       f.auto_accept = f.confidence >= 0.9;
+      f.field_type = std::string(models::FieldTypeName(field.type));
+      f.on_site_only = field.on_site_only;
       reading.fields.push_back(f);
       ++i;
     }

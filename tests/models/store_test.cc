@@ -20,6 +20,7 @@
 #include "models/blob_store.h"
 #include "models/internal/migrations.h"
 #include "models/internal/sqlite.h"
+#include "tests/models/store_test_support.h"
 
 namespace adbridge::models {
 namespace {
@@ -28,116 +29,9 @@ namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// ISO 8601 UTC with milliseconds (POSIX extended regex, which has no \d).
-constexpr char kIsoMillis[] =
-    R"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z)";
-
-// A second, independent connection to the store's file, as another process or a person with
-// the sqlite3 shell would have.
-class RawDb {
- public:
-  explicit RawDb(const fs::path& path) {
-    sqlite3* raw = nullptr;
-    sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-    db_.reset(raw);
-    sqlite3_extended_result_codes(db_.get(), 1);
-    sqlite3_busy_timeout(db_.get(), 5000);
-  }
-
-  // The SQLite result code of running `sql`.
-  int Exec(const std::string& sql) {
-    return sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, nullptr);
-  }
-
-  // The first column of the first row, as text ("" when there is no row).
-  std::string Text(const std::string& sql) {
-    sqlite3_stmt* raw = nullptr;
-    sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr);
-    internal::SqliteStmt stmt(raw);
-    if (stmt == nullptr || sqlite3_step(stmt.get()) != SQLITE_ROW) return "";
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), 0));
-    return text == nullptr ? "" : text;
-  }
-
-  std::int64_t Int(const std::string& sql) { return std::stoll("0" + Text(sql)); }
-
-  std::set<std::string> Names(const std::string& type) {
-    std::set<std::string> names;
-    sqlite3_stmt* raw = nullptr;
-    const std::string sql =
-        "SELECT name FROM sqlite_schema WHERE type = '" + type + "' AND name NOT LIKE 'sqlite_%'";
-    sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr);
-    internal::SqliteStmt stmt(raw);
-    while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
-      names.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), 0)));
-    }
-    return names;
-  }
-
- private:
-  internal::SqliteDb db_;
-};
-
-class StoreTest : public ::testing::Test {
- protected:
-  StoreTest() {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("adbridge-store-test-" + std::to_string(rd()));
-    fs::create_directories(dir_);
-    db_path_ = dir_ / "adbridge.db";
-    blobs_ = std::make_unique<BlobStore>(dir_ / "blobs");
-  }
-  ~StoreTest() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  std::unique_ptr<Store> Open() {
-    Result<std::unique_ptr<Store>> store = OpenSqliteStore(db_path_);
-    EXPECT_TRUE(store.ok()) << store.status().message(Lang::kEn);
-    if (!store.ok()) return nullptr;
-    return std::move(store).value();
-  }
-
-  // Puts `content` in the blob store and records it, as ingest does.
-  std::string AddBlob(Store& store, const std::string& content,
-                      const std::string& media_type = "image/png") {
-    const std::vector<std::uint8_t> bytes(content.begin(), content.end());
-    Result<std::string> sha = blobs_->Put(bytes);
-    EXPECT_TRUE(sha.ok());
-    EXPECT_TRUE(store.RecordBlob(*sha, static_cast<std::int64_t>(bytes.size()), media_type).ok());
-    return *sha;
-  }
-
-  FormRecord Form(Store& store, const std::string& id = "juminhyo-request", int version = 1) {
-    FormRecord form;
-    form.id = id;
-    form.version = version;
-    form.title = "住民票の写し等交付請求書";
-    form.department = "市民課";
-    form.definition_json =
-        R"({"id":")" + id + R"(","version":)" + std::to_string(version) + R"(,"fields":[]})";
-    form.reference_sha256 = {AddBlob(store, id + " page 1 v" + std::to_string(version)),
-                             AddBlob(store, id + " page 2 v" + std::to_string(version))};
-    return form;
-  }
-
-  NewDocument Scan(const std::string& sha, const std::string& name = "batch-0421/0007.tif") {
-    NewDocument doc;
-    doc.source = DocumentSource::kScan;
-    doc.source_name = name;
-    doc.original_sha256 = sha;
-    doc.media_type = "image/tiff";
-    doc.original_size = 1234;
-    doc.pages = {{.width_px = 2480, .height_px = 3508, .dpi = 300},
-                 {.width_px = 2480, .height_px = 3508, .dpi = 300}};
-    return doc;
-  }
-
-  fs::path dir_;
-  fs::path db_path_;
-  std::unique_ptr<BlobStore> blobs_;
-};
+using test_support::kIsoMillis;
+using test_support::RawDb;
+using test_support::StoreTest;
 
 // ---- opening and migrations ---------------------------------------------------------------
 
@@ -153,7 +47,7 @@ TEST_F(StoreTest, OpeningANewFileCreatesTheSchemaAtTheCurrentVersion) {
   const std::set<std::string> tables = raw.Names("table");
   for (const char* table :
        {"tenants", "users", "reviewer_grants", "blobs", "forms", "form_pages", "documents", "pages",
-        "fields", "review_tasks", "review_entries", "audit_log"}) {
+        "fields", "review_tasks", "review_entries", "audit_log", "sessions", "login_failures"}) {
     EXPECT_TRUE(tables.count(table)) << table;
   }
   EXPECT_TRUE(raw.Names("index").count("review_tasks_next"));
@@ -208,16 +102,20 @@ TEST_F(StoreTest, ReopeningKeepsTheDataAndChangesNothing) {
 TEST_F(StoreTest, DatabaseFromANewerAdbridgeIsRefusedAndLeftAlone) {
   {
     RawDb raw(db_path_);
-    ASSERT_EQ(raw.Exec("CREATE TABLE future (x); PRAGMA user_version = 3"), SQLITE_OK);
+    ASSERT_EQ(raw.Exec("CREATE TABLE future (x); PRAGMA user_version = " +
+                       std::to_string(kSchemaVersion + 1)),
+              SQLITE_OK);
   }
   Result<std::unique_ptr<Store>> store = OpenSqliteStore(db_path_);
   ASSERT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
+  const std::string versions = "(schema " + std::to_string(kSchemaVersion + 1) + " > " +
+                               std::to_string(kSchemaVersion) + ")";
   EXPECT_THAT(store.status().message(Lang::kJa),
-              HasSubstr("このデータベースは新しい版の adbridge で作られています (schema 3 > 2)"));
-  EXPECT_THAT(store.status().message(Lang::kEn), HasSubstr("newer adbridge (schema 3 > 2)"));
+              HasSubstr("このデータベースは新しい版の adbridge で作られています " + versions));
+  EXPECT_THAT(store.status().message(Lang::kEn), HasSubstr("newer adbridge " + versions));
 
   RawDb raw(db_path_);
-  EXPECT_EQ(raw.Int("PRAGMA user_version"), 3);
+  EXPECT_EQ(raw.Int("PRAGMA user_version"), kSchemaVersion + 1);
   EXPECT_EQ(raw.Names("table"), std::set<std::string>{"future"});
 }
 

@@ -66,7 +66,8 @@ TEST(WebAssetsTest, EveryFileInTheWebFolderIsEmbeddedByteForByte) {
     const std::string name = entry.path().filename().string();
     SCOPED_TRACE(name);
     std::optional<WebAsset> asset = FindWebAsset(PathOf(name));
-    ASSERT_TRUE(asset.has_value()) << "add " << name << " to ADBRIDGE_WEB_FILES in server/CMakeLists.txt";
+    ASSERT_TRUE(asset.has_value())
+        << "add " << name << " to ADBRIDGE_WEB_FILES in server/CMakeLists.txt";
     EXPECT_EQ(asset->body, ReadFile(entry.path()));
     ++files;
   }
