@@ -334,13 +334,17 @@ void Api::Route(Exchange& ex) {
 
 namespace {
 
+Status BodyTooLarge(std::size_t limit) {
+  const std::string kib = std::to_string(limit / 1024);
+  return Status::ResourceExhausted("要求が大きすぎます (" + kib + " KiB まで)",
+                                   "the request is too large (" + kib + " KiB at most)");
+}
+
 // Reads the request body as a JSON object. An empty body is an empty object.
 Result<Json> ReadJsonBody(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
   if (request.hasContentLength() &&
       request.getContentLength64() > static_cast<Poco::Int64>(limit)) {
-    return Status::ResourceExhausted(
-        "要求が大きすぎます (" + std::to_string(limit / 1024) + " KiB まで)",
-        "the request is too large (" + std::to_string(limit / 1024) + " KiB at most)");
+    return BodyTooLarge(limit);
   }
   std::string body;
   std::istream& in = request.stream();
@@ -348,9 +352,7 @@ Result<Json> ReadJsonBody(Poco::Net::HTTPServerRequest& request, std::size_t lim
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     body.append(buffer, static_cast<std::size_t>(in.gcount()));
     if (body.size() > limit) {
-      return Status::ResourceExhausted(
-          "要求が大きすぎます (" + std::to_string(limit / 1024) + " KiB まで)",
-          "the request is too large (" + std::to_string(limit / 1024) + " KiB at most)");
+      return BodyTooLarge(limit);
     }
   }
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return Json::object();
