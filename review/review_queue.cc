@@ -77,6 +77,38 @@ std::string AuditDetail(const TaskDetail& task, const std::optional<std::string>
   return detail.dump();
 }
 
+// A value a person entered, checked with the field's rules: normalised when it passes; kept as
+// the person confirmed it when it fails and the field allows confirming (normalised where the
+// type can read it, else as typed); otherwise refused with the reason.
+struct CheckedEntry {
+  std::string value;
+  bool confirmed_invalid = false;
+  std::optional<EntryResult> refusal;
+};
+
+Result<CheckedEntry> CheckEntry(const models::FieldDefinition& field, std::string_view value,
+                                bool confirm) {
+  CheckedEntry checked;
+  Result<std::string> normalized = models::NormalizeAndValidate(field, value);
+  if (normalized.ok()) {
+    checked.value = std::move(*normalized);
+  } else if (normalized.status().code() != StatusCode::kInvalidArgument) {
+    return normalized.status();
+  } else if (confirm && field.confirm_invalid) {
+    Result<std::string> as_type = models::Normalize(field.type, value);
+    checked.value = as_type.ok() ? std::move(*as_type) : std::string(value);
+    checked.confirmed_invalid = true;
+  } else {
+    EntryResult refused;
+    refused.outcome = Outcome::kRefused;
+    refused.document_state = models::DocumentState::kInReview;
+    refused.refusal = normalized.status().text();
+    refused.can_confirm = field.confirm_invalid;
+    checked.refusal = refused;
+  }
+  return checked;
+}
+
 TaskSettlement SettlementFor(const User& user, const TaskDetail& task, EntryAction action) {
   TaskSettlement settlement;
   settlement.task_id = task.task.id;
@@ -119,8 +151,8 @@ bool ReviewQueue::DrawGold() {
   return std::bernoulli_distribution(options_.gold_rate)(random_);
 }
 
-Result<std::shared_ptr<const models::FormDefinition>> ReviewQueue::Form(const std::string& id,
-                                                                        int version) {
+Result<std::shared_ptr<const models::FormDefinition>> ReviewQueue::Definition(const std::string& id,
+                                                                              int version) {
   {
     std::lock_guard lock(mu_);
     auto found = forms_.find({id, version});
@@ -141,7 +173,7 @@ Result<std::pair<const models::FieldDefinition*, std::string>> ReviewQueue::Fiel
     return Status::NotFound("この作業には項目がありません", "this task has no field");
   }
   ADB_ASSIGN_OR_RETURN(std::shared_ptr<const models::FormDefinition> form,
-                       Form(task.form_id, task.form_version));
+                       Definition(task.form_id, task.form_version));
   // The cache never drops a form, so the pointer stays valid as long as the queue.
   const models::FieldDefinition* field = form->FindField(task.task.field_name);
   if (field == nullptr) {
@@ -229,26 +261,10 @@ Result<EntryResult> ReviewQueue::Submit(const User& user, std::int64_t task_id,
   ADB_ASSIGN_OR_RETURN(auto field_and_title, FieldOf(task));
   const models::FieldDefinition& field = *field_and_title.first;
 
-  std::string entered;
-  bool confirmed_invalid = false;
-  Result<std::string> normalized = models::NormalizeAndValidate(field, value);
-  if (normalized.ok()) {
-    entered = std::move(*normalized);
-  } else if (normalized.status().code() != StatusCode::kInvalidArgument) {
-    return normalized.status();
-  } else if (confirm && field.confirm_invalid) {
-    // Kept as the person confirmed it: normalised where the type can read it, else as typed.
-    Result<std::string> as_type = models::Normalize(field.type, value);
-    entered = as_type.ok() ? std::move(*as_type) : std::string(value);
-    confirmed_invalid = true;
-  } else {
-    EntryResult refused;
-    refused.outcome = Outcome::kRefused;
-    refused.document_state = models::DocumentState::kInReview;
-    refused.refusal = normalized.status().text();
-    refused.can_confirm = field.confirm_invalid;
-    return refused;
-  }
+  ADB_ASSIGN_OR_RETURN(CheckedEntry checked, CheckEntry(field, value, confirm));
+  if (checked.refusal) return *checked.refusal;
+  const std::string& entered = checked.value;
+  const bool confirmed_invalid = checked.confirmed_invalid;
 
   TaskSettlement settlement = SettlementFor(user, task, EntryAction::kSubmit);
   settlement.value = entered;
@@ -379,23 +395,10 @@ Result<EntryResult> ReviewQueue::Decide(const User& supervisor, std::int64_t tas
   } else {
     ADB_ASSIGN_OR_RETURN(auto field_and_title, FieldOf(task));
     const models::FieldDefinition& field = *field_and_title.first;
-    Result<std::string> normalized = models::NormalizeAndValidate(field, *value);
-    std::string decided;
-    if (normalized.ok()) {
-      decided = std::move(*normalized);
-    } else if (normalized.status().code() != StatusCode::kInvalidArgument) {
-      return normalized.status();
-    } else if (confirm && field.confirm_invalid) {
-      Result<std::string> as_type = models::Normalize(field.type, *value);
-      decided = as_type.ok() ? std::move(*as_type) : *value;
-      confirmed_invalid = true;
-    } else {
-      EntryResult refused;
-      refused.outcome = Outcome::kRefused;
-      refused.refusal = normalized.status().text();
-      refused.can_confirm = field.confirm_invalid;
-      return refused;
-    }
+    ADB_ASSIGN_OR_RETURN(CheckedEntry checked, CheckEntry(field, *value, confirm));
+    if (checked.refusal) return *checked.refusal;
+    const std::string& decided = checked.value;
+    confirmed_invalid = checked.confirmed_invalid;
     settlement.value = decided;
     settlement.field_state = FieldState::kVerified;
     settlement.field_value = decided;

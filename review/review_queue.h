@@ -121,6 +121,11 @@ class ReviewQueue {
   // Escalations a supervisor may settle (their tenant's), oldest first.
   Result<std::vector<Escalation>> Escalations(const models::User& supervisor);
 
+  // A registered form's definition, parsed once and cached for the queue's lifetime. NotFound
+  // when the form is not registered.
+  Result<std::shared_ptr<const models::FormDefinition>> Definition(const std::string& id,
+                                                                   int version);
+
   // The field's definition and form title for a task (from the cached form definition).
   // NotFound when the form or field is not registered.
   Result<std::pair<const models::FieldDefinition*, std::string>> FieldOf(
@@ -128,7 +133,6 @@ class ReviewQueue {
 
  private:
   Result<models::TaskDetail> HeldTask(const models::User& user, std::int64_t task_id);
-  Result<std::shared_ptr<const models::FormDefinition>> Form(const std::string& id, int version);
   Result<ReviewItem> ItemFor(const models::TaskDetail& task);
   Result<EntryResult> Apply(const models::TaskSettlement& settlement, Outcome outcome);
   bool DrawGold();

@@ -195,6 +195,13 @@ struct Api::Exchange {
     answered = true;
   }
   void Ok(const Json& body) { Send(HTTPResponse::HTTP_OK, body); }
+  // An entry's outcome; a refused value is a 400 that says whether it may be confirmed.
+  void SendEntry(const review::EntryResult& result) {
+    if (result.outcome != review::Outcome::kRefused) return Ok(ResultJson(result));
+    Json error = ErrorJson(Status(StatusCode::kInvalidArgument, result.refusal));
+    error["can_confirm"] = result.can_confirm;
+    Send(HTTPResponse::HTTP_BAD_REQUEST, error);
+  }
   void Fail(const Status& status) { Send(HttpStatusOf(status.code()), ErrorJson(status)); }
 };
 
@@ -591,12 +598,7 @@ void Api::TaskAction(Exchange& ex, std::int64_t task_id, const std::string& acti
     result = queue_.Escalate(*ex.user, task_id, note->value_or(""));
   }
   if (!result.ok()) return ex.Fail(result.status());
-  if (result->outcome == review::Outcome::kRefused) {
-    Json error = ErrorJson(Status(StatusCode::kInvalidArgument, result->refusal));
-    error["can_confirm"] = result->can_confirm;
-    return ex.Send(HTTPResponse::HTTP_BAD_REQUEST, error);
-  }
-  ex.Ok(ResultJson(*result));
+  ex.SendEntry(*result);
 }
 
 std::string Api::FormTitle(const std::string& form_id, int version) {
@@ -668,12 +670,7 @@ void Api::SupervisorDecide(Exchange& ex, std::int64_t task_id) {
   }
   Result<review::EntryResult> result = queue_.Decide(*ex.user, task_id, *value, *confirm);
   if (!result.ok()) return ex.Fail(result.status());
-  if (result->outcome == review::Outcome::kRefused) {
-    Json error = ErrorJson(Status(StatusCode::kInvalidArgument, result->refusal));
-    error["can_confirm"] = result->can_confirm;
-    return ex.Send(HTTPResponse::HTTP_BAD_REQUEST, error);
-  }
-  ex.Ok(ResultJson(*result));
+  ex.SendEntry(*result);
 }
 
 // The supervisors' path to a snippet (the escalations list links to it): supervisors only, like
@@ -759,16 +756,12 @@ void Api::GetDocument(Exchange& ex, std::int64_t id) {
   if (document->tenant_code != ex.user->tenant_code) return ex.Fail(not_found);
   Result<std::vector<models::FieldRecord>> fields = store_.ListFields(id);
   if (!fields.ok()) return ex.Fail(fields.status());
-  std::shared_ptr<const models::FormDefinition> form;
   const bool sees_on_site = HasRole(*ex.user, {models::Role::kAdmin, models::Role::kSupervisor});
-  std::optional<models::FormDefinition> definition;
+  std::shared_ptr<const models::FormDefinition> definition;
   if (document->form_id && !sees_on_site) {
-    Result<models::FormRecord> record = store_.GetForm(*document->form_id, document->form_version);
-    if (record.ok()) {
-      Result<models::FormDefinition> parsed = models::ParseFormDefinition(
-          record->definition_json, record->id, {}, /*check_references=*/false);
-      if (parsed.ok()) definition = std::move(*parsed);
-    }
+    Result<std::shared_ptr<const models::FormDefinition>> found =
+        queue_.Definition(*document->form_id, document->form_version.value_or(1));
+    if (found.ok()) definition = *found;
   }
   Json rows = Json::array();
   for (const models::FieldRecord& f : *fields) {
