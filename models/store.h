@@ -28,7 +28,7 @@
 namespace adbridge::models {
 
 // The schema version this program creates and understands.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // The tenant every installation starts with; documents go to it unless another is named.
 inline constexpr std::string_view kDefaultTenant = "default";

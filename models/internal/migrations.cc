@@ -271,6 +271,55 @@ constexpr char kMigration3[] =
     "    WHERE f.id = review_tasks.field_id AND json_extract(def.value, '$.name') = f.name), 0)"
     "  WHERE field_id IS NOT NULL;";
 
+// Output (issue 5): what left adbridge. An export records who asked, when, in which format,
+// and exactly which documents it held, so that "what is new since the last export" is a set
+// difference, not a guess from times. A letter batch is one PDF for the print room (kept as a
+// blob, so a lost file can be printed again); each letter row names the document it answers,
+// and a document has at most one: the primary key is what keeps a resident from getting the
+// same letter twice, whatever two runs do at once.
+constexpr char kMigration4[] =
+    "CREATE TABLE exports ("
+    "  id INTEGER PRIMARY KEY,"
+    "  tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+    "  form_id TEXT NOT NULL,"
+    "  requested_by TEXT NOT NULL CHECK (requested_by <> ''),"
+    "  user_id INTEGER REFERENCES users(id),"
+    "  format TEXT NOT NULL CHECK (format IN ('csv','jsonl')),"
+    "  encoding TEXT NOT NULL CHECK (encoding IN ('utf-8','utf-8-bom','cp932')),"
+    "  status_filter TEXT NOT NULL CHECK (status_filter IN ('verified','any')),"
+    "  only_new INTEGER NOT NULL DEFAULT 0 CHECK (only_new IN (0, 1)),"
+    "  document_count INTEGER NOT NULL CHECK (document_count >= 0),"
+    "  created_at TEXT NOT NULL DEFAULT " ADB_NOW
+    ") STRICT;"
+    "CREATE INDEX exports_by_form ON exports(tenant_id, form_id, id);"
+    "CREATE TABLE export_documents ("
+    "  export_id INTEGER NOT NULL REFERENCES exports(id),"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id),"
+    "  PRIMARY KEY (export_id, document_id)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX export_documents_by_document ON export_documents(document_id);"
+
+    "CREATE TABLE letter_batches ("
+    "  id INTEGER PRIMARY KEY,"
+    "  tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+    "  template TEXT NOT NULL CHECK (template <> ''),"
+    "  form_id TEXT,"
+    "  large_print INTEGER NOT NULL DEFAULT 0 CHECK (large_print IN (0, 1)),"
+    "  requested_by TEXT NOT NULL CHECK (requested_by <> ''),"
+    "  user_id INTEGER REFERENCES users(id),"
+    "  pdf_sha256 TEXT NOT NULL REFERENCES blobs(sha256),"
+    "  letter_count INTEGER NOT NULL CHECK (letter_count >= 0),"
+    "  page_count INTEGER NOT NULL CHECK (page_count >= 0),"
+    "  created_at TEXT NOT NULL DEFAULT " ADB_NOW
+    ") STRICT;"
+    "CREATE TABLE letters ("
+    "  document_id INTEGER PRIMARY KEY REFERENCES documents(id),"
+    "  batch_id INTEGER NOT NULL REFERENCES letter_batches(id),"
+    "  first_page INTEGER NOT NULL CHECK (first_page >= 1),"
+    "  page_count INTEGER NOT NULL CHECK (page_count >= 1)"
+    ") STRICT;"
+    "CREATE INDEX letters_by_batch ON letters(batch_id);";
+
 #undef ADB_SHA256_CHECK
 #undef ADB_NOW
 
@@ -280,6 +329,8 @@ constexpr std::array kMigrations = {
     Migration{2, "page outcomes, task reasons, the waiting-documents index", kMigration2},
     Migration{3, "sessions, login throttling, review leases, skips, gold tasks, entry times",
               kMigration3},
+    Migration{4, "exports and the documents each held, letter batches and the letters in them",
+              kMigration4},
 };
 static_assert(kMigrations.size() == static_cast<std::size_t>(kSchemaVersion),
               "every schema version needs exactly one migration");

@@ -186,8 +186,8 @@ class ReviewStoreTest : public StoreTest {
 
 // ---- schema ---------------------------------------------------------------------------------
 
-TEST_F(ReviewStoreTest, FreshDatabaseIsAtSchemaThreeWithSessionsThrottlingAndTaskColumns) {
-  EXPECT_EQ(*store_->SchemaVersion(), 3);
+TEST_F(ReviewStoreTest, FreshDatabaseHasSessionsThrottlingAndTaskColumns) {
+  EXPECT_EQ(*store_->SchemaVersion(), kSchemaVersion);
   RawDb raw(db_path_);
   EXPECT_TRUE(raw.Names("table").count("sessions"));
   EXPECT_TRUE(raw.Names("table").count("login_failures"));
