@@ -6,8 +6,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <unicode/ucnv.h>
-#include <unicode/ustring.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -19,6 +17,7 @@
 #include <vector>
 
 #include "output/output_file.h"
+#include "tests/output/decode_cp932.h"
 
 namespace adbridge::output {
 namespace {
@@ -30,28 +29,9 @@ using models::ExportEncoding;
 using models::ExportFormat;
 using models::FieldRecord;
 using models::FieldState;
+using test_support::DecodeCp932;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-// Bytes in CP932, as Windows reads them, back to UTF-8.
-std::string FromCp932(const std::string& bytes) {
-  UErrorCode error = U_ZERO_ERROR;
-  UConverter* converter = ucnv_open("windows-31j", &error);
-  std::u16string units(bytes.size() + 1, u'\0');
-  const int32_t n =
-      ucnv_toUChars(converter, reinterpret_cast<UChar*>(units.data()),
-                    static_cast<int32_t>(units.size()), bytes.data(),
-                    static_cast<int32_t>(bytes.size()), &error);
-  ucnv_close(converter);
-  EXPECT_TRUE(U_SUCCESS(error)) << u_errorName(error);
-  std::string utf8(static_cast<std::size_t>(n) * 3 + 1, '\0');
-  int32_t length = 0;
-  error = U_ZERO_ERROR;
-  u_strToUTF8(utf8.data(), static_cast<int32_t>(utf8.size()), &length,
-              reinterpret_cast<const UChar*>(units.data()), n, &error);
-  utf8.resize(static_cast<std::size_t>(length));
-  return utf8;
-}
 
 std::string Hex(const std::string& bytes) {
   static const char digits[] = "0123456789ABCDEF";
@@ -148,7 +128,7 @@ TEST_F(ExportTest, Cp932WritesWaveDashAndMinusAsWindowsExpectsAndDecodesBack) {
   std::string expected = kResidentsCsv;
   expected.replace(expected.find("〜"), std::string("〜").size(), "～");
   expected.replace(expected.find("−"), std::string("−").size(), "－");
-  EXPECT_EQ(FromCp932(bytes), expected);
+  EXPECT_EQ(DecodeCp932(bytes), expected);
 }
 
 TEST_F(ExportTest, Cp932KeepsMicrosoftsOwnCharactersAndFoldsTheirJisTwins) {
@@ -157,7 +137,7 @@ TEST_F(ExportTest, Cp932KeepsMicrosoftsOwnCharactersAndFoldsTheirJisTwins) {
   const std::string bytes = Written(documents, {.encoding = ExportEncoding::kCp932});
   EXPECT_THAT(Hex(bytes), HasSubstr("FB FC 8B B4 20 87 40"));  // 髙 (IBM extension) 橋 ①
   EXPECT_THAT(Hex(bytes), HasSubstr("81 91 81 92 81 CA 81 61 81 5C 81 60 81 7C"));
-  EXPECT_THAT(FromCp932(bytes), HasSubstr("￠￡￢∥―～－"));
+  EXPECT_THAT(DecodeCp932(bytes), HasSubstr("￠￡￢∥―～－"));
 }
 
 TEST_F(ExportTest, CharactersCp932CannotHoldAreNamedAndNothingIsWritten) {
@@ -197,7 +177,7 @@ TEST_F(ExportTest, ReplacingUnmappableCharactersWritesGetaAndListsEachReplacemen
   ASSERT_TRUE(replaced.ok()) << replaced.status().message(Lang::kEn);
   EXPECT_THAT(*replaced, ElementsAre(Unmappable{7, "name", 0x20BB7}));
   EXPECT_THAT(Hex(out.str()), HasSubstr("81 AC 93 63 20 81 AC 92 6A"));  // 〓田 〓男
-  EXPECT_THAT(FromCp932(out.str()), HasSubstr("7,batch-0421/0007.tif,〓田 〓男,松本市\r\n"));
+  EXPECT_THAT(DecodeCp932(out.str()), HasSubstr("7,batch-0421/0007.tif,〓田 〓男,松本市\r\n"));
   EXPECT_EQ(DescribeUnmappable((*replaced)[0], true).en,
             "document 7, field name: 𠮷 (U+20BB7) is not in CP932; written as 〓 (U+3013)");
 }
