@@ -3,8 +3,8 @@
 // objects) may open the same file; SQLite's write lock and busy_timeout order their writes.
 #include <limits>
 #include <mutex>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -340,14 +340,14 @@ constexpr char kInsertExport[] =
     "status_filter, only_new, document_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 constexpr char kInsertExportDocument[] =
     "INSERT INTO export_documents (export_id, document_id) VALUES (?1, ?2)";
-#define ADB_EXPORT_COLUMNS                                                                \
-  "SELECT e.id, t.code, e.form_id, e.requested_by, e.user_id, e.format, e.encoding, "     \
-  "e.status_filter, e.only_new, e.document_count, e.created_at "                          \
+#define ADB_EXPORT_COLUMNS                                                            \
+  "SELECT e.id, t.code, e.form_id, e.requested_by, e.user_id, e.format, e.encoding, " \
+  "e.status_filter, e.only_new, e.document_count, e.created_at "                      \
   "FROM exports e JOIN tenants t ON t.id = e.tenant_id "
 constexpr char kSelectExport[] = ADB_EXPORT_COLUMNS "WHERE e.id = ?1";
 // Served by exports_by_form (tenant_id, form_id, id).
-constexpr char kSelectExports[] =
-    ADB_EXPORT_COLUMNS "WHERE e.tenant_id = ?1 AND (?2 IS NULL OR e.form_id = ?2) ORDER BY e.id DESC";
+constexpr char kSelectExports[] = ADB_EXPORT_COLUMNS
+    "WHERE e.tenant_id = ?1 AND (?2 IS NULL OR e.form_id = ?2) ORDER BY e.id DESC";
 #undef ADB_EXPORT_COLUMNS
 // An export of verified documents counts only earlier exports of verified documents: one of
 // "any" may have delivered a document before it was verified.
@@ -2080,9 +2080,9 @@ Result<ExportRecord> SqliteStore::RecordExport(const NewExport& export_request) 
     if (!row) return Status::NotFound("文書がありません: " + name, "no such document: " + name);
     if (stmt.Int(0) != tenant.id || stmt.Text(1) != e.form_id) {
       return Status::InvalidArgument(
-          "文書 " + name + " は " + e.tenant_code + " の様式 " + e.form_id + " の文書ではありません",
-          "document " + name + " is not a document of form " + e.form_id + " of " +
-              e.tenant_code);
+          "文書 " + name + " は " + e.tenant_code + " の様式 " + e.form_id +
+              " の文書ではありません",
+          "document " + name + " is not a document of form " + e.form_id + " of " + e.tenant_code);
     }
     const std::string state = stmt.Text(2);
     bool taken = false;
@@ -2128,8 +2128,8 @@ Result<ExportRecord> SqliteStore::RecordExport(const NewExport& export_request) 
                                            {"replaced_characters", e.replaced_characters}}));
   event.user_id = e.user_id;
   ADB_RETURN_IF_ERROR(AppendAuditLocked(event));
-  Result<ExportRecord> record = Status::Internal("記録した書き出しが見つかりません",
-                                                 "the export just recorded is missing");
+  Result<ExportRecord> record =
+      Status::Internal("記録した書き出しが見つかりません", "the export just recorded is missing");
   {
     ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectExport));
     stmt.BindInt(1, export_id);

@@ -384,7 +384,7 @@ struct NewExport {
   ExportStatus status = ExportStatus::kVerified;
   bool only_new = false;
   std::vector<std::int64_t> document_ids;  // every document the export held
-  int replaced_characters = 0;  // characters written as 〓 (kept in the audit event)
+  int replaced_characters = 0;             // characters written as 〓 (kept in the audit event)
 };
 
 struct ExportRecord {

@@ -168,12 +168,11 @@ Result<ExportBatch> SelectForExport(models::Store& store, const ExportSelection&
                        store.ListFormDocuments(selection.tenant_code, selection.form_id,
                                                models::ExportedStates(selection.status)));
   if (selection.only_new) {
-    ADB_ASSIGN_OR_RETURN(std::set<std::int64_t> delivered,
-                         store.ListExportedDocumentIds(selection.tenant_code, selection.form_id,
-                                                       selection.status));
-    std::erase_if(batch.documents, [&](const DocumentWithFields& d) {
-      return delivered.count(d.document.id) > 0;
-    });
+    ADB_ASSIGN_OR_RETURN(
+        std::set<std::int64_t> delivered,
+        store.ListExportedDocumentIds(selection.tenant_code, selection.form_id, selection.status));
+    std::erase_if(batch.documents,
+                  [&](const DocumentWithFields& d) { return delivered.count(d.document.id) > 0; });
   }
   return batch;
 }
@@ -208,8 +207,9 @@ Text DescribeUnmappable(const Unmappable& u, bool replaced) {
   const std::string where_ja = "文書 " + id + (is_field ? " の項目 " : " の ") + u.column;
   const std::string where_en = "document " + id + (is_field ? ", field " : ", ") + u.column;
   if (replaced) {
-    return {where_ja + ": 「" + character + "」(" + code + ") は CP932 にないため〓にしました",
-            where_en + ": " + character + " (" + code + ") is not in CP932; written as 〓 (U+3013)"};
+    return {
+        where_ja + ": 「" + character + "」(" + code + ") は CP932 にないため〓にしました",
+        where_en + ": " + character + " (" + code + ") is not in CP932; written as 〓 (U+3013)"};
   }
   return {where_ja + ": 「" + character + "」(" + code + ") は CP932 で書けません",
           where_en + ": " + character + " (" + code + ") cannot be written in CP932"};
@@ -278,9 +278,9 @@ Result<ExportWriter> ExportWriter::Create(std::vector<FormDefinition> versions,
                             nullptr, &error);
     }
     if (U_FAILURE(error)) {
-      return Status::Internal(std::string("CP932 の変換器を開けません: ") + u_errorName(error),
-                              std::string("cannot open the CP932 converter: ") +
-                                  u_errorName(error));
+      return Status::Internal(
+          std::string("CP932 の変換器を開けません: ") + u_errorName(error),
+          std::string("cannot open the CP932 converter: ") + u_errorName(error));
     }
   }
   std::sort(versions.begin(), versions.end(),
@@ -329,10 +329,9 @@ void ExportWriter::Encode(std::string_view utf8, std::string& out,
   std::string bytes(units.size() * 2, '\0');
   UErrorCode error = U_ZERO_ERROR;
   cp932_->unconverted.clear();
-  const int32_t n = ucnv_fromUChars(cp932_->converter.get(), bytes.data(),
-                                    static_cast<int32_t>(bytes.size()),
-                                    reinterpret_cast<const UChar*>(units.data()),
-                                    static_cast<int32_t>(units.size()), &error);
+  const int32_t n = ucnv_fromUChars(
+      cp932_->converter.get(), bytes.data(), static_cast<int32_t>(bytes.size()),
+      reinterpret_cast<const UChar*>(units.data()), static_cast<int32_t>(units.size()), &error);
   // The buffer is large enough and every unmappable character is handled by the callback, so
   // ICU has nothing left to fail on.
   if (U_SUCCESS(error) || error == U_STRING_NOT_TERMINATED_WARNING) {
@@ -394,9 +393,8 @@ std::string ExportWriter::JsonLine(const DocumentWithFields& d) const {
   const nlohmann::ordered_json line = {
       {"document", d.document.id},
       {"form", d.document.form_id.value_or("")},
-      {"form_version", d.document.form_version
-                           ? nlohmann::ordered_json(*d.document.form_version)
-                           : nlohmann::ordered_json(nullptr)},
+      {"form_version", d.document.form_version ? nlohmann::ordered_json(*d.document.form_version)
+                                               : nlohmann::ordered_json(nullptr)},
       {"source", models::DocumentSourceName(d.document.source)},
       {"source_name", d.document.source_name},
       {"state", models::DocumentStateName(d.document.state)},
@@ -422,9 +420,9 @@ std::vector<Unmappable> ExportWriter::FindUnmappable(
   return Deduplicated(found);
 }
 
-Result<std::vector<Unmappable>> ExportWriter::Write(const std::vector<DocumentWithFields>& documents,
-                                                    std::ostream& out,
-                                                    const std::function<void()>& on_document) {
+Result<std::vector<Unmappable>> ExportWriter::Write(
+    const std::vector<DocumentWithFields>& documents, std::ostream& out,
+    const std::function<void()>& on_document) {
   if (cp932_ && !options_.replace_unmappable) {
     const std::vector<Unmappable> unmappable = FindUnmappable(documents);
     if (!unmappable.empty()) {

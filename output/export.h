@@ -2,7 +2,8 @@
 // systems (spec/cli.md, "Export, JSON Lines"; docs/exports.md says what a department gets).
 //
 //   ADB_ASSIGN_OR_RETURN(ExportBatch batch, SelectForExport(store, {.tenant_code = "shiojiri",
-//                                                                  .form_id = "juminhyo-request"}));
+//                                                                  .form_id =
+//                                                                  "juminhyo-request"}));
 //   ADB_ASSIGN_OR_RETURN(ExportWriter writer, ExportWriter::Create(batch.versions, options));
 //   for (const Unmappable& u : writer.FindUnmappable(batch.documents)) { ...report... }
 //   ADB_ASSIGN_OR_RETURN(std::vector<Unmappable> replaced, writer.Write(batch.documents, out));

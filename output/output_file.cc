@@ -112,17 +112,19 @@ Status OutputFile::Commit() {
     keep_temporary_ = true;
     return DiskError("書き出しを " + target_.string() + " に置けません。書き出した内容は " +
                          temporary_.string() + " にあります",
-                     "cannot put the output at " + target_.string() +
-                         "; what was written is in " + temporary_.string(),
+                     "cannot put the output at " + target_.string() + "; what was written is in " +
+                         temporary_.string(),
                      target_, error);
   }
   committed_ = true;
   const fs::path folder = target_.has_parent_path() ? target_.parent_path() : fs::path(".");
   const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0) return DiskError("フォルダを確定できません", "cannot sync the folder", folder, errno);
+  if (dir < 0)
+    return DiskError("フォルダを確定できません", "cannot sync the folder", folder, errno);
   const int error = FsyncRetrying(dir);
   ::close(dir);
-  if (error != 0) return DiskError("フォルダを確定できません", "cannot sync the folder", folder, error);
+  if (error != 0)
+    return DiskError("フォルダを確定できません", "cannot sync the folder", folder, error);
   return Status::Ok();
 }
 

@@ -97,11 +97,11 @@ Result<Requester> ResolveRequester(models::Store& store, const Invocation& in) {
               ") may not export; department, supervisor and admin users may");
     }
     if (tenant && *tenant != user.tenant_code) {
-      return Status::PermissionDenied(
-          "利用者 " + user.name + " は自治体 " + *tenant + " の記録を書き出せません (所属: " +
-              user.tenant_code + ")",
-          "user " + user.name + " may not export the records of " + *tenant +
-              " (they belong to " + user.tenant_code + ")");
+      return Status::PermissionDenied("利用者 " + user.name + " は自治体 " + *tenant +
+                                          " の記録を書き出せません (所属: " + user.tenant_code +
+                                          ")",
+                                      "user " + user.name + " may not export the records of " +
+                                          *tenant + " (they belong to " + user.tenant_code + ")");
     }
     requester.requested_by = user.name;
     requester.user_id = user.id;
@@ -125,9 +125,10 @@ int Export(Invocation& in) {
                                 {"csv か jsonl", "csv or jsonl"}, options.format)) {
     return *failed;
   }
-  if (auto failed = ParseChoice(in, "--encoding", models::ParseExportEncoding,
-                                {"utf-8、utf-8-bom、cp932 のどれか", "one of utf-8, utf-8-bom, cp932"},
-                                options.encoding)) {
+  if (auto failed =
+          ParseChoice(in, "--encoding", models::ParseExportEncoding,
+                      {"utf-8、utf-8-bom、cp932 のどれか", "one of utf-8, utf-8-bom, cp932"},
+                      options.encoding)) {
     return *failed;
   }
   options.replace_unmappable = in.Has("--replace-unmappable");
@@ -180,8 +181,7 @@ int Export(Invocation& in) {
   // Progress only when the export goes to a file: on a terminal, standard output is the export.
   Progress progress(file ? batch.documents.size() : 0, {"書き出し", "export"});
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<output::Unmappable> replaced,
-                            writer.Write(batch.documents, sink, [&] { progress.Step(); }),
-                            in.err);
+                            writer.Write(batch.documents, sink, [&] { progress.Step(); }), in.err);
   progress.Finish();
   if (file) {
     if (Status synced = file->Sync(); !synced.ok()) return Fail(in.err, synced);
@@ -204,9 +204,9 @@ int Export(Invocation& in) {
   // place, so the next --new export delivers these documents again rather than never.
   Result<models::ExportRecord> recorded = data.store->RecordExport(record);
   if (!recorded.ok()) {
-    return Fail(in.err, recorded.status().WithPrefix(
-                            DefaultLang() == Lang::kJa ? "書き出しを記録できません: "
-                                                       : "the export could not be recorded: "));
+    return Fail(in.err, recorded.status().WithPrefix(DefaultLang() == Lang::kJa
+                                                         ? "書き出しを記録できません: "
+                                                         : "the export could not be recorded: "));
   }
   if (file) {
     if (Status committed = file->Commit(); !committed.ok()) return Fail(in.err, committed);

@@ -102,7 +102,8 @@ TEST(ExportNamesTest, EveryOptionRoundTripsAndUnknownNamesAreRefused) {
   for (ExportFormat f : {ExportFormat::kCsv, ExportFormat::kJsonLines}) {
     EXPECT_EQ(ParseExportFormat(ExportFormatName(f)), f);
   }
-  for (ExportEncoding e : {ExportEncoding::kUtf8, ExportEncoding::kUtf8Bom, ExportEncoding::kCp932}) {
+  for (ExportEncoding e :
+       {ExportEncoding::kUtf8, ExportEncoding::kUtf8Bom, ExportEncoding::kCp932}) {
     EXPECT_EQ(ParseExportEncoding(ExportEncodingName(e)), e);
   }
   EXPECT_EQ(ExportEncodingName(ExportEncoding::kUtf8Bom), "utf-8-bom");
@@ -128,9 +129,9 @@ TEST_F(ExportStoreTest, FormDocumentsAreTheTenantsDocumentsOfThatFormInTheStates
   ASSERT_TRUE(only_verified.ok()) << only_verified.status().message(Lang::kEn);
   EXPECT_THAT(IdsOf(*only_verified), ElementsAre(verified, later));
 
-  Result<std::vector<DocumentWithFields>> any = store_->ListFormDocuments(
-      std::string(kDefaultTenant), "juminhyo-request",
-      {DocumentState::kInReview, DocumentState::kVerified});
+  Result<std::vector<DocumentWithFields>> any =
+      store_->ListFormDocuments(std::string(kDefaultTenant), "juminhyo-request",
+                                {DocumentState::kInReview, DocumentState::kVerified});
   ASSERT_TRUE(any.ok());
   EXPECT_THAT(IdsOf(*any), ElementsAre(verified, in_review, later));
   const DocumentWithFields& reviewing = (*any)[1];
@@ -141,10 +142,11 @@ TEST_F(ExportStoreTest, FormDocumentsAreTheTenantsDocumentsOfThatFormInTheStates
   EXPECT_EQ(reviewing.fields[0].state, FieldState::kAutoAccepted);
   EXPECT_EQ(reviewing.fields[1].name, "birth_date");
   EXPECT_EQ(reviewing.fields[1].state, FieldState::kNeedsReview);
-  EXPECT_EQ(reviewing.fields[1].value, "山田 2") << "the machine's reading until a person settles it";
+  EXPECT_EQ(reviewing.fields[1].value, "山田 2")
+      << "the machine's reading until a person settles it";
 
-  Result<std::vector<DocumentWithFields>> elsewhere = store_->ListFormDocuments(
-      "shiojiri", "juminhyo-request", {DocumentState::kVerified});
+  Result<std::vector<DocumentWithFields>> elsewhere =
+      store_->ListFormDocuments("shiojiri", "juminhyo-request", {DocumentState::kVerified});
   ASSERT_TRUE(elsewhere.ok());
   EXPECT_EQ(elsewhere->size(), 1u);
   EXPECT_EQ(store_->ListFormDocuments("nowhere", "juminhyo-request", {DocumentState::kVerified})

@@ -96,7 +96,8 @@ class ExportTest : public ::testing::Test {
   // A resident whose values need everything CSV has: kanji, kana, a wave dash and a minus
   // sign, a comma, a double quote and a line break.
   std::vector<DocumentWithFields> Residents() {
-    return {Document(17, {Field("name", "山田 ハナコ〜"), Field("address", "塩尻市大門1−2, \"第二\"\n別棟")}),
+    return {Document(17, {Field("name", "山田 ハナコ〜"),
+                          Field("address", "塩尻市大門1−2, \"第二\"\n別棟")}),
             Document(18, {Field("name", "佐藤 太郎"), Field("address", "松本市")})};
   }
 };
@@ -122,7 +123,7 @@ TEST_F(ExportTest, Cp932WritesWaveDashAndMinusAsWindowsExpectsAndDecodesBack) {
   const std::string bytes = Written(Residents(), {.encoding = ExportEncoding::kCp932});
   // 〜 (U+301C) and − (U+2212) are the bytes Windows has for ～ and －: 81 60 and 81 7C.
   EXPECT_THAT(Hex(bytes), HasSubstr("83 6E 83 69 83 52 81 60 2C"));  // ハナコ〜,
-  EXPECT_THAT(Hex(bytes), HasSubstr("31 81 7C 32"));                // 1−2
+  EXPECT_THAT(Hex(bytes), HasSubstr("31 81 7C 32"));                 // 1−2
   EXPECT_EQ(bytes.find("\xEF\xBB\xBF"), std::string::npos);
   // Windows reads them back as ～ (U+FF5E) and － (U+FF0D); everything else is as written.
   std::string expected = kResidentsCsv;
@@ -144,8 +145,8 @@ TEST_F(ExportTest, CharactersCp932CannotHoldAreNamedAndNothingIsWritten) {
   const std::vector<DocumentWithFields> documents = {
       Document(7, {Field("name", "𠮷田 一郎"), Field("address", "森鷗外記念館 😀 𠮷")}),
       Document(8, {Field("name", "𠮷野")})};
-  Result<ExportWriter> writer = ExportWriter::Create({Form(1, {"name", "address"})},
-                                                     {.encoding = ExportEncoding::kCp932});
+  Result<ExportWriter> writer =
+      ExportWriter::Create({Form(1, {"name", "address"})}, {.encoding = ExportEncoding::kCp932});
   ASSERT_TRUE(writer.ok());
   // 鷗 is not turned into 鴎 behind anyone's back: a name is not changed silently.
   EXPECT_THAT(writer->FindUnmappable(documents),
@@ -168,9 +169,9 @@ TEST_F(ExportTest, CharactersCp932CannotHoldAreNamedAndNothingIsWritten) {
 TEST_F(ExportTest, ReplacingUnmappableCharactersWritesGetaAndListsEachReplacement) {
   const std::vector<DocumentWithFields> documents = {
       Document(7, {Field("name", "𠮷田 𠮷男"), Field("address", "松本市")})};
-  Result<ExportWriter> writer = ExportWriter::Create(
-      {Form(1, {"name", "address"})},
-      {.encoding = ExportEncoding::kCp932, .replace_unmappable = true});
+  Result<ExportWriter> writer =
+      ExportWriter::Create({Form(1, {"name", "address"})},
+                           {.encoding = ExportEncoding::kCp932, .replace_unmappable = true});
   ASSERT_TRUE(writer.ok());
   std::ostringstream out;
   Result<std::vector<Unmappable>> replaced = writer->Write(documents, out);
@@ -206,8 +207,8 @@ TEST_F(ExportTest, ValuesExcelWouldRunAsFormulasAreWrittenAsTextInCsvOnly) {
 }
 
 TEST_F(ExportTest, UnreadableFieldIsEmptyInCsvAndCarriesItsStateInJsonLines) {
-  const std::vector<DocumentWithFields> documents = {
-      Document(5, {Field("name", std::nullopt, FieldState::kUnreadable), Field("address", "岡谷市")})};
+  const std::vector<DocumentWithFields> documents = {Document(
+      5, {Field("name", std::nullopt, FieldState::kUnreadable), Field("address", "岡谷市")})};
   EXPECT_THAT(Written(documents, {}), HasSubstr("\r\n5,batch-0421/0007.tif,,岡谷市\r\n"));
   const nlohmann::json line =
       nlohmann::json::parse(Written(documents, {.format = ExportFormat::kJsonLines}));
@@ -229,8 +230,8 @@ TEST_F(ExportTest, JsonLinesObjectHasExactlyTheSpecsShape) {
   phone.fields[0].confidence = std::nullopt;
   phone.fields[0].state = FieldState::kNeedsReview;
 
-  Result<ExportWriter> writer = ExportWriter::Create(
-      {Form(1, {"applicant_name", "birth_date"})}, {.format = ExportFormat::kJsonLines});
+  Result<ExportWriter> writer = ExportWriter::Create({Form(1, {"applicant_name", "birth_date"})},
+                                                     {.format = ExportFormat::kJsonLines});
   ASSERT_TRUE(writer.ok());
   std::ostringstream out;
   ASSERT_TRUE(writer->Write({scan, phone}, out).ok());
@@ -255,7 +256,8 @@ TEST_F(ExportTest, ColumnsAreTheNewestVersionsFieldsThenThoseOnlyOlderVersionsHa
       {Form(1, {"name", "fax", "address"}), Form(2, {"name", "address", "email"})}, {});
   ASSERT_TRUE(writer.ok());
   EXPECT_THAT(writer->field_columns(), ElementsAre("name", "address", "email", "fax"));
-  DocumentWithFields old = Document(1, {Field("name", "一"), Field("fax", "0263"), Field("address", "二")});
+  DocumentWithFields old =
+      Document(1, {Field("name", "一"), Field("fax", "0263"), Field("address", "二")});
   std::ostringstream out;
   ASSERT_TRUE(writer->Write({old}, out).ok());
   EXPECT_EQ(out.str(),
@@ -281,13 +283,12 @@ TEST_F(ExportTest, JsonLinesIsRefusedInCp932OrWithABomSayingWhy) {
       CheckExportOptions({.format = ExportFormat::kJsonLines, .encoding = ExportEncoding::kCp932});
   EXPECT_EQ(cp932.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(cp932.message(Lang::kEn), HasSubstr("always UTF-8"));
-  const Status bom =
-      CheckExportOptions({.format = ExportFormat::kJsonLines, .encoding = ExportEncoding::kUtf8Bom});
+  const Status bom = CheckExportOptions(
+      {.format = ExportFormat::kJsonLines, .encoding = ExportEncoding::kUtf8Bom});
   EXPECT_THAT(bom.message(Lang::kEn), HasSubstr("RFC 8259"));
   EXPECT_TRUE(CheckExportOptions({.encoding = ExportEncoding::kCp932}).ok());
-  EXPECT_EQ(ExportWriter::Create({Form(1, {"name"})},
-                                 {.format = ExportFormat::kJsonLines,
-                                  .encoding = ExportEncoding::kCp932})
+  EXPECT_EQ(ExportWriter::Create({Form(1, {"name"})}, {.format = ExportFormat::kJsonLines,
+                                                       .encoding = ExportEncoding::kCp932})
                 .status()
                 .code(),
             StatusCode::kInvalidArgument);

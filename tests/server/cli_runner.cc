@@ -40,8 +40,8 @@ RunResult RunAdbridge(const fs::path& scratch, const std::string& args, const st
                       const std::optional<std::string>& input) {
   const fs::path out = scratch / "stdout", err = scratch / "stderr", in = scratch / "stdin";
   if (input) std::ofstream(in, std::ios::binary) << *input;
-  const std::string command = env + " " + Quote(ADBRIDGE_BINARY) + " " + args + " > " +
-                              Quote(out) + " 2> " + Quote(err) + " < " +
+  const std::string command = env + " " + Quote(ADBRIDGE_BINARY) + " " + args + " > " + Quote(out) +
+                              " 2> " + Quote(err) + " < " +
                               (input ? Quote(in) : std::string("/dev/null"));
   const int status = std::system(command.c_str());
   return {WEXITSTATUS(status), Slurp(out), Slurp(err)};

@@ -10,9 +10,8 @@
 #ifndef ADBRIDGE_TESTS_SERVER_CLI_RUNNER_H_
 #define ADBRIDGE_TESTS_SERVER_CLI_RUNNER_H_
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>

@@ -1,11 +1,11 @@
 // The adbridge program driven as people and scripts drive it: arguments in, JSON lines on
 // stdout, one line per error on stderr, exit codes 0 / 1 / 2 (spec/cli.md).
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>

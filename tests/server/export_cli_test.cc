@@ -45,8 +45,8 @@ constexpr char kHeader[] =
 // A resident as the form holds them, field by field in the form's order.
 using Values = std::vector<std::pair<std::string, std::string>>;
 Values Resident(const std::string& name, const std::string& kana) {
-  return {{"applicant_name", name},  {"applicant_kana", kana},   {"birth_date", "1950-04-01"},
-          {"postal_code", "399-0701"}, {"phone", "0263520280"},  {"copies", "2"},
+  return {{"applicant_name", name},    {"applicant_kana", kana},    {"birth_date", "1950-04-01"},
+          {"postal_code", "399-0701"}, {"phone", "0263520280"},     {"copies", "2"},
           {"purpose", "pension"},      {"needs_mynumber", "false"}, {"my_number", "123456789018"}};
 }
 
@@ -96,8 +96,8 @@ class ExportCliTest : public ::testing::Test {
     Result<std::string> sha =
         blobs_->Put(std::vector<std::uint8_t>(original.begin(), original.end()));
     EXPECT_TRUE(sha.ok());
-    EXPECT_TRUE(store_->RecordBlob(*sha, static_cast<std::int64_t>(original.size()), "image/png")
-                    .ok());
+    EXPECT_TRUE(
+        store_->RecordBlob(*sha, static_cast<std::int64_t>(original.size()), "image/png").ok());
     models::NewDocument scan;
     scan.tenant_code = tenant;
     scan.source_name = "batch-0421/" + n + ".png";
@@ -169,7 +169,7 @@ TEST_F(ExportCliTest, VerifiedRecordsGoToStandardOutputAsCsvByDefault) {
   const Values hanako = Resident("山田 花子", "ヤマダ ハナコ");
   const Values taro = Resident("佐藤 太郎", "サトウ タロウ");
   const std::int64_t first = AddDocument(hanako, true);
-  AddDocument(Resident("鈴木 一郎", "スズキ イチロウ"), false);       // still in review
+  AddDocument(Resident("鈴木 一郎", "スズキ イチロウ"), false);           // still in review
   AddDocument(Resident("田中 次郎", "タナカ ジロウ"), true, "shiojiri");  // another municipality
   const std::int64_t second = AddDocument(taro, true);
 
@@ -200,8 +200,8 @@ TEST_F(ExportCliTest, EachEncodingDecodesBackToTheResidentsOwnCharacters) {
   for (const std::string encoding : {"utf-8", "utf-8-bom", "cp932"}) {
     SCOPED_TRACE(encoding);
     const fs::path out = Out("export-" + encoding + ".csv");
-    const RunResult run = Adbridge("export --form juminhyo-request --encoding " + encoding +
-                                   " --out " + Quote(out));
+    const RunResult run =
+        Adbridge("export --form juminhyo-request --encoding " + encoding + " --out " + Quote(out));
     ASSERT_EQ(run.exit_code, 0) << run.err;
     ASSERT_EQ(run.JsonLines().size(), 1u) << "the export is in the file; stdout says so";
     const nlohmann::json summary = run.JsonLines()[0];
@@ -236,8 +236,9 @@ TEST_F(ExportCliTest, ACharacterCp932CannotHoldFailsTheExportNamingItAndLeavesNo
   const RunResult run =
       Adbridge("export --form juminhyo-request --encoding cp932 --out " + Quote(out));
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_THAT(run.err, HasSubstr("document " + std::to_string(yoshida) +
-                                 ", field applicant_name: 𠮷 (U+20BB7) cannot be written in CP932"));
+  EXPECT_THAT(run.err,
+              HasSubstr("document " + std::to_string(yoshida) +
+                        ", field applicant_name: 𠮷 (U+20BB7) cannot be written in CP932"));
   EXPECT_THAT(run.err, HasSubstr("--replace-unmappable"));
   EXPECT_EQ(run.ErrLines(), 2) << "one line for the character, one for the export";
   EXPECT_EQ(run.out, "");
@@ -248,8 +249,10 @@ TEST_F(ExportCliTest, ACharacterCp932CannotHoldFailsTheExportNamingItAndLeavesNo
   EXPECT_EQ(stdout_run.exit_code, 1);
   EXPECT_EQ(stdout_run.out, "") << "nothing on standard output either";
 
-  const RunResult replaced = Adbridge("export --form juminhyo-request --encoding cp932 "
-                                      "--replace-unmappable --out " + Quote(out));
+  const RunResult replaced = Adbridge(
+      "export --form juminhyo-request --encoding cp932 "
+      "--replace-unmappable --out " +
+      Quote(out));
   ASSERT_EQ(replaced.exit_code, 0) << replaced.err;
   EXPECT_THAT(replaced.err, HasSubstr("𠮷 (U+20BB7) is not in CP932; written as 〓"));
   EXPECT_THAT(DecodeCp932(Slurp(out)), HasSubstr(",〓田 一郎,"));
@@ -266,8 +269,7 @@ TEST_F(ExportCliTest, StatusAnyAddsDocumentsInReviewWithTheirMachineReadings) {
   ASSERT_EQ(only_verified.JsonLines().size(), 1u);
   EXPECT_EQ(only_verified.JsonLines()[0]["document"], verified);
 
-  const RunResult any =
-      Adbridge("export --form juminhyo-request --format jsonl --status any");
+  const RunResult any = Adbridge("export --form juminhyo-request --format jsonl --status any");
   ASSERT_EQ(any.exit_code, 0) << any.err;
   const std::vector<nlohmann::json> lines = any.JsonLines();
   ASSERT_EQ(lines.size(), 2u);
@@ -283,11 +285,10 @@ TEST_F(ExportCliTest, StatusAnyAddsDocumentsInReviewWithTheirMachineReadings) {
   EXPECT_EQ(line["source_name"], "batch-0421/2.png");
   EXPECT_EQ(line["state"], "in_review");
   EXPECT_EQ(line["fields"].size(), 9u);
-  EXPECT_EQ(line["fields"]["birth_date"],
-            nlohmann::json({{"value", "1950-04-01"},
-                            {"ocr_value", "1950-04-01"},
-                            {"confidence", 0.42},
-                            {"state", "needs_review"}}));
+  EXPECT_EQ(line["fields"]["birth_date"], nlohmann::json({{"value", "1950-04-01"},
+                                                          {"ocr_value", "1950-04-01"},
+                                                          {"confidence", 0.42},
+                                                          {"state", "needs_review"}}));
   EXPECT_EQ(line["fields"]["applicant_name"]["state"], "auto_accepted");
   EXPECT_THAT(any.out, HasSubstr(R"({"document":)" + std::to_string(reviewing) +
                                  R"(,"form":"juminhyo-request","form_version":1,"source":"scan",)"))
@@ -333,7 +334,8 @@ TEST_F(ExportCliTest, NewGivesOnlyDocumentsVerifiedSinceTheLastExport) {
 
 TEST_F(ExportCliTest, WhoAsksMustBeAllowedAndExportsOnlyTheirMunicipality) {
   AddDocument(Resident("山田 花子", "ヤマダ ハナコ"), true);
-  const std::int64_t shiojiri = AddDocument(Resident("田中 次郎", "タナカ ジロウ"), true, "shiojiri");
+  const std::int64_t shiojiri =
+      AddDocument(Resident("田中 次郎", "タナカ ジロウ"), true, "shiojiri");
   AddUser("shiojiri-dept", models::Role::kDepartment, "shiojiri");
   AddUser("hanako", models::Role::kReviewer);
 
@@ -350,8 +352,8 @@ TEST_F(ExportCliTest, WhoAsksMustBeAllowedAndExportsOnlyTheirMunicipality) {
   EXPECT_THAT(by_tenant.out, HasSubstr("田中 次郎"));
   EXPECT_THAT(by_tenant.out, Not(HasSubstr("山田 花子")));
 
-  const RunResult other = Adbridge(
-      "export --form juminhyo-request --user shiojiri-dept --tenant default");
+  const RunResult other =
+      Adbridge("export --form juminhyo-request --user shiojiri-dept --tenant default");
   EXPECT_EQ(other.exit_code, 1);
   EXPECT_THAT(other.err, HasSubstr("may not export the records of default"));
   const RunResult reviewer = Adbridge("export --form juminhyo-request --user hanako");
@@ -403,9 +405,8 @@ TEST_F(ExportCliTest, AnExistingFileIsReplacedOnlyByAWholeExport) {
   const fs::path out = Out("monthly.csv");
   std::ofstream(out) << "last month's export";
   AddDocument(Resident("𠮷田 一郎", "ヨシダ イチロウ"), true);
-  EXPECT_EQ(Adbridge("export --form juminhyo-request --encoding cp932 --out " + Quote(out))
-                .exit_code,
-            1);
+  EXPECT_EQ(
+      Adbridge("export --form juminhyo-request --encoding cp932 --out " + Quote(out)).exit_code, 1);
   EXPECT_EQ(Slurp(out), "last month's export") << "a failed export leaves the old file as it was";
   ASSERT_EQ(Adbridge("export --form juminhyo-request --out " + Quote(out)).exit_code, 0);
   EXPECT_THAT(Slurp(out), HasSubstr("𠮷田 一郎"));
