@@ -11,13 +11,13 @@
 #include "models/internal/kana.h"
 #include "models/internal/kanji_numeral.h"
 #include "models/internal/unicode_text.h"
-#include "models/internal/utf8.h"
+#include "models/utf8.h"
 
 namespace adbridge::models {
 namespace {
 
-using internal::DecodeUtf8;
-using internal::EncodeUtf8;
+
+
 using internal::IsAsciiDigit;
 using internal::IsDash;
 using internal::IsSpace;
@@ -155,7 +155,7 @@ Result<std::string> NormalizeDate(std::u32string_view text) {
   for (char32_t& cp : dashes_unified) {
     if (IsDash(cp)) cp = U'-';
   }
-  ADB_ASSIGN_OR_RETURN(const internal::CivilDate date, internal::ParseJapaneseDate(dashes_unified));
+  ADB_ASSIGN_OR_RETURN(const CivilDate date, internal::ParseJapaneseDate(dashes_unified));
   return internal::FormatIsoDate(date);
 }
 
