@@ -303,7 +303,7 @@ ExportWriter::ExportWriter(ExportWriter&&) noexcept = default;
 ExportWriter& ExportWriter::operator=(ExportWriter&&) noexcept = default;
 ExportWriter::~ExportWriter() = default;
 
-void ExportWriter::Encode(std::string_view utf8, std::string& out,
+bool ExportWriter::Encode(std::string_view utf8, std::string& out,
                           std::vector<char32_t>& unmappable) {
   if (!cp932_) {
     if (IsValidUtf8(utf8)) {
@@ -311,7 +311,7 @@ void ExportWriter::Encode(std::string_view utf8, std::string& out,
     } else {
       for (char32_t c : CodePoints(utf8)) AppendUtf8(out, c);
     }
-    return;
+    return true;
   }
   std::u16string units;
   units.reserve(utf8.size());
@@ -333,11 +333,12 @@ void ExportWriter::Encode(std::string_view utf8, std::string& out,
       cp932_->converter.get(), bytes.data(), static_cast<int32_t>(bytes.size()),
       reinterpret_cast<const UChar*>(units.data()), static_cast<int32_t>(units.size()), &error);
   // The buffer is large enough and every unmappable character is handled by the callback, so
-  // ICU has nothing left to fail on.
-  if (U_SUCCESS(error) || error == U_STRING_NOT_TERMINATED_WARNING) {
-    out.append(bytes.data(), static_cast<std::size_t>(n));
-  }
+  // ICU has nothing left to fail on; should it fail all the same, the cell is not dropped
+  // silently.
+  if (U_FAILURE(error)) return false;
+  out.append(bytes.data(), static_cast<std::size_t>(n));
   unmappable.insert(unmappable.end(), cp932_->unconverted.begin(), cp932_->unconverted.end());
+  return true;
 }
 
 const FormDefinition* ExportWriter::VersionOf(const models::Document& document) const {
@@ -413,7 +414,7 @@ std::vector<Unmappable> ExportWriter::FindUnmappable(
     for (const auto& [column, value] : Cells(d)) {
       characters.clear();
       discarded.clear();
-      Encode(value, discarded, characters);
+      Encode(value, discarded, characters);  // a failure to convert is reported by Write
       for (char32_t c : characters) found.push_back({d.document.id, column, c});
     }
   }
@@ -454,7 +455,11 @@ Result<std::vector<Unmappable>> ExportWriter::Write(
         if (!first) buffer += ',';
         first = false;
         characters.clear();
-        Encode(CsvCell(value), buffer, characters);
+        if (!Encode(CsvCell(value), buffer, characters)) {
+          const std::string where = std::to_string(d.document.id) + " / " + column;
+          return Status::Internal("CP932 に変換できません: 文書 " + where,
+                                  "cannot convert to CP932: document " + where);
+        }
         for (char32_t c : characters) replaced.push_back({d.document.id, column, c});
       }
       buffer += "\r\n";

@@ -99,7 +99,8 @@ class ExportWriter {
   // Writes the export of `documents` to `out`, calling `on_document` after each document.
   // Returns the characters written as 〓 (only with replace_unmappable). Returns
   // InvalidArgument, having written nothing, when a character cannot be encoded and
-  // replace_unmappable is off (FindUnmappable names each one); Unavailable when `out` fails.
+  // replace_unmappable is off (FindUnmappable names each one); Unavailable when `out` fails;
+  // Internal when ICU fails to convert a cell.
   // Text that is not valid UTF-8 (a file name in another encoding) is written with U+FFFD in
   // place of the bad bytes.
   Result<std::vector<Unmappable>> Write(const std::vector<models::DocumentWithFields>& documents,
@@ -113,8 +114,8 @@ class ExportWriter {
                std::unique_ptr<Cp932> cp932);
 
   // Appends `utf8` to `out` in the export's encoding; characters CP932 cannot hold are
-  // written as 〓 and appended to `unmappable`.
-  void Encode(std::string_view utf8, std::string& out, std::vector<char32_t>& unmappable);
+  // written as 〓 and appended to `unmappable`. Returns false when ICU fails to convert.
+  bool Encode(std::string_view utf8, std::string& out, std::vector<char32_t>& unmappable);
   // The cells of a CSV row, or the line of JSON, as UTF-8.
   std::vector<std::pair<std::string, std::string>> Cells(
       const models::DocumentWithFields& document) const;
