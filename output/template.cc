@@ -429,27 +429,35 @@ Result<LetterTemplate> ParseLetterTemplate(Template common) {
     const JsonObjectReader r(*recipient,
                              {t.source_name + ": recipient", t.source_name + ": recipient"});
     ADB_RETURN_IF_ERROR(r.RejectUnknownKeys({"postal_code", "address", "name"}));
+    LetterTemplate::Recipient& out = letter.recipient;
     struct Wanted {
       std::string_view key;
       models::FieldType type;
-      std::string* out;
+      std::string* field;
+      std::string_view filter;
+      TemplateText* text;
     };
     for (const Wanted& wanted :
-         {Wanted{"postal_code", models::FieldType::kPostalCode, &letter.recipient.postal_code},
-          Wanted{"address", models::FieldType::kText, &letter.recipient.address},
-          Wanted{"name", models::FieldType::kText, &letter.recipient.name}}) {
-      ADB_RETURN_IF_ERROR(r.String(wanted.key, Presence::kRequired, wanted.out));
-      const models::FieldDefinition* field = t.form.FindField(*wanted.out);
+         {Wanted{"postal_code", models::FieldType::kPostalCode, &out.postal_code_field, "|postal",
+                 &out.postal_code},
+          Wanted{"address", models::FieldType::kText, &out.address_field, "", &out.address},
+          Wanted{"name", models::FieldType::kText, &out.name_field, "|sama", &out.name}}) {
+      std::string* const out_field = wanted.field;
+      ADB_RETURN_IF_ERROR(r.String(wanted.key, Presence::kRequired, out_field));
+      const models::FieldDefinition* field = t.form.FindField(*out_field);
       const std::string key(wanted.key);
       const std::string type(models::FieldTypeName(wanted.type));
       if (field == nullptr) {
-        return r.Fail(key + ": 様式 " + t.form.id + " に項目 " + *wanted.out + " がありません",
-                      key + ": form " + t.form.id + " has no field " + *wanted.out);
+        return r.Fail(key + ": 様式 " + t.form.id + " に項目 " + *out_field + " がありません",
+                      key + ": form " + t.form.id + " has no field " + *out_field);
       }
       if (field->type != wanted.type) {
-        return r.Fail(key + ": 項目 " + *wanted.out + " は " + type + " 型でなければなりません",
-                      key + ": field " + *wanted.out + " must be of type " + type);
+        return r.Fail(key + ": 項目 " + *out_field + " は " + type + " 型でなければなりません",
+                      key + ": field " + *out_field + " must be of type " + type);
       }
+      ADB_ASSIGN_OR_RETURN(*wanted.text,
+                           ParseTemplateText(t, "recipient." + key,
+                                             "{{" + *out_field + std::string(wanted.filter) + "}}"));
     }
   }
 

@@ -133,11 +133,15 @@ struct LetterTemplate {
     TemplateText hours;  // optional: empty when not given
   } sender;
   // The fields the envelope window shows (names of fields of the form): a postal_code field,
-  // a text field for the address and one for the name.
+  // a text field for the address and one for the name; and how each is printed: "〒399-0738",
+  // the address as verified, "山田 太郎 様".
   struct Recipient {
-    std::string postal_code;
-    std::string address;
-    std::string name;
+    std::string postal_code_field;
+    std::string address_field;
+    std::string name_field;
+    TemplateText postal_code;  // {{<postal_code_field>|postal}}
+    TemplateText address;      // {{<address_field>}}
+    TemplateText name;         // {{<name_field>|sama}}
   } recipient;
   TemplateText reference;  // optional, top right above the date: "塩福第{{document}}号"
   TemplateText date;       // right-aligned: "{{today|era}}"

@@ -125,8 +125,11 @@ TEST(TemplateTest, TheDecisionLetterWritesTheRecordAsAResidentReadsIt) {
   EXPECT_EQ(items["支給予定日"], "令和8年12月18日");
   EXPECT_EQ(items["振込先"], "八十二銀行 塩尻支店");
   EXPECT_EQ(items["口座"], "普通 ＊＊＊4567") << "the account number is never printed in full";
-  EXPECT_EQ(letter->recipient.postal_code, "postal_code");
-  EXPECT_EQ(letter->recipient.name, "applicant_name");
+  EXPECT_EQ(letter->recipient.postal_code_field, "postal_code");
+  EXPECT_EQ(letter->recipient.name_field, "applicant_name");
+  EXPECT_EQ(Expanded(*letter, letter->recipient.postal_code, record), "〒399-0738");
+  EXPECT_EQ(Expanded(*letter, letter->recipient.address, record), "長野県塩尻市大門一番町12-5");
+  EXPECT_EQ(Expanded(*letter, letter->recipient.name, record), "山田 太郎 様");
 }
 
 TEST(TemplateTest, TheMailingLetterNamesTheCopiesAndThePurpose) {
