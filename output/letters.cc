@@ -467,36 +467,65 @@ void SortForPrintRoom(const LetterTemplate& letter, std::vector<RecordValues>& r
   });
 }
 
+// The ruler: layout measures text before a letter's pages exist, so a document of its own,
+// never saved, serves to measure with (the same font files give the same widths).
+struct LetterRenderer::State {
+  const LetterTemplate* letter = nullptr;
+  const Style* style = nullptr;
+  std::string tenant_code;
+  PdfDocument ruler_document;
+  std::optional<PdfPage> ruler;  // a page of ruler_document, made once it has its place here
+  Measure measure;
+};
+
+LetterRenderer::LetterRenderer(std::unique_ptr<State> state) : state_(std::move(state)) {}
+LetterRenderer::LetterRenderer(LetterRenderer&&) noexcept = default;
+LetterRenderer& LetterRenderer::operator=(LetterRenderer&&) noexcept = default;
+LetterRenderer::~LetterRenderer() = default;
+
+Result<LetterRenderer> LetterRenderer::Create(const LetterTemplate& letter,
+                                              const LetterOptions& options,
+                                              const FontFiles& fonts) {
+  ADB_ASSIGN_OR_RETURN(PdfDocument ruler_document, PdfDocument::Create(fonts));
+  auto state = std::unique_ptr<State>(new State{&letter,
+                                                options.large_print ? &kLargeStyle : &kNormalStyle,
+                                                options.tenant_code, std::move(ruler_document),
+                                                std::nullopt, {}});
+  // A page points to its document, so it is made where the document stays.
+  state->ruler.emplace(state->ruler_document.AddPage());
+  state->measure = [page = &*state->ruler](std::string_view utf8, Typeface face, double pt) {
+    return page->TextWidthMm(utf8, face, pt);
+  };
+  return LetterRenderer(std::move(state));
+}
+
+Result<int> LetterRenderer::Draw(const RecordValues& record, PdfDocument& pdf) {
+  const State& s = *state_;
+  ADB_ASSIGN_OR_RETURN(FilledLetter filled, Fill(*s.letter, record, s.tenant_code));
+  ADB_ASSIGN_OR_RETURN(std::vector<PageDrawing> pages,
+                       LetterLayout(filled, *s.style, s.measure).Run());
+  for (const PageDrawing& drawing : pages) {
+    PdfPage page = pdf.AddPage();
+    for (const auto& op : drawing) op(page);
+  }
+  return static_cast<int>(pages.size());
+}
+
 Result<LetterBatchPdf> RenderLetterBatch(const LetterTemplate& letter,
                                          std::span<const RecordValues> records,
                                          const LetterOptions& options, const FontFiles& fonts) {
-  // Layout measures text before the letter's pages exist; a document of its own, never saved,
-  // serves as the ruler (the same font files give the same widths).
-  ADB_ASSIGN_OR_RETURN(PdfDocument ruler_document, PdfDocument::Create(fonts));
-  PdfPage ruler = ruler_document.AddPage();
-  const Measure measure = [&ruler](std::string_view utf8, Typeface face, double pt) {
-    return ruler.TextWidthMm(utf8, face, pt);
-  };
-  const Style& style = options.large_print ? kLargeStyle : kNormalStyle;
-
+  ADB_ASSIGN_OR_RETURN(LetterRenderer renderer, LetterRenderer::Create(letter, options, fonts));
   ADB_ASSIGN_OR_RETURN(PdfDocument pdf, PdfDocument::Create(fonts));
   pdf.SetInfo(letter.common.id, "adbridge");
   LetterBatchPdf batch;
   for (const RecordValues& record : records) {
-    Result<std::vector<PageDrawing>> pages = [&]() -> Result<std::vector<PageDrawing>> {
-      ADB_ASSIGN_OR_RETURN(FilledLetter filled, Fill(letter, record, options.tenant_code));
-      return LetterLayout(filled, style, measure).Run();
-    }();
-    if (!pages.ok()) {
-      batch.skipped.push_back({record.document_id, pages.status()});
+    const int first_page = pdf.page_count() + 1;
+    Result<int> pages = renderer.Draw(record, pdf);
+    if (pages.ok()) {
+      batch.letters.push_back(
+          {.document_id = record.document_id, .first_page = first_page, .page_count = *pages});
     } else {
-      batch.letters.push_back({.document_id = record.document_id,
-                               .first_page = pdf.page_count() + 1,
-                               .page_count = static_cast<int>(pages->size())});
-      for (const PageDrawing& drawing : *pages) {
-        PdfPage page = pdf.AddPage();
-        for (const auto& op : drawing) op(page);
-      }
+      batch.skipped.push_back({record.document_id, pages.status()});
     }
     if (options.on_record) options.on_record();
   }
@@ -504,6 +533,28 @@ Result<LetterBatchPdf> RenderLetterBatch(const LetterTemplate& letter,
   ADB_ASSIGN_OR_RETURN(batch.pdf, pdf.Save());
   batch.page_count = pdf.page_count();
   return batch;
+}
+
+Result<std::vector<RecordValues>> RecordsAwaitingLetter(models::Store& store,
+                                                        const std::string& tenant_code,
+                                                        const std::string& form_id,
+                                                        const std::string& today) {
+  ADB_ASSIGN_OR_RETURN(std::vector<models::Document> documents,
+                       store.ListDocumentsAwaitingLetter(tenant_code, form_id));
+  std::vector<RecordValues> records;
+  records.reserve(documents.size());
+  for (const models::Document& document : documents) {
+    RecordValues record;
+    record.document_id = document.id;
+    record.today = today;
+    ADB_ASSIGN_OR_RETURN(std::vector<models::FieldRecord> fields, store.ListFields(document.id));
+    for (models::FieldRecord& field : fields) {
+      record.fields[field.name] =
+          field.state == models::FieldState::kUnreadable ? std::nullopt : std::move(field.value);
+    }
+    records.push_back(std::move(record));
+  }
+  return records;
 }
 
 }  // namespace adbridge::output

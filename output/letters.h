@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -84,6 +85,31 @@ struct LetterBatchPdf {
   std::vector<SkippedRecord> skipped;
 };
 
+// Draws letters into PDFs: the layout of one template in one style, with the fonts measured
+// once. RenderLetterBatch is what the letters command uses; a renderer on its own can also draw
+// each letter into a PDF of its own (what the benchmark compares a batch with).
+class LetterRenderer {
+ public:
+  // `letter` must outlive the renderer. Returns NotFound when a font file is missing, Internal
+  // when libharu cannot start.
+  static Result<LetterRenderer> Create(const LetterTemplate& letter, const LetterOptions& options,
+                                       const FontFiles& fonts = {});
+
+  LetterRenderer(LetterRenderer&&) noexcept;
+  LetterRenderer& operator=(LetterRenderer&&) noexcept;
+  ~LetterRenderer();
+
+  // Appends the record's letter to `pdf` and returns its number of pages. Returns
+  // InvalidArgument naming the document (and field) for a record that cannot have a letter
+  // (see RenderLetterBatch); `pdf` is then unchanged.
+  Result<int> Draw(const RecordValues& record, PdfDocument& pdf);
+
+ private:
+  struct State;
+  explicit LetterRenderer(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
 // Draws one letter per record, in the order given, into one PDF. A record whose text cannot be
 // filled (ExpandText's errors: an empty or unreadable field the letter needs) or whose address
 // does not fit the envelope window even in smaller type is skipped and listed, and the others
@@ -92,6 +118,14 @@ Result<LetterBatchPdf> RenderLetterBatch(const LetterTemplate& letter,
                                          std::span<const RecordValues> records,
                                          const LetterOptions& options,
                                          const FontFiles& fonts = {});
+
+// The verified records of the tenant's form that have had no letter yet, as templates read
+// them (an unreadable field is nullopt), with `today` (YYYY-MM-DD) for {{today}}. Errors are
+// the store's.
+Result<std::vector<RecordValues>> RecordsAwaitingLetter(models::Store& store,
+                                                        const std::string& tenant_code,
+                                                        const std::string& form_id,
+                                                        const std::string& today);
 
 }  // namespace adbridge::output
 

@@ -45,29 +45,6 @@ Status WriteOut(const std::string& path, std::span<const std::uint8_t> bytes) {
   return file.Commit();
 }
 
-// The verified records waiting for a letter, as the template reads them.
-Result<std::vector<output::RecordValues>> AwaitingRecords(models::Store& store,
-                                                          const std::string& tenant,
-                                                          const std::string& form_id) {
-  ADB_ASSIGN_OR_RETURN(std::vector<models::Document> documents,
-                       store.ListDocumentsAwaitingLetter(tenant, form_id));
-  const std::string today = models::TodayInJapan();
-  std::vector<output::RecordValues> records;
-  records.reserve(documents.size());
-  for (const models::Document& document : documents) {
-    output::RecordValues record;
-    record.document_id = document.id;
-    record.today = today;
-    ADB_ASSIGN_OR_RETURN(std::vector<models::FieldRecord> fields, store.ListFields(document.id));
-    for (models::FieldRecord& field : fields) {
-      record.fields[field.name] =
-          field.state == models::FieldState::kUnreadable ? std::nullopt : std::move(field.value);
-    }
-    records.push_back(std::move(record));
-  }
-  return records;
-}
-
 int Print(Invocation& in, const std::string& out_path) {
   const std::string spec = *in.Get("--template");
   ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
@@ -88,7 +65,9 @@ int Print(Invocation& in, const std::string& out_path) {
   }
 
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<output::RecordValues> records,
-                            AwaitingRecords(*data.store, requester.tenant_code, form_id), in.err);
+                            output::RecordsAwaitingLetter(*data.store, requester.tenant_code,
+                                                          form_id, models::TodayInJapan()),
+                            in.err);
   if (records.empty()) {
     in.err << "adbridge: "
            << Text{"様式 " + form_id + " には手紙を待つ確認済みの記録がありません。PDF は作らず、"
