@@ -52,15 +52,17 @@ Result<nlohmann::json> Run(const std::map<std::string, std::string>& options, bo
                            std::filesystem::path(options.at("--data")) / "adbridge.db"));
   ADB_ASSIGN_OR_RETURN(adbridge::models::FormDefinition form,
                        adbridge::models::LoadFormDefinition(options.at("--form")));
-  const output::FormLookup forms = [&](const std::string& id) -> Result<adbridge::models::FormDefinition> {
+  const output::FormLookup forms =
+      [&](const std::string& id) -> Result<adbridge::models::FormDefinition> {
     if (id == form.id) return form;
     return Status::NotFound("様式が違います: " + id, "not the form given: " + id);
   };
   ADB_ASSIGN_OR_RETURN(output::LetterTemplate letter,
                        output::LoadLetterTemplate(options.at("--template"), forms));
-  ADB_ASSIGN_OR_RETURN(std::vector<output::RecordValues> records,
-                       output::RecordsAwaitingLetter(*store, std::string(adbridge::models::kDefaultTenant),
-                                                     form.id, adbridge::models::TodayInJapan()));
+  ADB_ASSIGN_OR_RETURN(
+      std::vector<output::RecordValues> records,
+      output::RecordsAwaitingLetter(*store, std::string(adbridge::models::kDefaultTenant), form.id,
+                                    adbridge::models::TodayInJapan()));
   output::SortForPrintRoom(letter, records);
   const output::LetterOptions letter_options{.large_print = large_print};
 

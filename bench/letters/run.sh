@@ -21,6 +21,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=bench/readme_results.sh
+source "$root/bench/readme_results.sh"
 
 die() {
   echo "bench/letters/run.sh: $*" >&2
@@ -152,15 +154,7 @@ cat "$work/results.md"
 
 # ---- README ----
 if [[ $readme == yes ]]; then
-  readme_file=$root/bench/README.md
-  grep -q '<!-- letters-results:begin -->' "$readme_file" &&
-    grep -q '<!-- letters-results:end -->' "$readme_file" ||
-    die "$readme_file lacks the letters-results markers"
-  awk -v block="$work/results.md" '
-    /<!-- letters-results:begin -->/ { print; while ((getline line < block) > 0) print line; skip = 1; next }
-    /<!-- letters-results:end -->/ { skip = 0 }
-    !skip { print }' "$readme_file" >"$readme_file.tmp"
-  mv "$readme_file.tmp" "$readme_file"
+  write_readme_results letters "$work/results.md" || die "bench/README.md was left alone"
   step "results written into bench/README.md"
 else
   step "bench/README.md left alone (a full run writes it; --readme forces); results in $work/results.md"

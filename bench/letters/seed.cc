@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   seed.form = options["--form"];
   if (options.count("--tenant")) seed.tenant = options["--tenant"];
   if ((options.count("--records") && !ParseNumber(options["--records"], &seed.records)) ||
-      (options.count("--seed") && !ParseNumber(options["--seed"], &seed.seed)) || seed.records < 1) {
+      (options.count("--seed") && !ParseNumber(options["--seed"], &seed.seed)) ||
+      seed.records < 1) {
     return Usage();
   }
   for (const auto& [name, value] : options) {

@@ -5,6 +5,7 @@
 #include <span>
 #include <utility>
 
+#include "bench/seed_data_dir.h"
 #include "ingest/form_registry.h"
 #include "models/blob_store.h"
 #include "tests/scangen/random.h"
@@ -18,8 +19,8 @@ constexpr char kSeedWorker[] = "adbridge-letters-seed";
 
 // One verified record: a document whose every field the "reading" auto-accepted.
 Result<std::int64_t> SeedRecord(models::Store& store, const models::BlobStore& blobs,
-                                const ingest::RegisteredForm& form, const LetterSeedOptions& options,
-                                std::int64_t i) {
+                                const ingest::RegisteredForm& form,
+                                const LetterSeedOptions& options, std::int64_t i) {
   const std::string name = "letters-seed/" + std::to_string(options.seed) + "-" + std::to_string(i);
   // The original only has to be unique: nobody reads it again.
   const std::string text = "adbridge letters seed record " + name;
@@ -75,23 +76,14 @@ Result<std::int64_t> SeedRecord(models::Store& store, const models::BlobStore& b
 
 Result<LetterSeedSummary> SeedVerifiedRecords(const LetterSeedOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  ADB_ASSIGN_OR_RETURN(std::unique_ptr<models::Store> store,
-                       models::OpenSqliteStore(options.data_dir / "adbridge.db"));
-  const models::BlobStore blobs(options.data_dir / "blobs");
-  ADB_ASSIGN_OR_RETURN(std::vector<models::Document> waiting,
-                       store->ListDocuments(models::DocumentState::kReceived));
-  if (!waiting.empty()) {
-    return Status::FailedPrecondition(
-        "データフォルダに未読の文書があります。別のフォルダに種データを作ってください",
-        "the data folder holds received documents; seed another one");
-  }
-  ADB_RETURN_IF_ERROR(store->EnsureTenant(options.tenant, options.tenant).status());
+  ADB_ASSIGN_OR_RETURN(SeedDataDir data, OpenSeedDataDir(options.data_dir));
+  ADB_RETURN_IF_ERROR(data.store->EnsureTenant(options.tenant, options.tenant).status());
   ADB_ASSIGN_OR_RETURN(ingest::RegisteredForm form,
-                       ingest::RegisterFormFile(*store, blobs, options.form));
+                       ingest::RegisterFormFile(*data.store, data.blobs, options.form));
 
   LetterSeedSummary summary;
   for (std::int64_t i = 0; i < options.records; ++i) {
-    ADB_ASSIGN_OR_RETURN(std::int64_t id, SeedRecord(*store, blobs, form, options, i));
+    ADB_ASSIGN_OR_RETURN(std::int64_t id, SeedRecord(*data.store, data.blobs, form, options, i));
     summary.documents.push_back(id);
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

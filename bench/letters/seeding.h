@@ -31,7 +31,7 @@ struct LetterSeedOptions {
   std::filesystem::path data_dir;  // DATA/adbridge.db and DATA/blobs/, created if needed
   std::filesystem::path form;      // the definition to register; every record is of it
   std::int64_t records = 500;
-  std::uint64_t seed = 1;  // the same seed makes the same residents
+  std::uint64_t seed = 1;                      // the same seed makes the same residents
   std::string tenant{models::kDefaultTenant};  // created when new
 };
 
