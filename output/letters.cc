@@ -18,7 +18,7 @@ double AscentMm(double pt) { return 0.88 * pt * kMmPerPt; }
 // normal letter), lines further apart, and everything else larger in proportion.
 struct Style {
   double body_pt;
-  double body_leading;  // line pitch as a multiple of the type size
+  double body_leading;   // line pitch as a multiple of the type size
   double paragraph_gap;  // extra space after a paragraph, in lines
   double title_pt;
   double date_pt;
@@ -183,14 +183,14 @@ class LetterLayout {
 
   std::vector<std::string> Lines(const std::string& text, double width_mm, Typeface face,
                                  double pt) const {
-    return BreakLines(text, width_mm, [&](std::string_view utf8) { return measure_(utf8, face, pt); });
+    return BreakLines(text, width_mm,
+                      [&](std::string_view utf8) { return measure_(utf8, face, pt); });
   }
 
   // The lines of an address (or a sender line), broken at its spaces where the parts fit, so
   // that a building's name goes to a line of its own rather than being cut in two; a part too
   // long for a line by itself is broken by BreakLines.
-  std::vector<std::string> SpacedLines(const std::string& text, double width_mm,
-                                       double pt) const {
+  std::vector<std::string> SpacedLines(const std::string& text, double width_mm, double pt) const {
     const auto fits = [&](const std::string& line) {
       return measure_(line, Typeface::kMincho, pt) <= width_mm + 1e-6;
     };
@@ -255,7 +255,8 @@ class LetterLayout {
   // The contact's lines and where the foot begins; the body stops above it on every page.
   void PlanFoot() {
     contact_width_mm_ = kRightMm - qr_size_mm_ - 6 - kLeftMm;
-    contact_lines_ = Lines(letter_.contact, contact_width_mm_, Typeface::kMincho, style_.contact_pt);
+    contact_lines_ =
+        Lines(letter_.contact, contact_width_mm_, Typeface::kMincho, style_.contact_pt);
     const double contact_height =
         static_cast<double>(contact_lines_.size()) * LineMm(style_.contact_pt, 1.4);
     foot_top_mm_ = kFootMm - std::max(contact_height, qr_size_mm_) - 4;
@@ -275,9 +276,10 @@ class LetterLayout {
       const double name_pt = style_.name_pt * scale;
       const std::vector<std::string> address = SpacedLines(letter_.address, width, address_pt);
       const std::vector<std::string> name = Lines(letter_.name, width, Typeface::kMincho, name_pt);
-      const double needed = LineMm(postal_pt, kAddressLeading) +
-                            static_cast<double>(address.size()) * LineMm(address_pt, kAddressLeading) +
-                            kAddressNameGapMm + static_cast<double>(name.size()) * LineMm(name_pt, kAddressLeading);
+      const double needed =
+          LineMm(postal_pt, kAddressLeading) +
+          static_cast<double>(address.size()) * LineMm(address_pt, kAddressLeading) +
+          kAddressNameGapMm + static_cast<double>(name.size()) * LineMm(name_pt, kAddressLeading);
       if (needed > height || measure_(letter_.postal_code, Typeface::kMincho, postal_pt) > width) {
         continue;
       }
@@ -322,8 +324,8 @@ class LetterLayout {
   }
 
   void Title() {
-    for (const std::string& line : Lines(letter_.title, kContentWidthMm, Typeface::kGothic,
-                                         style_.title_pt)) {
+    for (const std::string& line :
+         Lines(letter_.title, kContentWidthMm, Typeface::kGothic, style_.title_pt)) {
       NeedRoom(LineMm(style_.title_pt, 1.4));
       DrawTextCentred(kCentreMm, y_, line, Typeface::kGothic, style_.title_pt);
       y_ += LineMm(style_.title_pt, 1.4);
@@ -360,8 +362,8 @@ class LetterLayout {
       const std::vector<std::string> value_lines =
           Lines(value, kTableRightMm - label_right - 2 * pad, Typeface::kMincho, style_.item_pt);
       const double row =
-          static_cast<double>(std::max(label_lines.size(), value_lines.size())) * pitch -
-          pitch + style_.item_pt * kMmPerPt + 2 * pad;
+          static_cast<double>(std::max(label_lines.size(), value_lines.size())) * pitch - pitch +
+          style_.item_pt * kMmPerPt + 2 * pad;
       NeedRoom(row);
       const double top = y_;
       const models::BoxMm label_box{kTableLeftMm, top, style_.label_width_mm, row};
@@ -411,7 +413,8 @@ class LetterLayout {
       PageDrawing& page = pages_[static_cast<std::size_t>(i)];
       const double qr_x = kRightMm - qr_size_mm_;
       const double qr_y = kFootMm - qr_size_mm_;
-      page.push_back([qr = qr_, qr_x, qr_y](PdfPage& p) { p.Modules(qr, qr_x, qr_y, kQrModuleMm); });
+      page.push_back(
+          [qr = qr_, qr_x, qr_y](PdfPage& p) { p.Modules(qr, qr_x, qr_y, kQrModuleMm); });
       if (count == 1) continue;
       const std::string number = std::to_string(i + 1) + "/" + std::to_string(count);
       const double pt = style_.page_number_pt;
@@ -461,10 +464,11 @@ void SortForPrintRoom(const LetterTemplate& letter, std::vector<RecordValues>& r
   };
   const std::string& postal = letter.recipient.postal_code_field;
   const std::string& address = letter.recipient.address_field;
-  std::stable_sort(records.begin(), records.end(), [&](const RecordValues& a, const RecordValues& b) {
-    return std::make_tuple(value(a, postal), value(a, address), a.document_id) <
-           std::make_tuple(value(b, postal), value(b, address), b.document_id);
-  });
+  std::stable_sort(records.begin(), records.end(),
+                   [&](const RecordValues& a, const RecordValues& b) {
+                     return std::make_tuple(value(a, postal), value(a, address), a.document_id) <
+                            std::make_tuple(value(b, postal), value(b, address), b.document_id);
+                   });
 }
 
 // The ruler: layout measures text before a letter's pages exist, so a document of its own,
@@ -489,8 +493,10 @@ Result<LetterRenderer> LetterRenderer::Create(const LetterTemplate& letter,
   ADB_ASSIGN_OR_RETURN(PdfDocument ruler_document, PdfDocument::Create(fonts));
   auto state = std::unique_ptr<State>(new State{&letter,
                                                 options.large_print ? &kLargeStyle : &kNormalStyle,
-                                                options.tenant_code, std::move(ruler_document),
-                                                std::nullopt, {}});
+                                                options.tenant_code,
+                                                std::move(ruler_document),
+                                                std::nullopt,
+                                                {}});
   // A page points to its document, so it is made where the document stays.
   state->ruler.emplace(state->ruler_document.AddPage());
   state->measure = [page = &*state->ruler](std::string_view utf8, Typeface face, double pt) {

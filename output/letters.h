@@ -116,8 +116,7 @@ class LetterRenderer {
 // are drawn. Returns NotFound when a font file is missing, Internal when libharu fails.
 Result<LetterBatchPdf> RenderLetterBatch(const LetterTemplate& letter,
                                          std::span<const RecordValues> records,
-                                         const LetterOptions& options,
-                                         const FontFiles& fonts = {});
+                                         const LetterOptions& options, const FontFiles& fonts = {});
 
 // The verified records of the tenant's form that have had no letter yet, as templates read
 // them (an unreadable field is nullopt), with `today` (YYYY-MM-DD) for {{today}}. Errors are

@@ -57,11 +57,11 @@ int Print(Invocation& in, const std::string& out_path) {
                             in.err);
   const std::string& form_id = letter.common.form.id;
   if (auto form = in.Get("--form"); form && *form != form_id) {
-    return Usage(in.err,
-                 "--form " + *form + " は雛形 " + letter.common.id + " の様式 " + form_id +
-                     " と違います",
-                 "--form " + *form + " is not the form of template " + letter.common.id + " (" +
-                     form_id + ")");
+    return Usage(
+        in.err,
+        "--form " + *form + " は雛形 " + letter.common.id + " の様式 " + form_id + " と違います",
+        "--form " + *form + " is not the form of template " + letter.common.id + " (" + form_id +
+            ")");
   }
 
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<output::RecordValues> records,
@@ -70,7 +70,8 @@ int Print(Invocation& in, const std::string& out_path) {
                             in.err);
   if (records.empty()) {
     in.err << "adbridge: "
-           << Text{"様式 " + form_id + " には手紙を待つ確認済みの記録がありません。PDF は作らず、"
+           << Text{"様式 " + form_id +
+                       " には手紙を待つ確認済みの記録がありません。PDF は作らず、"
                        "何も記録していません",
                    "no verified record of form " + form_id +
                        " is waiting for a letter; no PDF was made and nothing was recorded"}
@@ -105,8 +106,8 @@ int Print(Invocation& in, const std::string& out_path) {
   const std::span<const std::uint8_t> pdf(reinterpret_cast<const std::uint8_t*>(batch.pdf.data()),
                                           batch.pdf.size());
   ADB_ASSIGN_OR_RETURN_EXIT(std::string sha256, data.blobs.Put(pdf), in.err);
-  if (Status recorded = data.store->RecordBlob(sha256, static_cast<std::int64_t>(pdf.size()),
-                                               "application/pdf");
+  if (Status recorded =
+          data.store->RecordBlob(sha256, static_cast<std::int64_t>(pdf.size()), "application/pdf");
       !recorded.ok()) {
     return Fail(in.err, recorded);
   }
@@ -133,10 +134,12 @@ int Print(Invocation& in, const std::string& out_path) {
                 Status(written.code(),
                        {written.message(Lang::kJa) + "。手紙の束 " + id +
                             " は記録済みで、PDF も保管されています。もう一度書き出すには: adbridge "
-                            "letters --reprint " + id + " --out FILE.pdf",
+                            "letters --reprint " +
+                            id + " --out FILE.pdf",
                         written.message(Lang::kEn) + ". Letter batch " + id +
                             " is recorded and its PDF kept; to write it again: adbridge letters "
-                            "--reprint " + id + " --out FILE.pdf"}));
+                            "--reprint " +
+                            id + " --out FILE.pdf"}));
   }
   PrintJsonLine(in.out, {{"batch", recorded.id},
                          {"letters", recorded.letter_count},
@@ -161,8 +164,9 @@ int Reprint(Invocation& in, const std::string& out_path) {
   Result<models::LetterBatch> batch = data.store->GetLetterBatch(batch_id);
   if (batch.ok() && batch->tenant_code != requester.tenant_code) {
     // Another municipality's batch is answered as if there were none.
-    batch = Status::NotFound("自治体 " + requester.tenant_code + " に手紙の束 " + given + " はありません",
-                             "tenant " + requester.tenant_code + " has no letter batch " + given);
+    batch = Status::NotFound(
+        "自治体 " + requester.tenant_code + " に手紙の束 " + given + " はありません",
+        "tenant " + requester.tenant_code + " has no letter batch " + given);
   }
   if (!batch.ok()) return Fail(in.err, batch.status());
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<std::uint8_t> pdf, data.blobs.Get(batch->pdf_sha256),

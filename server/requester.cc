@@ -46,11 +46,10 @@ Result<Requester> ResolveRequester(models::Store& store, const Invocation& in, c
               "; department, supervisor and admin users may");
     }
     if (tenant && *tenant != user.tenant_code) {
-      return Status::PermissionDenied(
-          "利用者 " + user.name + " は自治体 " + *tenant + " の記録を扱えません (所属: " +
-              user.tenant_code + ")",
-          "user " + user.name + " may not work on the records of " + *tenant +
-              " (they belong to " + user.tenant_code + ")");
+      return Status::PermissionDenied("利用者 " + user.name + " は自治体 " + *tenant +
+                                          " の記録を扱えません (所属: " + user.tenant_code + ")",
+                                      "user " + user.name + " may not work on the records of " +
+                                          *tenant + " (they belong to " + user.tenant_code + ")");
     }
     requester.requested_by = user.name;
     requester.user_id = user.id;

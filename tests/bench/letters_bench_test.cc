@@ -27,7 +27,8 @@ std::string Slurp(const fs::path& file) {
 
 TEST(LettersBenchTest, AQuickRunMakesEveryLetterEachWayAndWritesItsTable) {
   std::random_device rd;
-  const fs::path work = fs::temp_directory_path() / ("adbridge-letters-bench-" + std::to_string(rd()));
+  const fs::path work =
+      fs::temp_directory_path() / ("adbridge-letters-bench-" + std::to_string(rd()));
   const fs::path readme = fs::path(ADBRIDGE_SOURCE_DIR) / "bench/README.md";
   const std::string readme_before = Slurp(readme);
   const std::string command = "BUILD_DIR='" + std::string(ADBRIDGE_BINARY_DIR) + "' BENCH_WORK='" +

@@ -46,13 +46,13 @@ RecordValues Application(std::int64_t id, const std::string& postal_code = "399-
 }
 
 bool Inside(const PdfWord& word, const models::BoxMm& box) {
-  return word.x_min_mm >= box.x && word.y_min_mm >= box.y &&
-         word.x_max_mm <= box.x + box.width && word.y_max_mm <= box.y + box.height;
+  return word.x_min_mm >= box.x && word.y_min_mm >= box.y && word.x_max_mm <= box.x + box.width &&
+         word.y_max_mm <= box.y + box.height;
 }
 
 bool Overlaps(const PdfWord& word, const models::BoxMm& box) {
-  return word.x_max_mm > box.x && word.x_min_mm < box.x + box.width &&
-         word.y_max_mm > box.y && word.y_min_mm < box.y + box.height;
+  return word.x_max_mm > box.x && word.x_min_mm < box.x + box.width && word.y_max_mm > box.y &&
+         word.y_min_mm < box.y + box.height;
 }
 
 // The text without its spaces (pdftotext splits words at spaces and large gaps).
@@ -147,7 +147,8 @@ TEST_F(LettersTest, ALetterSaysWhoItIsForWhenWhatAndWhyAsTheResidentReadsIt) {
   EXPECT_THAT(text, HasSubstr("物価高騰対応重点支援給付金 支給決定通知書"));
   EXPECT_THAT(text, HasSubstr("30,000円"));
   EXPECT_THAT(text, HasSubstr("令和8年12月18日"));
-  EXPECT_THAT(Squeezed(text), HasSubstr("令和8年10月1日付けで申請のありました物価高騰対応重点支援給付金"));
+  EXPECT_THAT(Squeezed(text),
+              HasSubstr("令和8年10月1日付けで申請のありました物価高騰対応重点支援給付金"));
   EXPECT_THAT(text, HasSubstr("普通 ＊＊＊4567"));
   EXPECT_THAT(text, Not(HasSubstr("1234567"))) << "the account number is never printed whole";
   EXPECT_THAT(text, HasSubstr("電話 0263-52-0280"));
@@ -212,8 +213,10 @@ TEST_F(LettersTest, LargePrintSetsTheBodyInBiggerTypeFurtherApartAndFlowsOntoNum
     ADD_FAILURE() << "no body line in " << name;
     return PdfWord{};
   };
-  const double normal_pt = (body_word("normal.pdf").y_max_mm - body_word("normal.pdf").y_min_mm) * 72 / 25.4;
-  const double large_pt = (body_word("large.pdf").y_max_mm - body_word("large.pdf").y_min_mm) * 72 / 25.4;
+  const double normal_pt =
+      (body_word("normal.pdf").y_max_mm - body_word("normal.pdf").y_min_mm) * 72 / 25.4;
+  const double large_pt =
+      (body_word("large.pdf").y_max_mm - body_word("large.pdf").y_min_mm) * 72 / 25.4;
   EXPECT_NEAR(normal_pt, 10.5, 0.3);
   EXPECT_GE(large_pt, 16 - 0.3);
 
@@ -245,9 +248,9 @@ TEST_F(LettersTest, NoLineOfALongParagraphStartsWithPunctuationThatMustNotStartO
   // A paragraph dense with 、。」） at every offset, so that a breaker without 禁則 would start
   // many lines with one.
   std::string paragraph;
-  const std::vector<std::string> words = {"給付金", "は", "指定", "の口座", "へ", "振り込み",
-                                          "ます", "「申請書」", "（控え）", "を", "保管",
-                                          "して", "ください"};
+  const std::vector<std::string> words = {"給付金",   "は",   "指定",       "の口座",   "へ",
+                                          "振り込み", "ます", "「申請書」", "（控え）", "を",
+                                          "保管",     "して", "ください"};
   const std::vector<std::string> marks = {"、", "。", "」", "）", "、", "。"};
   for (int i = 0; i < 140; ++i) {
     paragraph += words[static_cast<std::size_t>(i * 7 % 13)];
@@ -273,7 +276,8 @@ TEST_F(LettersTest, NoLineOfALongParagraphStartsWithPunctuationThatMustNotStartO
       const std::size_t first = decoded.find_first_not_of(U" 　\f");
       if (first == std::u32string::npos) continue;
       ++lines_checked;
-      EXPECT_EQ(std::u32string_view(U"、。」）』】").find(decoded[first]), std::u32string_view::npos)
+      EXPECT_EQ(std::u32string_view(U"、。」）』】").find(decoded[first]),
+                std::u32string_view::npos)
           << (large ? "large: " : "normal: ") << line;
     }
   }
@@ -323,11 +327,12 @@ TEST_F(LettersTest, ABatchIsInPostalCodeOrderAndSaysWhereEachLetterIs) {
     if (page_end == std::string::npos) page_end = text.size();
     std::smatch match;
     const std::string page = text.substr(page_start, page_end - page_start);
-    if (std::regex_search(page, match, std::regex("〒([0-9]{3}-[0-9]{4})"))) codes.push_back(match[1]);
+    if (std::regex_search(page, match, std::regex("〒([0-9]{3}-[0-9]{4})")))
+      codes.push_back(match[1]);
     page_start = page_end + 1;
   }
-  EXPECT_EQ(codes, (std::vector<std::string>{"380-0836", "390-0811", "399-0738", "399-0738",
-                                             "399-0738"}));
+  EXPECT_EQ(codes,
+            (std::vector<std::string>{"380-0836", "390-0811", "399-0738", "399-0738", "399-0738"}));
 }
 
 TEST_F(LettersTest, ARecordThatCannotFillTheLetterIsSkippedNamingItAndTheOthersArePrinted) {
@@ -335,7 +340,8 @@ TEST_F(LettersTest, ARecordThatCannotFillTheLetterIsSkippedNamingItAndTheOthersA
   empty_address.fields["address"] = "";
   RecordValues unreadable_date = Application(9);
   unreadable_date.fields["application_date"] = std::nullopt;
-  const LetterBatchPdf batch = Render({Application(7), empty_address, unreadable_date, Application(10)});
+  const LetterBatchPdf batch =
+      Render({Application(7), empty_address, unreadable_date, Application(10)});
   ASSERT_EQ(batch.skipped.size(), 2u);
   EXPECT_EQ(batch.skipped[0].document_id, 8);
   EXPECT_THAT(batch.skipped[0].reason.message(Lang::kEn),
@@ -366,7 +372,8 @@ TEST_F(LettersTest, OneBatchCarriesTheFontsOnceWhereAPdfPerLetterCarriesThemEach
   const LetterBatchPdf batch = Render(records);
   const LetterBatchPdf single = Render({Application(1)}, false, "single.pdf");
   EXPECT_LT(static_cast<double>(batch.pdf.size()) / 20, 60 * 1024) << "60 KB a page at most";
-  EXPECT_GT(static_cast<double>(single.pdf.size()) * 20, 5.0 * static_cast<double>(batch.pdf.size()));
+  EXPECT_GT(static_cast<double>(single.pdf.size()) * 20,
+            5.0 * static_cast<double>(batch.pdf.size()));
 }
 
 TEST_F(LettersTest, AMissingFontIsReportedBeforeAnythingIsDrawn) {

@@ -139,7 +139,8 @@ TEST_F(LettersCliTest, PrintsOneLetterPerVerifiedRecordInPostalCodeOrderAndNever
   EXPECT_EQ(info->pages, 12);
   Result<std::vector<testing::PdfFont>> fonts = testing::ReadPdfFonts(pdf);
   ASSERT_TRUE(fonts.ok());
-  for (const testing::PdfFont& font : *fonts) EXPECT_TRUE(font.embedded && font.subset) << font.name;
+  for (const testing::PdfFont& font : *fonts)
+    EXPECT_TRUE(font.embedded && font.subset) << font.name;
 
   // The postal codes in the window, page by page, never go down.
   Result<std::string> text = testing::PdfText(pdf);
@@ -148,7 +149,8 @@ TEST_F(LettersCliTest, PrintsOneLetterPerVerifiedRecordInPostalCodeOrderAndNever
   std::istringstream pages(*text);
   for (std::string page; std::getline(pages, page, '\f');) {
     std::smatch match;
-    if (std::regex_search(page, match, std::regex("〒([0-9]{3}-[0-9]{4})"))) codes.push_back(match[1]);
+    if (std::regex_search(page, match, std::regex("〒([0-9]{3}-[0-9]{4})")))
+      codes.push_back(match[1]);
   }
   ASSERT_EQ(codes.size(), 12u);
   EXPECT_TRUE(std::is_sorted(codes.begin(), codes.end()));
@@ -169,8 +171,8 @@ TEST_F(LettersCliTest, PrintsOneLetterPerVerifiedRecordInPostalCodeOrderAndNever
   ASSERT_TRUE(batch.ok());
   EXPECT_EQ(batch->template_id, "kyufukin-decision");
   EXPECT_THAT(batch->requested_by, ::testing::StartsWith("os:"));
-  EXPECT_EQ(Slurp(pdf), Slurp(fs::path(data_ / "blobs" / batch->pdf_sha256.substr(0, 2) /
-                                       batch->pdf_sha256)))
+  EXPECT_EQ(Slurp(pdf),
+            Slurp(fs::path(data_ / "blobs" / batch->pdf_sha256.substr(0, 2) / batch->pdf_sha256)))
       << "the PDF written is the one kept";
 
   // The next run has nothing to print: no PDF, no batch.
@@ -245,7 +247,8 @@ TEST_F(LettersCliTest, ARecordWithAnEmptyAddressIsNamedOnStderrAndWaitsForTheNex
 
   // Corrected, it gets its letter in the next batch, alone.
   Sql("UPDATE fields SET value = '長野県塩尻市広丘野村1234-5' WHERE name = 'address' AND "
-      "document_id = " + broken);
+      "document_id = " +
+      broken);
   RunResult next = Letters("--template kyufukin-decision", "next.pdf");
   ASSERT_EQ(next.exit_code, 0) << next.err;
   EXPECT_EQ(next.Json()["letters"], 1);
@@ -323,7 +326,8 @@ TEST_F(LettersCliTest, WrongUsageExitsTwoAndABadTemplateOneAndNeitherRecordsAnyt
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_THAT(unknown.err, HasSubstr("no such template: kyufukin-desicion"));
 
-  nlohmann::json broken = nlohmann::json::parse(Slurp(kSource / "models/templates/kyufukin-decision.json"));
+  nlohmann::json broken =
+      nlohmann::json::parse(Slurp(kSource / "models/templates/kyufukin-decision.json"));
   broken["body"].push_back("{{payment_day|era}}にお振り込みします。");
   std::ofstream(dir_ / "broken.json") << broken.dump();
   RunResult bad = Letters("--template " + Quote(dir_ / "broken.json"));
