@@ -5,9 +5,11 @@
 // One PDF with a letter for each verified record of the template's form that has had none, in
 // postal-code order, for the print room. The order of things keeps every record's promise of
 // one letter: the PDF is made, kept as a blob, and the batch with one letter per document is
-// recorded in one transaction; only then is --out written. A run that loses a race with
-// another for the same records records nothing. When --out cannot be written after the batch
-// was recorded, the batch stays (its letters are printed as far as adbridge knows) and
+// recorded in one transaction; only then is --out put in place. It is written under a
+// temporary name beside --out before the batch is recorded, so a folder that cannot be written
+// or a full disk stops the run while nothing is recorded, and a run that loses a race with
+// another for the same records leaves no file. When --out cannot be put in place after the
+// batch was recorded, the batch stays (its letters are printed as far as adbridge knows) and
 // --reprint writes its PDF again.
 #include <charconv>
 #include <span>
@@ -37,12 +39,11 @@ int Usage(std::ostream& err, const std::string& ja, const std::string& en) {
   return kExitUsage;
 }
 
-// Writes `bytes` to `path` whole or not at all.
-Status WriteOut(const std::string& path, std::span<const std::uint8_t> bytes) {
-  ADB_ASSIGN_OR_RETURN(output::OutputFile file, output::OutputFile::Create(path));
+// Writes `bytes` into `file` under its temporary name and makes them durable there.
+Status WriteTemporary(output::OutputFile& file, std::span<const std::uint8_t> bytes) {
   file.stream().write(reinterpret_cast<const char*>(bytes.data()),
                       static_cast<std::streamsize>(bytes.size()));
-  return file.Commit();
+  return file.Sync();
 }
 
 int Print(Invocation& in, const std::string& out_path) {
@@ -64,6 +65,11 @@ int Print(Invocation& in, const std::string& out_path) {
             ")");
   }
 
+  // The file is opened (under a temporary name beside --out) before anything is recorded, so
+  // that a folder that does not exist or cannot be written stops the run while it has done
+  // nothing.
+  ADB_ASSIGN_OR_RETURN_EXIT(output::OutputFile out_file, output::OutputFile::Create(out_path),
+                            in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<output::RecordValues> records,
                             output::RecordsAwaitingLetter(*data.store, requester.tenant_code,
                                                           form_id, models::TodayInJapan()),
@@ -102,9 +108,12 @@ int Print(Invocation& in, const std::string& out_path) {
                                 " records were left out, for the reasons above)"));
   }
 
-  // Kept before it is recorded: the database never names a blob that is not on disk.
+  // Kept before it is recorded: the database never names a blob that is not on disk. --out is
+  // written now too, under its temporary name, so that a full disk stops the run while nothing
+  // is recorded; it is put in place once the batch is.
   const std::span<const std::uint8_t> pdf(reinterpret_cast<const std::uint8_t*>(batch.pdf.data()),
                                           batch.pdf.size());
+  if (Status written = WriteTemporary(out_file, pdf); !written.ok()) return Fail(in.err, written);
   ADB_ASSIGN_OR_RETURN_EXIT(std::string sha256, data.blobs.Put(pdf), in.err);
   if (Status recorded =
           data.store->RecordBlob(sha256, static_cast<std::int64_t>(pdf.size()), "application/pdf");
@@ -128,7 +137,7 @@ int Print(Invocation& in, const std::string& out_path) {
   ADB_ASSIGN_OR_RETURN_EXIT(models::LetterBatch recorded, data.store->RecordLetterBatch(record),
                             in.err);
 
-  if (Status written = WriteOut(out_path, pdf); !written.ok()) {
+  if (Status written = out_file.Commit(); !written.ok()) {
     const std::string id = std::to_string(recorded.id);
     return Fail(in.err,
                 Status(written.code(),
@@ -169,6 +178,8 @@ int Reprint(Invocation& in, const std::string& out_path) {
         "tenant " + requester.tenant_code + " has no letter batch " + given);
   }
   if (!batch.ok()) return Fail(in.err, batch.status());
+  ADB_ASSIGN_OR_RETURN_EXIT(output::OutputFile out_file, output::OutputFile::Create(out_path),
+                            in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<std::uint8_t> pdf, data.blobs.Get(batch->pdf_sha256),
                             in.err);
   models::AuditEvent event;
@@ -179,7 +190,8 @@ int Reprint(Invocation& in, const std::string& out_path) {
                                      {"requested_by", requester.requested_by}}
                           .dump();
   if (Status audited = data.store->AppendAudit(event); !audited.ok()) return Fail(in.err, audited);
-  if (Status written = WriteOut(out_path, pdf); !written.ok()) return Fail(in.err, written);
+  if (Status written = WriteTemporary(out_file, pdf); !written.ok()) return Fail(in.err, written);
+  if (Status written = out_file.Commit(); !written.ok()) return Fail(in.err, written);
   PrintJsonLine(in.out, {{"batch", batch->id},
                          {"letters", batch->letter_count},
                          {"pages", batch->page_count},

@@ -266,28 +266,42 @@ TEST_F(LettersCliTest, WhenNoLetterCanBeMadeItFailsAndRecordsNothing) {
   EXPECT_EQ(Sql("SELECT count(*) FROM letter_batches"), "0\n");
 }
 
-TEST_F(LettersCliTest, WhenTheFileCannotBeWrittenTheBatchIsKeptAndCanBeReprinted) {
+TEST_F(LettersCliTest, AnOutFileThatCannotBeWrittenStopsTheRunBeforeAnythingIsRecorded) {
   Seed(3);
   RunResult run = Letters("--template kyufukin-decision", "no-such-folder/letters.pdf");
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_THAT(run.err, HasSubstr("Letter batch 1 is recorded"));
-  EXPECT_THAT(run.err, HasSubstr("adbridge letters --reprint 1 --out FILE.pdf"));
-  EXPECT_EQ(Sql("SELECT count(*) FROM letters"), "3\n") << "the letters count as printed";
+  EXPECT_THAT(run.err, HasSubstr("no-such-folder"));
+  EXPECT_EQ(Sql("SELECT count(*) FROM letter_batches"), "0\n");
+  EXPECT_EQ(Sql("SELECT count(*) FROM letters"), "0\n") << "the records still wait";
+  fs::create_directories(dir_ / "a-folder");
+  EXPECT_EQ(Letters("--template kyufukin-decision", "a-folder").exit_code, 1);
+  EXPECT_EQ(Sql("SELECT count(*) FROM letter_batches"), "0\n");
+}
 
+TEST_F(LettersCliTest, ARecordedBatchIsWrittenAgainWithReprint) {
+  Seed(3);
+  ASSERT_EQ(Letters("--template kyufukin-decision").exit_code, 0);
   RunResult reprint = Adbridge("letters --reprint 1 --out " + Quote(dir_ / "reprint.pdf"));
   ASSERT_EQ(reprint.exit_code, 0) << reprint.err;
   EXPECT_EQ(reprint.Json()["batch"], 1);
   EXPECT_EQ(reprint.Json()["letters"], 3);
   EXPECT_EQ(reprint.Json()["reprint"], true);
-  Result<testing::PdfInfo> info = testing::ReadPdfInfo(dir_ / "reprint.pdf");
-  ASSERT_TRUE(info.ok());
-  EXPECT_EQ(info->pages, 3);
+  EXPECT_EQ(Slurp(dir_ / "reprint.pdf"), Slurp(dir_ / "letters.pdf"));
   EXPECT_EQ(Sql("SELECT count(*) FROM audit_log WHERE action = 'letters.reprinted'"), "1\n");
+  EXPECT_EQ(Sql("SELECT count(*) FROM letter_batches"), "1\n") << "a reprint is not a batch";
 
-  EXPECT_EQ(Adbridge("letters --reprint 9 --out " + Quote(dir_ / "x.pdf")).exit_code, 1);
+  RunResult unknown = Adbridge("letters --reprint 9 --out " + Quote(dir_ / "x.pdf"));
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("no such letter batch: 9"));
+  ASSERT_EQ(std::system(("echo long-enough-password | " + Quote(ADBRIDGE_BINARY) +
+                         " users add okaya-clerk --role department --tenant okaya --data " +
+                         Quote(data_) + " > /dev/null")
+                            .c_str()),
+            0);
   RunResult other_tenant =
-      Adbridge("letters --reprint 1 --tenant shiojiri --out " + Quote(dir_ / "x.pdf"));
-  EXPECT_EQ(other_tenant.exit_code, 1) << "no such tenant, and no batch of it either";
+      Adbridge("letters --reprint 1 --user okaya-clerk --out " + Quote(dir_ / "x.pdf"));
+  EXPECT_EQ(other_tenant.exit_code, 1);
+  EXPECT_THAT(other_tenant.err, HasSubstr("tenant okaya has no letter batch 1"));
   EXPECT_FALSE(fs::exists(dir_ / "x.pdf"));
 }
 
