@@ -4,7 +4,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
@@ -19,37 +18,25 @@
 #include "bench/letters/seeding.h"
 #include "models/store.h"
 #include "tests/output/pdf_test_support.h"
+#include "tests/server/cli_runner.h"
 
 namespace adbridge {
 namespace {
 
 namespace fs = std::filesystem;
+using test_support::Quote;
+using test_support::RunAdbridge;
+using test_support::RunResult;
+using test_support::Slurp;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
 const fs::path kSource = ADBRIDGE_SOURCE_DIR;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-
-  nlohmann::json Json() const {
-    return nlohmann::json::parse(out.substr(0, out.find('\n')), nullptr, false);
-  }
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string Slurp(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+// The first line of stdout, the run's JSON summary (null when there is none).
+nlohmann::json Summary(const RunResult& run) {
+  const std::vector<nlohmann::json> lines = run.JsonLines();
+  return lines.empty() ? nlohmann::json() : lines.front();
 }
 
 class LettersCliTest : public ::testing::Test {
@@ -80,12 +67,7 @@ class LettersCliTest : public ::testing::Test {
   }
 
   RunResult Adbridge(const std::string& args, const std::string& env = "ADBRIDGE_LANG=en") {
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    const std::string command = env + " " + Quote(ADBRIDGE_BINARY) + " " + args + " --data " +
-                                Quote(data_) + " > " + Quote(out) + " 2> " + Quote(err) +
-                                " < /dev/null";
-    const int status = std::system(command.c_str());
-    return {WEXITSTATUS(status), Slurp(out), Slurp(err)};
+    return RunAdbridge(dir_, args + " --data " + Quote(data_.string()), env);
   }
 
   RunResult Letters(const std::string& args, const std::string& out = "letters.pdf") {
@@ -127,7 +109,7 @@ TEST_F(LettersCliTest, PrintsOneLetterPerVerifiedRecordInPostalCodeOrderAndNever
   const std::vector<std::int64_t> documents = Seed(12);
   RunResult run = Letters("--template kyufukin-decision");
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  const nlohmann::json summary = run.Json();
+  const nlohmann::json summary = Summary(run);
   EXPECT_EQ(summary["batch"], 1);
   EXPECT_EQ(summary["letters"], 12);
   EXPECT_EQ(summary["pages"], 12);
@@ -179,7 +161,7 @@ TEST_F(LettersCliTest, PrintsOneLetterPerVerifiedRecordInPostalCodeOrderAndNever
   RunResult again = Letters("--template kyufukin-decision", "again.pdf");
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_THAT(again.err, HasSubstr("no verified record of form kyufukin-application is waiting"));
-  EXPECT_TRUE(again.Json()["batch"].is_null());
+  EXPECT_TRUE(Summary(again)["batch"].is_null());
   EXPECT_FALSE(fs::exists(dir_ / "again.pdf"));
   EXPECT_EQ(Sql("SELECT count(*) FROM letter_batches"), "1\n");
 }
@@ -226,9 +208,9 @@ TEST_F(LettersCliTest, LargePrintIsRecordedAndTakesMorePages) {
   Seed(3);
   RunResult run = Letters("--template kyufukin-decision --large-print");
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(run.Json()["letters"], 3);
-  EXPECT_EQ(run.Json()["pages"], 6);
-  EXPECT_EQ(run.Json()["large_print"], true);
+  EXPECT_EQ(Summary(run)["letters"], 3);
+  EXPECT_EQ(Summary(run)["pages"], 6);
+  EXPECT_EQ(Summary(run)["large_print"], true);
   EXPECT_EQ(Sql("SELECT large_print, page_count FROM letter_batches"), "1|6\n");
   EXPECT_EQ(Sql("SELECT group_concat(page_count) FROM letters"), "2,2,2\n");
 }
@@ -239,8 +221,8 @@ TEST_F(LettersCliTest, ARecordWithAnEmptyAddressIsNamedOnStderrAndWaitsForTheNex
   Sql("UPDATE fields SET value = '' WHERE name = 'address' AND document_id = " + broken);
   RunResult run = Letters("--template kyufukin-decision");
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(run.Json()["letters"], 3);
-  EXPECT_EQ(run.Json()["skipped"], 1);
+  EXPECT_EQ(Summary(run)["letters"], 3);
+  EXPECT_EQ(Summary(run)["skipped"], 1);
   EXPECT_THAT(run.err, HasSubstr("document " + broken + ": field address"));
   EXPECT_THAT(run.err, HasSubstr("no letter"));
   EXPECT_EQ(Sql("SELECT count(*) FROM letters WHERE document_id = " + broken), "0\n");
@@ -251,7 +233,7 @@ TEST_F(LettersCliTest, ARecordWithAnEmptyAddressIsNamedOnStderrAndWaitsForTheNex
       broken);
   RunResult next = Letters("--template kyufukin-decision", "next.pdf");
   ASSERT_EQ(next.exit_code, 0) << next.err;
-  EXPECT_EQ(next.Json()["letters"], 1);
+  EXPECT_EQ(Summary(next)["letters"], 1);
   EXPECT_EQ(Sql("SELECT batch_id FROM letters WHERE document_id = " + broken), "2\n");
 }
 
@@ -283,9 +265,9 @@ TEST_F(LettersCliTest, ARecordedBatchIsWrittenAgainWithReprint) {
   ASSERT_EQ(Letters("--template kyufukin-decision").exit_code, 0);
   RunResult reprint = Adbridge("letters --reprint 1 --out " + Quote(dir_ / "reprint.pdf"));
   ASSERT_EQ(reprint.exit_code, 0) << reprint.err;
-  EXPECT_EQ(reprint.Json()["batch"], 1);
-  EXPECT_EQ(reprint.Json()["letters"], 3);
-  EXPECT_EQ(reprint.Json()["reprint"], true);
+  EXPECT_EQ(Summary(reprint)["batch"], 1);
+  EXPECT_EQ(Summary(reprint)["letters"], 3);
+  EXPECT_EQ(Summary(reprint)["reprint"], true);
   EXPECT_EQ(Slurp(dir_ / "reprint.pdf"), Slurp(dir_ / "letters.pdf"));
   EXPECT_EQ(Sql("SELECT count(*) FROM audit_log WHERE action = 'letters.reprinted'"), "1\n");
   EXPECT_EQ(Sql("SELECT count(*) FROM letter_batches"), "1\n") << "a reprint is not a batch";
