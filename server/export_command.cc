@@ -6,10 +6,6 @@
 // how, which documents) only once the whole output was written: to standard output, or to a
 // temporary file that is renamed into place, so a failed export leaves neither a partial file
 // nor a record.
-#include <pwd.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -20,6 +16,7 @@
 #include "server/data_dir.h"
 #include "server/json_lines.h"
 #include "server/progress.h"
+#include "server/requester.h"
 
 namespace adbridge::server {
 namespace {
@@ -47,72 +44,6 @@ std::optional<int> ParseChoice(const Invocation& in, const std::string& option,
   }
   value = *parsed;
   return std::nullopt;
-}
-
-// The account running the command, for exports asked for without --user: "os:<login name>".
-std::string OsAccount() {
-  std::vector<char> buffer(16384);
-  passwd entry{};
-  passwd* found = nullptr;
-  if (getpwuid_r(geteuid(), &entry, buffer.data(), buffer.size(), &found) == 0 &&
-      found != nullptr && found->pw_name != nullptr && found->pw_name[0] != '\0') {
-    return std::string("os:") + found->pw_name;
-  }
-  for (const char* variable : {"USER", "LOGNAME"}) {
-    const char* name = std::getenv(variable);
-    if (name != nullptr && name[0] != '\0') return std::string("os:") + name;
-  }
-  return "os:uid-" + std::to_string(geteuid());
-}
-
-// Exports go to a department's systems and hold whole applications: a reviewer sees one field
-// at a time and never a whole application, and the front desk scans rather than exports.
-bool MayExport(models::Role role) {
-  return role == models::Role::kDepartment || role == models::Role::kSupervisor ||
-         role == models::Role::kAdmin;
-}
-
-// Who asks, and for which municipality.
-struct Requester {
-  std::string requested_by;
-  std::optional<std::int64_t> user_id;
-  std::string tenant_code;
-};
-
-Result<Requester> ResolveRequester(models::Store& store, const Invocation& in) {
-  Requester requester;
-  std::optional<std::string> tenant = in.Get("--tenant");
-  if (std::optional<std::string> name = in.Get("--user")) {
-    ADB_ASSIGN_OR_RETURN(models::User user, store.GetUserByName(*name));
-    if (user.disabled) {
-      return Status::PermissionDenied("利用者 " + user.name + " は無効にされています",
-                                      "user " + user.name + " is disabled");
-    }
-    if (!MayExport(user.role)) {
-      const std::string role(models::RoleName(user.role));
-      return Status::PermissionDenied(
-          "利用者 " + user.name + " (" + role +
-              ") は書き出しできません。書き出せるのは department、supervisor、admin です",
-          "user " + user.name + " (" + role +
-              ") may not export; department, supervisor and admin users may");
-    }
-    if (tenant && *tenant != user.tenant_code) {
-      return Status::PermissionDenied("利用者 " + user.name + " は自治体 " + *tenant +
-                                          " の記録を書き出せません (所属: " + user.tenant_code +
-                                          ")",
-                                      "user " + user.name + " may not export the records of " +
-                                          *tenant + " (they belong to " + user.tenant_code + ")");
-    }
-    requester.requested_by = user.name;
-    requester.user_id = user.id;
-    requester.tenant_code = user.tenant_code;
-  } else {
-    requester.requested_by = OsAccount();
-    requester.tenant_code = tenant.value_or(std::string(models::kDefaultTenant));
-  }
-  ADB_ASSIGN_OR_RETURN(models::Tenant found, store.GetTenant(requester.tenant_code));
-  requester.tenant_code = found.code;
-  return requester;
 }
 
 int Export(Invocation& in) {
@@ -146,7 +77,8 @@ int Export(Invocation& in) {
   if (out_path && out_path->empty()) return Usage(in.err, "--out が空です", "--out is empty");
 
   ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
-  ADB_ASSIGN_OR_RETURN_EXIT(Requester requester, ResolveRequester(*data.store, in), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(Requester requester,
+                            ResolveRequester(*data.store, in, {"書き出し", "export"}), in.err);
   selection.tenant_code = requester.tenant_code;
   ADB_ASSIGN_OR_RETURN_EXIT(output::ExportBatch batch,
                             output::SelectForExport(*data.store, selection), in.err);

@@ -355,7 +355,7 @@ TEST_F(ExportCliTest, WhoAsksMustBeAllowedAndExportsOnlyTheirMunicipality) {
   const RunResult other =
       Adbridge("export --form juminhyo-request --user shiojiri-dept --tenant default");
   EXPECT_EQ(other.exit_code, 1);
-  EXPECT_THAT(other.err, HasSubstr("may not export the records of default"));
+  EXPECT_THAT(other.err, HasSubstr("may not work on the records of default"));
   const RunResult reviewer = Adbridge("export --form juminhyo-request --user hanako");
   EXPECT_EQ(reviewer.exit_code, 1);
   EXPECT_THAT(reviewer.err, HasSubstr("hanako (reviewer) may not export"));
