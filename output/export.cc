@@ -431,7 +431,7 @@ Result<std::vector<Unmappable>> ExportWriter::Write(
       const std::string count = std::to_string(unmappable.size());
       return Status::InvalidArgument(
           "CP932 で書けない文字が " + count + " 個あります。最初は " + first.ja,
-          count + " characters cannot be written in CP932; the first: " + first.en);
+          "characters CP932 cannot hold: " + count + "; the first: " + first.en);
     }
   }
   std::vector<Unmappable> replaced;

@@ -95,11 +95,11 @@ int Export(Invocation& in) {
       const std::string count = std::to_string(unmappable.size());
       return Fail(in.err,
                   Status::InvalidArgument(
-                      "CP932 で書けない文字が " + count +
-                          " 個あるため、何も書き出していません。〓 に置き換えて書き出すには "
-                          "--replace-unmappable を付けてください",
-                      count + " characters cannot be written in CP932, so nothing was exported; "
-                              "--replace-unmappable writes 〓 in their place"));
+                      "上の文字 (" + count +
+                          " 個) は CP932 で書けないため、何も書き出していません。〓 に置き換えて"
+                          "書き出すには --replace-unmappable を付けてください",
+                      "nothing was exported: CP932 cannot hold the characters named above (" +
+                          count + "); --replace-unmappable writes 〓 in their place"));
     }
   }
 
