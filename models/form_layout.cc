@@ -5,8 +5,6 @@
 #include <optional>
 #include <utility>
 
-#include "models/internal/utf8.h"
-
 namespace adbridge::models {
 namespace {
 
@@ -297,28 +295,6 @@ BoxMm FieldExtent(const FieldDefinition& field) {
     y1 = std::max(y1, o.box.y + o.box.height);
   }
   return {x0, y0, x1 - x0, y1 - y0};
-}
-
-std::u32string CodePoints(std::string_view text) {
-  if (std::optional<std::u32string> all = internal::DecodeUtf8(text)) return *all;
-  std::u32string out;
-  while (!text.empty()) {
-    // The longest valid sequence at the front (1..4 bytes), else one replaced byte.
-    std::size_t taken = 0;
-    for (std::size_t n = 1; n <= std::min<std::size_t>(4, text.size()) && taken == 0; ++n) {
-      const std::optional<std::u32string> one = internal::DecodeUtf8(text.substr(0, n));
-      if (one.has_value() && one->size() == 1) {
-        out += *one;
-        taken = n;
-      }
-    }
-    if (taken == 0) {
-      out += U'\uFFFD';
-      taken = 1;
-    }
-    text.remove_prefix(taken);
-  }
-  return out;
 }
 
 const LayoutCode* FindQrCode(const PageLayout& layout) {

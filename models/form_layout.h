@@ -24,7 +24,6 @@
 #ifndef ADBRIDGE_MODELS_FORM_LAYOUT_H_
 #define ADBRIDGE_MODELS_FORM_LAYOUT_H_
 
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -76,12 +75,12 @@ struct LayoutText {
   int grey = kLayoutInk;
 };
 
-// A square pattern of modules, row by row from the top-left; 1 is dark.
+// A square grid of dark and light modules (a QR code, an ArUco marker), row by row from the
+// top-left, without a quiet zone.
 struct ModuleGrid {
-  int size = 0;  // modules per side
-  std::vector<std::uint8_t> dark;
-
-  bool Dark(int x, int y) const { return dark[static_cast<std::size_t>(y * size + x)] != 0; }
+  int size = 0;            // modules per side
+  std::vector<bool> dark;  // size * size
+  bool At(int row, int column) const { return dark[static_cast<std::size_t>(row * size + column)]; }
 };
 
 // An ArUco marker or a QR code: `modules` filling `box`, each module a dark or light square.
@@ -149,10 +148,6 @@ Result<PageLayout> BuildPageLayout(const FormDefinition& form, int page_index,
 // The area a field's writing (or its options' squares) covers: its box, or for a choice the
 // union of its options' boxes.
 BoxMm FieldExtent(const FieldDefinition& field);
-
-// The characters of `text` as code points, for drawers that set text glyph by glyph; a byte
-// that is not valid UTF-8 becomes U+FFFD.
-std::u32string CodePoints(std::string_view text);
 
 // The QR code of `layout`, or nullptr when it has none.
 const LayoutCode* FindQrCode(const PageLayout& layout);

@@ -9,6 +9,7 @@
 #include <utility>
 #include <variant>
 
+#include "models/utf8.h"
 #include "ocr/internal/aruco_dictionaries.h"
 #include "ocr/internal/glyph_painter.h"
 #include "ocr/page_locator.h"
@@ -48,6 +49,12 @@ class Sheet {
   cv::Mat image_;
   double k_;
 };
+
+// The characters of a layout's text. Definitions are valid UTF-8 (their JSON parser checks), so
+// nothing is lost to the fallback.
+std::u32string CodePoints(std::string_view text) {
+  return models::DecodeUtf8(text).value_or(std::u32string());
+}
 
 // A grid from an image with one pixel per module (dark below 128).
 models::ModuleGrid GridOf(const cv::Mat& modules) {
@@ -89,7 +96,7 @@ Result<std::vector<models::PageLayout>> FormPrinter::Layouts(
 }
 
 double FormPrinter::TextWidthMm(std::string_view text, double size_mm) const {
-  return painter_->AdvanceEm(models::CodePoints(text)) * size_mm;
+  return painter_->AdvanceEm(CodePoints(text)) * size_mm;
 }
 
 Result<models::ModuleGrid> FormPrinter::QrCode(std::string_view payload) const {
@@ -167,7 +174,7 @@ cv::Mat FormPrinter::Draw(const models::PageLayout& page, double dpi) const {
       sheet.Cover(f.box.x, f.box.y, f.box.x + f.box.width, f.box.y + f.box.height, f.grey);
     }
     void operator()(const models::LayoutText& t) const {
-      const std::u32string text = models::CodePoints(t.text);
+      const std::u32string text = CodePoints(t.text);
       double size = t.size_mm;
       double width = painter.AdvanceEm(text) * size;
       if (t.max_width_mm > 0 && width > t.max_width_mm) {
@@ -185,7 +192,7 @@ cv::Mat FormPrinter::Draw(const models::PageLayout& page, double dpi) const {
       const double w = c.box.width / n, h = c.box.height / n;
       for (int y = 0; y < n; ++y) {
         for (int x = 0; x < n; ++x) {
-          if (!c.modules.Dark(x, y)) continue;
+          if (!c.modules.At(y, x)) continue;
           sheet.Cover(c.box.x + x * w, c.box.y + y * h, c.box.x + (x + 1) * w,
                       c.box.y + (y + 1) * h, models::kLayoutInk);
         }

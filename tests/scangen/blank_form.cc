@@ -82,7 +82,7 @@ void DrawLayout(Canvas& c, const models::PageLayout& layout, const Fonts& fonts)
       // One pixel per module, enlarged as cv::aruco::drawMarker enlarges its markers.
       cv::Mat tiny(code.modules.size, code.modules.size, CV_8UC1);
       for (int y = 0; y < tiny.rows; ++y) {
-        for (int x = 0; x < tiny.cols; ++x) tiny.at<uchar>(y, x) = code.modules.Dark(x, y) ? 0 : 255;
+        for (int x = 0; x < tiny.cols; ++x) tiny.at<uchar>(y, x) = code.modules.At(y, x) ? 0 : 255;
       }
       const cv::Rect r = c.R(code.box);
       const int side = std::min(r.width, r.height);
