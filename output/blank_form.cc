@@ -1,0 +1,57 @@
+#include "output/blank_form.h"
+
+#include <variant>
+
+namespace adbridge::output {
+namespace {
+
+double Grey(int level) { return level / 255.0; }
+
+// Draws one layout item on a PDF page.
+struct ItemDrawer {
+  PdfPage& page;
+
+  void operator()(const models::LayoutLine& l) const {
+    page.Line(l.x0, l.y0, l.x1, l.y1, l.width_mm, Grey(l.grey));
+  }
+  void operator()(const models::LayoutOutline& o) const {
+    page.Rect(o.box, o.width_mm, Grey(o.grey));
+  }
+  void operator()(const models::LayoutFill& f) const { page.FillRect(f.box, Grey(f.grey)); }
+  void operator()(const models::LayoutText& t) const {
+    double size_pt = t.size_mm * kPointsPerMm;
+    double width = page.TextWidthMm(t.text, Typeface::kGothic, size_pt);
+    if (t.max_width_mm > 0 && width > t.max_width_mm) {
+      size_pt *= t.max_width_mm / width;
+      width = t.max_width_mm;
+    }
+    double x = t.x_mm;
+    if (t.align == models::TextAlign::kCenter) x -= width / 2;
+    if (t.align == models::TextAlign::kRight) x -= width;
+    page.Text(x, t.baseline_mm, t.text, Typeface::kGothic, size_pt);
+  }
+  void operator()(const models::LayoutCode& c) const {
+    page.Modules(c.modules, c.box.x, c.box.y, c.box.width / c.modules.size);
+  }
+};
+
+}  // namespace
+
+Result<std::string> BlankFormPdf(const models::FormDefinition& form,
+                                 const std::vector<models::PageLayout>& pages,
+                                 const FontFiles& fonts) {
+  if (pages.empty()) {
+    return Status::InvalidArgument("様式 " + form.id + " に印刷するページがありません",
+                                   "form " + form.id + " has no pages to print");
+  }
+  ADB_ASSIGN_OR_RETURN(PdfDocument pdf, PdfDocument::Create(fonts));
+  pdf.SetInfo(form.id + " v" + std::to_string(form.version), "");
+  for (const models::PageLayout& layout : pages) {
+    PdfPage page = pdf.AddPage(layout.width_mm, layout.height_mm);
+    const ItemDrawer drawer{page};
+    for (const models::LayoutItem& item : layout.items) std::visit(drawer, item);
+  }
+  return pdf.Save();
+}
+
+}  // namespace adbridge::output
