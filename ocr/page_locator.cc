@@ -229,7 +229,10 @@ Result<PageLocator> PageLocator::Create(std::vector<ReferencePage> references,
             PageNameJa(r) + " の印刷用の画像が 8 ビットのグレー画像ではありません",
             name + ": the printed page image is not 8-bit grey");
       }
-      ADB_ASSIGN_OR_RETURN(p.printed, PrepareLook(r, r.printed, options));
+      // A print with too little on it to match against keeps to the registered image.
+      if (Result<Look> printed = PrepareLook(r, r.printed, options); printed.ok()) {
+        p.printed = *std::move(printed);
+      }
     }
     prepared.push_back(std::move(p));
   }

@@ -132,10 +132,12 @@ struct LocatorOptions {
 
 class PageLocator {
  public:
-  // Precomputes each reference's features, refinement patches and ink samples once.
-  // Returns InvalidArgument when `references` is empty, an image is empty or not CV_8UC1, a page
-  // size is not positive, a marker dictionary is not supported, a page has too little print
-  // to be recognised by, or the options' resolutions are not within 50..600 dpi.
+  // Precomputes each reference's features, refinement patches and ink samples once, for its
+  // registered image and its printed one. Returns InvalidArgument when `references` is empty,
+  // an image is empty or not CV_8UC1 (a printed one may be empty), a page size is not
+  // positive, a marker dictionary is not supported, a registered image has too little print to
+  // be recognised by (a printed one that has is simply not used), or the options' resolutions
+  // are not within 50..600 dpi.
   static Result<PageLocator> Create(std::vector<ReferencePage> references,
                                     LocatorOptions options = {});
 
