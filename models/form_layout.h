@@ -13,11 +13,11 @@
 // ArUco markers, and, when asked, a QR code within 50 mm of a corner, clear of everything else.
 // Printed matter the definition does not describe (instructions, notes) is not drawn.
 //
-// Items are in drawing order: a later item lies over an earlier one (a label over its grey
-// cell). All text is IPAex Gothic. A text run is given by its anchor and alignment, not by
-// glyph positions, so each drawer sets it with its own font engine; the metrics needed to lay
-// out the page (text widths, the modules of codes) come from the caller's LayoutMetrics, as
-// models links no font or image library.
+// Items are in drawing order, and they are ink on paper: where two overlap, the darker shows (a
+// label over its grey cell, a table rule under it stays black). All text is IPAex Gothic. A
+// text run is given by its anchor and alignment, not by glyph positions, so each drawer sets it
+// with its own font engine; the metrics needed to lay out the page (text widths, the modules of
+// codes) come from the caller's LayoutMetrics, as models links no font or image library.
 //
 // Thread-safety: BuildPageLayout is a pure function of its arguments (and of the metrics'
 // answers); PageLayout is a plain value.

@@ -1,5 +1,6 @@
 #include "output/blank_form.h"
 
+#include <algorithm>
 #include <variant>
 
 namespace adbridge::output {
@@ -35,6 +36,32 @@ struct ItemDrawer {
   }
 };
 
+int GreyOf(const models::LayoutItem& item) {
+  return std::visit(
+      [](const auto& i) {
+        if constexpr (requires { i.grey; }) {
+          return i.grey;
+        } else {
+          return models::kLayoutInk;  // codes are black modules
+        }
+      },
+      item);
+}
+
+// A layout is ink on paper, where the darker of two overlapping marks shows; PDF paint is
+// opaque, the later covering the earlier. Painting the lighter items first (grey cells, then
+// grey box rules, then black) gives the paper's result: the table rule a grey label cell
+// overlaps keeps its full width.
+std::vector<const models::LayoutItem*> LightestFirst(const models::PageLayout& layout) {
+  std::vector<const models::LayoutItem*> items;
+  for (const models::LayoutItem& item : layout.items) items.push_back(&item);
+  std::stable_sort(items.begin(), items.end(),
+                   [](const models::LayoutItem* a, const models::LayoutItem* b) {
+                     return GreyOf(*a) > GreyOf(*b);
+                   });
+  return items;
+}
+
 }  // namespace
 
 Result<std::string> BlankFormPdf(const models::FormDefinition& form,
@@ -49,7 +76,7 @@ Result<std::string> BlankFormPdf(const models::FormDefinition& form,
   for (const models::PageLayout& layout : pages) {
     PdfPage page = pdf.AddPage(layout.width_mm, layout.height_mm);
     const ItemDrawer drawer{page};
-    for (const models::LayoutItem& item : layout.items) std::visit(drawer, item);
+    for (const models::LayoutItem* item : LightestFirst(layout)) std::visit(drawer, *item);
   }
   return pdf.Save();
 }
