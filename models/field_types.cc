@@ -155,7 +155,7 @@ Result<std::string> NormalizeDate(std::u32string_view text) {
   for (char32_t& cp : dashes_unified) {
     if (IsDash(cp)) cp = U'-';
   }
-  ADB_ASSIGN_OR_RETURN(const internal::CivilDate date, internal::ParseJapaneseDate(dashes_unified));
+  ADB_ASSIGN_OR_RETURN(const CivilDate date, internal::ParseJapaneseDate(dashes_unified));
   return internal::FormatIsoDate(date);
 }
 

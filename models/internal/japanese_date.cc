@@ -10,35 +10,11 @@
 namespace adbridge::models::internal {
 namespace {
 
-struct Era {
-  std::u32string_view kanji;
-  char32_t initial;  // upper case
-  std::string_view kanji_utf8;
-  std::string_view romaji;
-  CivilDate first;
-  std::optional<CivilDate> last;  // nothing for the current era
-};
-
-// Boundaries as the brief fixes them (the day each era's first and last day fell on).
-constexpr std::array<Era, 5> kEras = {{
-    {U"明治", U'M', "明治", "Meiji", {1868, 1, 25}, CivilDate{1912, 7, 29}},
-    {U"大正", U'T', "大正", "Taisho", {1912, 7, 30}, CivilDate{1926, 12, 24}},
-    {U"昭和", U'S', "昭和", "Showa", {1926, 12, 25}, CivilDate{1989, 1, 7}},
-    {U"平成", U'H', "平成", "Heisei", {1989, 1, 8}, CivilDate{2019, 4, 30}},
-    {U"令和", U'R', "令和", "Reiwa", {2019, 5, 1}, std::nullopt},
-}};
+using Era = JapaneseEra;
 
 constexpr std::array<std::string_view, 12> kEnglishMonths = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
-
-bool IsLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
-
-int DaysInMonth(int year, int month) {
-  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month == 2 && IsLeapYear(year)) return 29;
-  return kDays[month - 1];
-}
 
 Status Unreadable() {
   return Status::InvalidArgument("日付として読めません（例：2023/4/1、令和5年4月1日）",
@@ -59,21 +35,14 @@ Status NotInCalendar() {
   return Status::InvalidArgument("存在しない日付です", "This date does not exist in the calendar");
 }
 
-// "元年" or "31年" for year `era_year` of an era.
-std::string EraYearJa(int era_year) {
-  return era_year == 1 ? std::string("元年") : std::to_string(era_year) + "年";
-}
-
 std::string EnglishDate(const CivilDate& date) {
   return std::to_string(date.day) + " " + std::string(kEnglishMonths[date.month - 1]) + " " +
          std::to_string(date.year);
 }
 
-int EraYearOf(const Era& era, int western_year) { return western_year - era.first.year + 1; }
-
 Status BeforeEra(const Era& era) {
   const CivilDate& d = era.first;
-  return Status::InvalidArgument(std::string(era.kanji_utf8) + "は" + EraYearJa(1) +
+  return Status::InvalidArgument(std::string(era.name) + "は" + EraYearText(1) +
                                      std::to_string(d.month) + "月" + std::to_string(d.day) +
                                      "日からです",
                                  std::string(era.romaji) + " began on " + EnglishDate(d) + " (" +
@@ -83,10 +52,10 @@ Status BeforeEra(const Era& era) {
 Status AfterEra(const Era& era) {
   const CivilDate& d = *era.last;
   return Status::InvalidArgument(
-      std::string(era.kanji_utf8) + "は" + EraYearJa(EraYearOf(era, d.year)) +
-          std::to_string(d.month) + "月" + std::to_string(d.day) + "日までです",
+      std::string(era.name) + "は" + EraYearText(EraYear(era, d.year)) + std::to_string(d.month) +
+          "月" + std::to_string(d.day) + "日までです",
       std::string(era.romaji) + " ended on " + EnglishDate(d) + " (" + std::string(era.romaji) +
-          " " + std::to_string(EraYearOf(era, d.year)) + ")");
+          " " + std::to_string(EraYear(era, d.year)) + ")");
 }
 
 // One number of a date as written: ASCII digits, kanji numerals, or 元.
@@ -116,9 +85,9 @@ class DateReader {
 
   // 令和 or R/r (an initial only when no letter follows, so "Reiwa" is not R + "eiwa").
   const Era* ReadEra() {
-    for (const Era& era : kEras) {
-      if (text_.substr(pos_).starts_with(era.kanji)) {
-        pos_ += era.kanji.size();
+    for (const Era& era : JapaneseEras()) {
+      if (text_.substr(pos_).starts_with(era.name_code_points)) {
+        pos_ += era.name_code_points.size();
         return &era;
       }
     }
@@ -128,7 +97,7 @@ class DateReader {
       const char32_t next = text_[pos_ + 1];
       if ((next >= U'A' && next <= U'Z') || (next >= U'a' && next <= U'z')) return nullptr;
     }
-    for (const Era& era : kEras) {
+    for (const Era& era : JapaneseEras()) {
       if (era.initial == letter) {
         ++pos_;
         return &era;
@@ -271,10 +240,7 @@ Result<CivilDate> ParseJapaneseDate(std::u32string_view text) {
     date.day = static_cast<int>(day.value);
   }
 
-  if (date.year < 1 || date.month < 1 || date.month > 12 || date.day < 1 ||
-      date.day > DaysInMonth(date.year, date.month)) {
-    return NotInCalendar();
-  }
+  if (!IsCalendarDate(date)) return NotInCalendar();
   if (era != nullptr) {
     if (date < era->first) return BeforeEra(*era);
     if (era->last && date > *era->last) return AfterEra(*era);

@@ -13,11 +13,9 @@
 // with 月 and the day may end with 日; with / - . the same mark separates all three parts.
 // A Western year has four digits.
 //
-// The date must exist in the Gregorian calendar and fall inside its era:
-//   明治 1868-01-25 .. 1912-07-29   大正 1912-07-30 .. 1926-12-24
-//   昭和 1926-12-25 .. 1989-01-07   平成 1989-01-08 .. 2019-04-30   令和 2019-05-01 ..
-// An era year counts from the era's first calendar year (平成元年 = 1989), and era dates are
-// read as Gregorian dates: the lunisolar dates written before 明治6年 are not converted.
+// The date must exist in the Gregorian calendar and fall inside its era (the eras and their
+// boundaries are models/japanese_era.h's). An era year counts from the era's first calendar
+// year (平成元年 = 1989).
 //
 // Pure and thread-safe.
 #ifndef ADBRIDGE_MODELS_INTERNAL_JAPANESE_DATE_H_
@@ -26,18 +24,10 @@
 #include <string>
 #include <string_view>
 
+#include "models/japanese_era.h"
 #include "models/status.h"
 
 namespace adbridge::models::internal {
-
-struct CivilDate {
-  int year = 0;
-  int month = 0;
-  int day = 0;
-
-  friend bool operator==(const CivilDate&, const CivilDate&) = default;
-  friend auto operator<=>(const CivilDate&, const CivilDate&) = default;
-};
 
 // `text` has been trimmed and NFKC-folded (full-width digits and punctuation are ASCII).
 // Returns InvalidArgument naming the reason: not a date, a year (or year and month) alone, a
