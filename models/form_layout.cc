@@ -105,11 +105,11 @@ class PageBuilder {
   // Returns the width the text takes once fitted.
   double Text(std::string text, double x, double baseline, double size, TextAlign align,
               double max_width = 0) {
-    double width = metrics_.TextWidthMm(text, size);
-    if (max_width > 0) width = std::min(width, max_width);
-    items_.emplace_back(std::in_place_type<LayoutText>, std::move(text), x, baseline, size, align,
-                        max_width, kLayoutInk);
-    return width;
+    const double width = metrics_.TextWidthMm(text, size);
+    const LayoutText& item =
+        std::get<LayoutText>(items_.emplace_back(std::in_place_type<LayoutText>, std::move(text), x,
+                                                 baseline, size, align, max_width, kLayoutInk));
+    return PlaceText(item, width).width_mm;
   }
   // Text centred vertically in `box`, placed within it `pad` from its sides.
   void TextInBox(std::string text, const BoxMm& box, double size, double pad, TextAlign align) {
@@ -129,8 +129,8 @@ class PageBuilder {
     Outline(box, kSquareRule, kLayoutInk);
     const double x = box.x + box.width + 1.5;
     const double baseline = box.y + box.height / 2 + kOptionLabelSize * kCentreToBaseline;
-    return x + Text(label, x, baseline, kOptionLabelSize, TextAlign::kLeft,
-                    std::max(5.0, limit - x));
+    return x +
+           Text(label, x, baseline, kOptionLabelSize, TextAlign::kLeft, std::max(5.0, limit - x));
   }
 
   void WritingBox(const FieldDefinition& f) {
@@ -229,16 +229,9 @@ BoxMm Bounds(const LayoutItem& item, const LayoutMetrics& metrics) {
     }
     BoxMm operator()(const LayoutFill& f) const { return f.box; }
     BoxMm operator()(const LayoutText& t) const {
-      double width = metrics.TextWidthMm(t.text, t.size_mm);
-      double size = t.size_mm;
-      if (t.max_width_mm > 0 && width > t.max_width_mm) {
-        size *= t.max_width_mm / width;
-        width = t.max_width_mm;
-      }
-      double left = t.x_mm;
-      if (t.align == TextAlign::kCenter) left -= width / 2;
-      if (t.align == TextAlign::kRight) left -= width;
-      return {left, t.baseline_mm - kAscent * size, width, (kAscent + kDescent) * size};
+      const TextPlacement p = PlaceText(t, metrics.TextWidthMm(t.text, t.size_mm));
+      return {p.left_mm, t.baseline_mm - kAscent * p.size_mm, p.width_mm,
+              (kAscent + kDescent) * p.size_mm};
     }
     BoxMm operator()(const LayoutCode& c) const { return c.box; }
   };
@@ -246,8 +239,7 @@ BoxMm Bounds(const LayoutItem& item, const LayoutMetrics& metrics) {
 }
 
 bool Overlap(const BoxMm& a, const BoxMm& b) {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height &&
-         b.y < a.y + a.height;
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
 // The top-left of a QR code `side` wide whose quiet zone `quiet` stays clear of `taken`,
@@ -295,6 +287,17 @@ BoxMm FieldExtent(const FieldDefinition& field) {
     y1 = std::max(y1, o.box.y + o.box.height);
   }
   return {x0, y0, x1 - x0, y1 - y0};
+}
+
+TextPlacement PlaceText(const LayoutText& text, double width_mm) {
+  TextPlacement p{text.x_mm, text.size_mm, width_mm};
+  if (text.max_width_mm > 0 && width_mm > text.max_width_mm) {
+    p.size_mm *= text.max_width_mm / width_mm;
+    p.width_mm = text.max_width_mm;
+  }
+  if (text.align == TextAlign::kCenter) p.left_mm -= p.width_mm / 2;
+  if (text.align == TextAlign::kRight) p.left_mm -= p.width_mm;
+  return p;
 }
 
 const LayoutCode* FindQrCode(const PageLayout& layout) {
@@ -357,8 +360,8 @@ Result<PageLayout> BuildPageLayout(const FormDefinition& form, int page_index,
       if (f.page == page_no) taken.push_back(FieldExtent(f));
     }
     const double side = modules.size * options.qr_module_mm;
-    const std::optional<BoxMm> at = PlaceQr(page.width_mm, page.height_mm, side,
-                                            kQrQuietModules * options.qr_module_mm, taken);
+    const std::optional<BoxMm> at =
+        PlaceQr(page.width_mm, page.height_mm, side, kQrQuietModules * options.qr_module_mm, taken);
     if (!at.has_value()) {
       return Status::FailedPrecondition(
           "様式 " + form.id + " の " + std::to_string(page_no) +

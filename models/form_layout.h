@@ -75,6 +75,15 @@ struct LayoutText {
   int grey = kLayoutInk;
 };
 
+// Where a drawer sets a text run whose font makes it `width_mm` wide at text.size_mm: wider
+// than max_width_mm, it is set smaller to that width; its left end follows from the alignment.
+struct TextPlacement {
+  double left_mm = 0;
+  double size_mm = 0;
+  double width_mm = 0;
+};
+TextPlacement PlaceText(const LayoutText& text, double width_mm);
+
 // A square grid of dark and light modules (a QR code, an ArUco marker), row by row from the
 // top-left, without a quiet zone.
 struct ModuleGrid {

@@ -36,15 +36,17 @@ class Sheet {
     int c = static_cast<int>(std::lround(y0 * k_)), d = static_cast<int>(std::lround(y1 * k_));
     b = std::max(b, a + 1);
     d = std::max(d, c + 1);
-    const cv::Rect r = cv::Rect(cv::Point(a, c), cv::Point(b, d)) &
-                       cv::Rect(0, 0, image_.cols, image_.rows);
+    const cv::Rect r =
+        cv::Rect(cv::Point(a, c), cv::Point(b, d)) & cv::Rect(0, 0, image_.cols, image_.rows);
     if (r.area() <= 0) return;
     cv::Mat roi = image_(r);
     cv::min(roi, cv::Scalar(grey), roi);
   }
 
  private:
-  static int Px(double mm, double dpi) { return static_cast<int>(std::lround(mm * dpi / kMmPerInch)); }
+  static int Px(double mm, double dpi) {
+    return static_cast<int>(std::lround(mm * dpi / kMmPerInch));
+  }
 
   cv::Mat image_;
   double k_;
@@ -62,7 +64,8 @@ models::ModuleGrid GridOf(const cv::Mat& modules) {
   grid.size = modules.rows;
   grid.dark.reserve(static_cast<std::size_t>(modules.total()));
   for (int y = 0; y < modules.rows; ++y) {
-    for (int x = 0; x < modules.cols; ++x) grid.dark.push_back(modules.at<std::uint8_t>(y, x) < 128);
+    for (int x = 0; x < modules.cols; ++x)
+      grid.dark.push_back(modules.at<std::uint8_t>(y, x) < 128);
   }
   return grid;
 }
@@ -155,11 +158,11 @@ cv::Mat FormPrinter::Draw(const models::PageLayout& page, double dpi) const {
       // Slanted: anti-aliased, its ends placed to a sixteenth of a pixel.
       const double k = sheet.k() * 16;
       const auto at = [k](double x, double y) {
-        return cv::Point(static_cast<int>(std::lround(x * k)), static_cast<int>(std::lround(y * k)));
+        return cv::Point(static_cast<int>(std::lround(x * k)),
+                         static_cast<int>(std::lround(y * k)));
       };
       cv::line(sheet.image(), at(l.x0, l.y0), at(l.x1, l.y1), cv::Scalar(l.grey),
-               std::max(1, static_cast<int>(std::lround(l.width_mm * sheet.k()))), cv::LINE_AA,
-               4);
+               std::max(1, static_cast<int>(std::lround(l.width_mm * sheet.k()))), cv::LINE_AA, 4);
     }
     void operator()(const models::LayoutOutline& o) const {
       // A stroked rectangle: the rules meet in full corners.
@@ -175,17 +178,9 @@ cv::Mat FormPrinter::Draw(const models::PageLayout& page, double dpi) const {
     }
     void operator()(const models::LayoutText& t) const {
       const std::u32string text = CodePoints(t.text);
-      double size = t.size_mm;
-      double width = painter.AdvanceEm(text) * size;
-      if (t.max_width_mm > 0 && width > t.max_width_mm) {
-        size *= t.max_width_mm / width;
-        width = t.max_width_mm;
-      }
-      double x = t.x_mm;
-      if (t.align == models::TextAlign::kCenter) x -= width / 2;
-      if (t.align == models::TextAlign::kRight) x -= width;
+      const models::TextPlacement p = models::PlaceText(t, painter.AdvanceEm(text) * t.size_mm);
       const double k = sheet.k();
-      painter.Draw(sheet.image(), text, x * k, t.baseline_mm * k, size * k, t.grey);
+      painter.Draw(sheet.image(), text, p.left_mm * k, t.baseline_mm * k, p.size_mm * k, t.grey);
     }
     void operator()(const models::LayoutCode& c) const {
       const int n = c.modules.size;

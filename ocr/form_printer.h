@@ -17,10 +17,9 @@
 #define ADBRIDGE_OCR_FORM_PRINTER_H_
 
 #include <memory>
+#include <opencv2/core.hpp>
 #include <string_view>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 #include "models/form_definition.h"
 #include "models/form_layout.h"

@@ -148,8 +148,8 @@ Result<Look> PrepareLook(const ReferencePage& r, const cv::Mat& image,
   std::vector<cv::Point2f> keys_mm;
   for (const cv::KeyPoint& k : keys) keys_mm.emplace_back(Apply(work_to_mm, k.pt));
   Look look;
-  look.features = internal::IndexFeatures(std::move(keys_mm), std::move(descriptors), r.width_mm,
-                                          r.height_mm);
+  look.features =
+      internal::IndexFeatures(std::move(keys_mm), std::move(descriptors), r.width_mm, r.height_mm);
   look.ink_mm = internal::InkSamples(work, work_dpi, kInkSamples);
   look.patches = internal::ChoosePatches(fine, fine_dpi);
   return look;
@@ -472,9 +472,8 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
       cv::Mat near;
       cv::erode(scene.work, near,
                 cv::getStructuringElement(cv::MORPH_RECT, {2 * radius + 1, 2 * radius + 1}));
-      const double missing =
-          internal::MissingShare(scene.ink, near, scene.work_dpi, scene.dpi,
-                                 look(ref).ink_mm, loc.mm_to_scan);
+      const double missing = internal::MissingShare(scene.ink, near, scene.work_dpi, scene.dpi,
+                                                    look(ref).ink_mm, loc.mm_to_scan);
       if (missing < kMissingShare && loc.method != "qr") {
         loc.outcome = PageOutcome::kUnknown;
         loc.reference = -1;
@@ -617,8 +616,8 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
   std::vector<Candidate> by_features;
   for (int i : candidates) {
     const internal::FeatureMatch m =
-        internal::MatchGated(look(i).features, keys_px, descriptors,
-                             px_per_mm, scan.size(), options_.match_ratio, ransac_px);
+        internal::MatchGated(look(i).features, keys_px, descriptors, px_per_mm, scan.size(),
+                             options_.match_ratio, ransac_px);
     by_features.push_back({i, m.mm_to_scan, static_cast<double>(m.inliers)});
   }
   const auto by_score = [](const Candidate& a, const Candidate& b) { return a.score > b.score; };
@@ -643,9 +642,8 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
     }
     for (Candidate& c : by_features) {
       if (fills_scan(references_[static_cast<std::size_t>(c.reference)])) continue;
-      const internal::FeatureMatch m =
-          internal::MatchExhaustive(look(c.reference).features,
-                                    sample_px, sample, options_.match_ratio, ransac_px);
+      const internal::FeatureMatch m = internal::MatchExhaustive(
+          look(c.reference).features, sample_px, sample, options_.match_ratio, ransac_px);
       if (m.inliers > c.score) c = {c.reference, m.mm_to_scan, static_cast<double>(m.inliers)};
     }
     std::sort(by_features.begin(), by_features.end(), by_score);

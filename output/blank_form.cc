@@ -20,16 +20,9 @@ struct ItemDrawer {
   }
   void operator()(const models::LayoutFill& f) const { page.FillRect(f.box, Grey(f.grey)); }
   void operator()(const models::LayoutText& t) const {
-    double size_pt = t.size_mm * kPointsPerMm;
-    double width = page.TextWidthMm(t.text, Typeface::kGothic, size_pt);
-    if (t.max_width_mm > 0 && width > t.max_width_mm) {
-      size_pt *= t.max_width_mm / width;
-      width = t.max_width_mm;
-    }
-    double x = t.x_mm;
-    if (t.align == models::TextAlign::kCenter) x -= width / 2;
-    if (t.align == models::TextAlign::kRight) x -= width;
-    page.Text(x, t.baseline_mm, t.text, Typeface::kGothic, size_pt);
+    const models::TextPlacement p =
+        models::PlaceText(t, page.TextWidthMm(t.text, Typeface::kGothic, t.size_mm * kPointsPerMm));
+    page.Text(p.left_mm, t.baseline_mm, t.text, Typeface::kGothic, p.size_mm * kPointsPerMm);
   }
   void operator()(const models::LayoutCode& c) const {
     page.Modules(c.modules, c.box.x, c.box.y, c.box.width / c.modules.size);

@@ -44,8 +44,11 @@ Status WriteWhole(const std::string& file, const std::string& bytes) {
   int error = 0;
   while (done < bytes.size() && error == 0) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n > 0) done += static_cast<std::size_t>(n);
-    else if (errno != EINTR) error = errno;
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+    } else if (errno != EINTR) {
+      error = errno;
+    }
   }
   if (error == 0 && ::fsync(fd) != 0) error = errno;
   if (::close(fd) != 0 && error == 0) error = errno;
@@ -119,10 +122,9 @@ int FormsRender(Invocation& in) {
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<models::PageLayout> pages, printer.Layouts(form), in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(std::string pdf, output::BlankFormPdf(form, pages), in.err);
   if (Status written = WriteWhole(*out, pdf); !written.ok()) return Fail(in.err, written);
-  PrintJsonLine(in.out, {{"form", form.id},
-                         {"version", form.version},
-                         {"pages", pages.size()},
-                         {"file", *out}});
+  PrintJsonLine(
+      in.out,
+      {{"form", form.id}, {"version", form.version}, {"pages", pages.size()}, {"file", *out}});
   return kExitOk;
 }
 
@@ -154,7 +156,9 @@ std::vector<CommandSpec> FormsCommands() {
         "print a registered form as a blank PDF for paper (true size, a QR code on each page "
         "naming the form, version and page, so its scans are identified without guesswork)"},
        {{"--out", "FILE.pdf", {"書き出す PDF (必須)", "the PDF to write (required)"}},
-        {"--version", "N", {"様式の版 (省略時は最新)", "the form's version (default: the newest)"}}},
+        {"--version",
+         "N",
+         {"様式の版 (省略時は最新)", "the form's version (default: the newest)"}}},
        1,
        1,
        FormsRender},

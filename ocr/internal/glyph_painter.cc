@@ -31,10 +31,9 @@ Result<GlyphPainter> GlyphPainter::Load(const std::filesystem::path& font_file) 
   painter.library_.reset(library);
   FT_Face face = nullptr;
   if (FT_New_Face(library, font_file.c_str(), 0, &face) != 0) {
-    return Status::NotFound("フォントを開けません: " + font_file.string() +
-                                "（fonts-ipaexfont-gothic）",
-                            "cannot open the font " + font_file.string() +
-                                " (install fonts-ipaexfont-gothic)");
+    return Status::NotFound(
+        "フォントを開けません: " + font_file.string() + "（fonts-ipaexfont-gothic）",
+        "cannot open the font " + font_file.string() + " (install fonts-ipaexfont-gothic)");
   }
   painter.face_.reset(face);
   return painter;
@@ -55,8 +54,7 @@ double GlyphPainter::AdvanceEm(std::u32string_view text) const {
 void GlyphPainter::Draw(cv::Mat& page, std::u32string_view text, double x, double baseline,
                         double size, int grey) const {
   FT_Face face = face_.get();
-  if (FT_Set_Char_Size(face, 0, static_cast<FT_F26Dot6>(std::lround(size * kFixed)), 72, 72) !=
-      0) {
+  if (FT_Set_Char_Size(face, 0, static_cast<FT_F26Dot6>(std::lround(size * kFixed)), 72, 72) != 0) {
     return;
   }
   const double darkness = (255.0 - grey) / 255.0;

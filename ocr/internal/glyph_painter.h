@@ -15,9 +15,8 @@
 
 #include <filesystem>
 #include <memory>
-#include <string_view>
-
 #include <opencv2/core.hpp>
+#include <string_view>
 
 #include "models/status.h"
 

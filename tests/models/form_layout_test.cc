@@ -74,8 +74,7 @@ bool Inside(double x, double y, const BoxMm& b) {
 }
 
 bool Overlap(const BoxMm& a, const BoxMm& b) {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height &&
-         b.y < a.y + a.height;
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
 const LayoutText* TextNamed(const std::vector<LayoutText>& texts, const std::string& text) {
@@ -154,9 +153,9 @@ TEST_F(FormLayoutTest, CheckboxesAndChoiceOptionsAreSquaresWithTheirLabelsBeside
   }
   ASSERT_EQ(squares.size(), 10u);
   for (const auto& [box, label] : squares) {
-    EXPECT_TRUE(std::any_of(outlines.begin(), outlines.end(),
-                            [&](const LayoutOutline& o) { return SameBox(o.box, box); }))
-        << label;
+    EXPECT_TRUE(std::any_of(outlines.begin(), outlines.end(), [&](const LayoutOutline& o) {
+      return SameBox(o.box, box);
+    })) << label;
     const LayoutText* text = TextNamed(texts, label);
     ASSERT_NE(text, nullptr) << label;
     EXPECT_EQ(text->align, TextAlign::kLeft);
@@ -269,8 +268,7 @@ TEST_F(FormLayoutTest, BadRequestsAreRefusedWithTheirReason) {
   LayoutOptions tiny;
   tiny.qr_payload = "adbridge-form:juminhyo-request:1:1";
   tiny.qr_module_mm = 0.4;
-  EXPECT_EQ(BuildPageLayout(form, 0, metrics_, tiny).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(BuildPageLayout(form, 0, metrics_, tiny).status().code(), StatusCode::kInvalidArgument);
 
   LayoutOptions long_payload;
   long_payload.qr_payload = std::string(200, 'x');

@@ -112,10 +112,9 @@ TEST_F(FormPrinterTest, ArucoMarkersAreTheDictionarysOwnWithTheirBlackBorder) {
 }
 
 TEST_F(FormPrinterTest, RulesAndFillsAreDrawnAtTheirMillimetres) {
-  const cv::Mat page = printer_->Draw(
-      Page({models::LayoutFill{{10, 10, 20, 10}, 236},
-            models::LayoutOutline{{40, 20, 50, 30}, 0.3, 0}}),
-      300);
+  const cv::Mat page = printer_->Draw(Page({models::LayoutFill{{10, 10, 20, 10}, 236},
+                                            models::LayoutOutline{{40, 20, 50, 30}, 0.3, 0}}),
+                                      300);
   ASSERT_EQ(page.size(), cv::Size(1181, 709)) << "100 x 60 mm at 300 dpi";
   const auto px = [](double mm) { return static_cast<int>(std::lround(mm * 300 / 25.4)); };
   EXPECT_EQ(page.at<uchar>(px(15), px(20)), 236);
@@ -146,8 +145,7 @@ TEST_F(FormPrinterTest, CentredTextIsCentredOnItsAnchorAndShrunkToFit) {
 }
 
 TEST_F(FormPrinterTest, AMissingFontIsNamed) {
-  Result<internal::GlyphPainter> painter =
-      internal::GlyphPainter::Load("/nonexistent/ipaexg.ttf");
+  Result<internal::GlyphPainter> painter = internal::GlyphPainter::Load("/nonexistent/ipaexg.ttf");
   EXPECT_EQ(painter.status().code(), StatusCode::kNotFound);
   EXPECT_THAT(painter.status().message(Lang::kEn), HasSubstr("/nonexistent/ipaexg.ttf"));
   EXPECT_THAT(painter.status().message(Lang::kEn), HasSubstr("fonts-ipaexfont-gothic"));

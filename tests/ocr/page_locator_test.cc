@@ -580,8 +580,8 @@ TEST_F(PageLocatorTest, PrintedPageIsNamedByItsQrCodeAndRegisteredAgainstThePrin
       lay.offset_x_mm = 1.5;
       lay.offset_y_mm = -1.0;
       lay.turned_180 = seed == 71;
-      lay.style = seed % 2 == 0 ? scangen::StyleChoice::kHandwriting
-                                : scangen::StyleChoice::kPrinted;
+      lay.style =
+          seed % 2 == 0 ? scangen::StyleChoice::kHandwriting : scangen::StyleChoice::kPrinted;
       const TestScan scan = Scan(form, page, lay, seed++, &prints[static_cast<std::size_t>(form)]);
       Result<PageLocation> loc = locator->Locate(scan.image, lay.dpi);
       ASSERT_TRUE(loc.ok()) << loc.status().message(Lang::kEn);

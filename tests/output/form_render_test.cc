@@ -2,8 +2,6 @@
 // page count and size, fonts, where each label and box lands, markers and the QR code on a
 // 300 dpi rendering, and how closely that rendering matches the image OCR registers scans of
 // the print against.
-#include "output/blank_form.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -21,6 +19,7 @@
 #include "models/form_layout.h"
 #include "ocr/form_printer.h"
 #include "ocr/page_locator.h"
+#include "output/blank_form.h"
 #include "tests/output/pdf_test_support.h"
 
 namespace adbridge::output {

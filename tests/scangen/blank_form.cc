@@ -1,9 +1,8 @@
 #include "tests/scangen/blank_form.h"
 
 #include <algorithm>
-#include <variant>
-
 #include <opencv2/imgproc.hpp>
+#include <variant>
 
 #include "tests/scangen/form_decor.h"
 
@@ -19,9 +18,12 @@ constexpr double kThin = 0.2;
 
 Align ToAlign(models::TextAlign align) {
   switch (align) {
-    case models::TextAlign::kLeft: return Align::kLeft;
-    case models::TextAlign::kCenter: return Align::kCenter;
-    case models::TextAlign::kRight: return Align::kRight;
+    case models::TextAlign::kLeft:
+      return Align::kLeft;
+    case models::TextAlign::kCenter:
+      return Align::kCenter;
+    case models::TextAlign::kRight:
+      return Align::kRight;
   }
   return Align::kLeft;
 }

@@ -92,17 +92,16 @@ Result<std::vector<cv::Mat>> ScanGenerator::RenderOn(const Document& doc,
                                                      int paper_dpi) {
   const models::FormDefinition& form = *doc.form;
   if (paper.size() != form.pages.size()) {
-    return Status::InvalidArgument(
-        "用紙の枚数が様式 " + form.id + " のページ数と違います",
-        "the paper has " + std::to_string(paper.size()) + " pages, form " + form.id + " has " +
-            std::to_string(form.pages.size()));
+    return Status::InvalidArgument("用紙の枚数が様式 " + form.id + " のページ数と違います",
+                                   "the paper has " + std::to_string(paper.size()) +
+                                       " pages, form " + form.id + " has " +
+                                       std::to_string(form.pages.size()));
   }
   std::vector<cv::Mat> pages;
   for (int p = 0; p < static_cast<int>(form.pages.size()); ++p) {
     const models::PageDefinition& page = form.pages[static_cast<std::size_t>(p)];
     const cv::Mat& sheet = paper[static_cast<std::size_t>(p)];
-    if (sheet.type() != CV_8UC1 ||
-        std::abs(sheet.cols - page.width_mm * paper_dpi / 25.4) > 2 ||
+    if (sheet.type() != CV_8UC1 || std::abs(sheet.cols - page.width_mm * paper_dpi / 25.4) > 2 ||
         std::abs(sheet.rows - page.height_mm * paper_dpi / 25.4) > 2) {
       return Status::InvalidArgument(
           "用紙が様式 " + form.id + " のページの大きさと違います",

@@ -214,7 +214,9 @@ TEST_F(CliTest, FormsRenderWritesTheBlankFormAsAPdfAndSaysWhatItWrote) {
   EXPECT_EQ(bytes.rfind("%PDF-", 0), 0u);
   EXPECT_NE(bytes.find("%%EOF"), std::string::npos) << "the whole file";
   int files = 0;
-  for (const auto& entry : fs::directory_iterator(pdf.parent_path())) files += entry.is_regular_file();
+  for (const auto& entry : fs::directory_iterator(pdf.parent_path())) {
+    files += entry.is_regular_file();
+  }
   EXPECT_EQ(files, 1) << "no temporary file is left beside it";
 
   RunResult help = Adbridge("forms render --help", "ADBRIDGE_LANG= LANG=C.UTF-8");
@@ -242,8 +244,7 @@ TEST_F(CliTest, FormsRenderRefusesAnUnknownFormOrVersionAndWrongUsageWritingNoth
   RunResult no_out = Adbridge("forms render test-request " + Data());
   EXPECT_EQ(no_out.exit_code, 2);
   EXPECT_NE(no_out.err.find("--out"), std::string::npos);
-  EXPECT_EQ(Adbridge("forms render test-request --version first --out " + Quote(pdf) + " " +
-                     Data())
+  EXPECT_EQ(Adbridge("forms render test-request --version first --out " + Quote(pdf) + " " + Data())
                 .exit_code,
             2);
   EXPECT_EQ(Adbridge("forms render --out " + Quote(pdf) + " " + Data()).exit_code, 2);

@@ -36,19 +36,6 @@ std::vector<nlohmann::json> JsonLines(const std::string& out) {
   return lines;
 }
 
-// How one document is scanned: the same for its original and its printed copy.
-scangen::Faults Scanner(int dpi, double rotation, double offset_mm, double noise, bool turned) {
-  scangen::Faults f;
-  f.dpi = dpi;
-  f.rotation_deg = rotation;
-  f.offset_x_mm = offset_mm;
-  f.offset_y_mm = -offset_mm / 2;
-  f.noise = noise;
-  f.blur = noise > 0 ? 0.5 : 0;
-  f.turned_180 = turned;
-  return f;
-}
-
 class RenderReadingTest : public ::testing::Test {
  protected:
   RenderReadingTest() {
@@ -114,8 +101,9 @@ TEST_F(RenderReadingTest, AFilledInPrintIsReadAsWellAsTheOriginalPaperForm) {
       scangen::StyleChoice style;
       scangen::Faults faults;
     } kResidents[] = {
-        {scangen::StyleChoice::kPrinted, Scanner(200, 1.2, 1.5, 4, false)},
-        {scangen::StyleChoice::kHandwriting, Scanner(300, -0.8, -1.0, 2, seed % 2 == 0)},
+        {scangen::StyleChoice::kPrinted, scangen::FixedFaults(200, 1.2, 1.5, 4)},
+        {scangen::StyleChoice::kHandwriting,
+         scangen::FixedFaults(300, -0.8, -1.0, 2, seed % 2 == 0)},
     };
     for (const auto& resident : kResidents) {
       scangen::FillOptions options;
@@ -129,8 +117,8 @@ TEST_F(RenderReadingTest, AFilledInPrintIsReadAsWellAsTheOriginalPaperForm) {
             printed ? generator->RenderOn(doc, paper, kPaperDpi) : generator->Render(doc);
         ASSERT_TRUE(pages.ok()) << pages.status().message(Lang::kEn);
         scangen::Document named = doc;
-        named.file = std::string(printed ? "print-" : "original-") + std::to_string(seed) + "-" +
-                     doc.file;
+        named.file =
+            std::string(printed ? "print-" : "original-") + std::to_string(seed) + "-" + doc.file;
         ASSERT_TRUE(generator->Write(named, *pages, dir_).ok());
         const std::string source = (dir_ / named.file).string();
         files.push_back(source);
@@ -172,9 +160,8 @@ TEST_F(RenderReadingTest, AFilledInPrintIsReadAsWellAsTheOriginalPaperForm) {
       right += correct;
       arm.accepted += field.state == models::FieldState::kAutoAccepted;
       if (!correct) {
-        std::printf("[ misread  ] %s %s: \"%s\" for \"%s\"\n",
-                    fs::path(source).filename().c_str(), field.name.c_str(),
-                    field.ocr_value.value_or("").c_str(), expected.c_str());
+        std::printf("[ misread  ] %s %s: \"%s\" for \"%s\"\n", fs::path(source).filename().c_str(),
+                    field.name.c_str(), field.ocr_value.value_or("").c_str(), expected.c_str());
       }
     }
     EXPECT_EQ(fields->size(), truth[source].size()) << source << ": every field was read";
@@ -184,8 +171,8 @@ TEST_F(RenderReadingTest, AFilledInPrintIsReadAsWellAsTheOriginalPaperForm) {
   std::printf("[ original ] %d/%d fields right, %d accepted, %d/%d pages identified\n",
               original.right, original.fields, original.accepted, original.pages_identified,
               original.pages);
-  std::printf("[ print    ] %d/%d fields right, %d accepted, %d/%d pages identified\n",
-              print.right, print.fields, print.accepted, print.pages_identified, print.pages);
+  std::printf("[ print    ] %d/%d fields right, %d accepted, %d/%d pages identified\n", print.right,
+              print.fields, print.accepted, print.pages_identified, print.pages);
   EXPECT_EQ(print.fields, original.fields);
   EXPECT_EQ(print.pages_identified, print.pages);
   // OCR may tip one field either way between two papers that differ in their printed matter.
