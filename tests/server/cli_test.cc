@@ -1,18 +1,17 @@
 // The adbridge program driven as people and scripts drive it: arguments in, JSON lines on
 // stdout, one line per error on stderr, exit codes 0 / 1 / 2 (spec/cli.md).
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "tests/ingest/test_images.h"
+#include "tests/server/cli_runner.h"
 
 namespace adbridge {
 namespace {
@@ -20,36 +19,9 @@ namespace {
 namespace fs = std::filesystem;
 using ingest::testing::Bytes;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-
-  std::vector<nlohmann::json> JsonLines() const {
-    std::vector<nlohmann::json> lines;
-    std::istringstream in(out);
-    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
-    return lines;
-  }
-  int ErrLines() const {
-    int n = 0;
-    for (char c : err) n += c == '\n';
-    return n;
-  }
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string Slurp(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test_support::Quote;
+using test_support::RunResult;
+using test_support::Slurp;
 
 void WriteFile(const fs::path& file, const Bytes& bytes) {
   std::ofstream(file, std::ios::binary)
@@ -83,21 +55,11 @@ class CliTest : public ::testing::Test {
   ~CliTest() override { fs::remove_all(dir_); }
 
   RunResult Adbridge(const std::string& args, const std::string& env = "ADBRIDGE_LANG=en") {
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    const std::string command = env + " " + Quote(ADBRIDGE_BINARY) + " " + args + " > " +
-                                Quote(out) + " 2> " + Quote(err) + " < /dev/null";
-    const int status = std::system(command.c_str());
-    return {WEXITSTATUS(status), Slurp(out), Slurp(err)};
+    return test_support::RunAdbridge(dir_, args, env);
   }
   // As Adbridge, with `input` on standard input.
   RunResult AdbridgeWithInput(const std::string& args, const std::string& input) {
-    WriteFile(dir_ / "stdin", input);
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    const std::string command = "ADBRIDGE_LANG=en " + Quote(ADBRIDGE_BINARY) + " " + args +
-                                " > " + Quote(out) + " 2> " + Quote(err) + " < " +
-                                Quote(dir_ / "stdin");
-    const int status = std::system(command.c_str());
-    return {WEXITSTATUS(status), Slurp(out), Slurp(err)};
+    return test_support::RunAdbridge(dir_, args, "ADBRIDGE_LANG=en", input);
   }
   std::string Data() const { return "--data " + Quote(data_); }
 
