@@ -1,11 +1,5 @@
 // adbridge forms add | list | render
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -14,6 +8,7 @@
 #include "models/form_layout.h"
 #include "ocr/form_printer.h"
 #include "output/blank_form.h"
+#include "output/output_file.h"
 #include "server/commands.h"
 #include "server/data_dir.h"
 #include "server/json_lines.h"
@@ -24,40 +19,6 @@ namespace {
 int Usage(std::ostream& err, const std::string& ja, const std::string& en) {
   err << "adbridge: " << (DefaultLang() == Lang::kJa ? ja : en) << "\n";
   return kExitUsage;
-}
-
-// Writes `bytes` to `file` whole or not at all: to a temporary file beside it, synced, then
-// renamed over it, so the print room never picks up half a PDF. Returns Unavailable naming the
-// file when the disk refuses.
-Status WriteWhole(const std::string& file, const std::string& bytes) {
-  std::string temp = file + ".tmp-XXXXXX";
-  const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
-  const auto fail = [&](int error) {
-    return Status::Unavailable("書き込めません: " + file + " (" + std::strerror(error) + ")",
-                               "cannot write " + file + ": " + std::strerror(error));
-  };
-  if (fd < 0) return fail(errno);
-  // mkostemp makes the file private; a blank form holds nothing personal, and the print room
-  // reads it.
-  ::fchmod(fd, 0644);
-  std::size_t done = 0;
-  int error = 0;
-  while (done < bytes.size() && error == 0) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n > 0) {
-      done += static_cast<std::size_t>(n);
-    } else if (errno != EINTR) {
-      error = errno;
-    }
-  }
-  if (error == 0 && ::fsync(fd) != 0) error = errno;
-  if (::close(fd) != 0 && error == 0) error = errno;
-  if (error == 0 && ::rename(temp.c_str(), file.c_str()) != 0) error = errno;
-  if (error != 0) {
-    ::unlink(temp.c_str());
-    return fail(error);
-  }
-  return Status::Ok();
 }
 
 int FormsAdd(Invocation& in) {
@@ -121,7 +82,10 @@ int FormsRender(Invocation& in) {
   ADB_ASSIGN_OR_RETURN_EXIT(const ocr::FormPrinter printer, ocr::FormPrinter::Create(), in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<models::PageLayout> pages, printer.Layouts(form), in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(std::string pdf, output::BlankFormPdf(form, pages), in.err);
-  if (Status written = WriteWhole(*out, pdf); !written.ok()) return Fail(in.err, written);
+  // Whole or not at all: the print room never picks up half a PDF.
+  ADB_ASSIGN_OR_RETURN_EXIT(output::OutputFile file, output::OutputFile::Create(*out), in.err);
+  file.stream() << pdf;
+  if (Status committed = file.Commit(); !committed.ok()) return Fail(in.err, committed);
   PrintJsonLine(
       in.out,
       {{"form", form.id}, {"version", form.version}, {"pages", pages.size()}, {"file", *out}});

@@ -10,7 +10,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,6 +17,7 @@
 #include "models/store.h"
 #include "tests/output/pdf_test_support.h"
 #include "tests/scangen/scangen.h"
+#include "tests/server/cli_runner.h"
 
 namespace adbridge {
 namespace {
@@ -29,13 +29,6 @@ const char* const kFormIds[] = {"juminhyo-request", "kyufukin-application",
                                 "demand-bus-reservation"};
 constexpr int kPaperDpi = 300;
 
-std::vector<nlohmann::json> JsonLines(const std::string& out) {
-  std::vector<nlohmann::json> lines;
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
-  return lines;
-}
-
 class RenderReadingTest : public ::testing::Test {
  protected:
   RenderReadingTest() {
@@ -45,9 +38,9 @@ class RenderReadingTest : public ::testing::Test {
   }
   ~RenderReadingTest() override { fs::remove_all(dir_); }
 
-  testing::ToolRun Adbridge(std::vector<std::string> args) {
-    args.insert(args.begin(), {ADBRIDGE_BINARY, "--data", (dir_ / "data").string()});
-    return testing::RunTool(args);
+  test_support::RunResult Adbridge(const std::string& args) {
+    return test_support::RunAdbridge(dir_, args + " --data " + test_support::Quote(dir_ / "data"),
+                                     "ADBRIDGE_LANG=en OMP_THREAD_LIMIT=1");
   }
 
   fs::path dir_;
@@ -68,7 +61,7 @@ TEST_F(RenderReadingTest, AFilledInPrintIsReadAsWellAsTheOriginalPaperForm) {
 
   for (const char* id : kFormIds) {
     const fs::path json = kSource / "models/forms" / (std::string(id) + ".json");
-    ASSERT_EQ(Adbridge({"forms", "add", json.string()}).exit_code, 0) << id;
+    ASSERT_EQ(Adbridge("forms add " + test_support::Quote(json)).exit_code, 0) << id;
     Result<models::FormDefinition> form = models::LoadFormDefinition(json);
     ASSERT_TRUE(form.ok());
     forms.push_back(*std::move(form));
@@ -77,9 +70,10 @@ TEST_F(RenderReadingTest, AFilledInPrintIsReadAsWellAsTheOriginalPaperForm) {
   for (const models::FormDefinition& form : forms) {
     // The print room's copy: rendered by the program, read back at 300 dpi as the paper.
     const fs::path pdf = dir_ / (form.id + ".pdf");
-    const testing::ToolRun render = Adbridge({"forms", "render", form.id, "--out", pdf.string()});
-    ASSERT_EQ(render.exit_code, 0) << form.id;
-    const std::vector<nlohmann::json> rendered = JsonLines(render.out);
+    const test_support::RunResult render =
+        Adbridge("forms render " + form.id + " --out " + test_support::Quote(pdf));
+    ASSERT_EQ(render.exit_code, 0) << render.err;
+    const std::vector<nlohmann::json> rendered = render.JsonLines();
     ASSERT_EQ(rendered.size(), 1u);
     EXPECT_EQ(rendered[0]["form"], form.id);
     EXPECT_EQ(rendered[0]["version"], form.version);
@@ -128,17 +122,17 @@ TEST_F(RenderReadingTest, AFilledInPrintIsReadAsWellAsTheOriginalPaperForm) {
     }
   }
 
-  std::vector<std::string> ingest = {"ingest"};
-  ingest.insert(ingest.end(), files.begin(), files.end());
-  const testing::ToolRun ingested = Adbridge(ingest);
-  ASSERT_EQ(ingested.exit_code, 0);
+  std::string ingest = "ingest";
+  for (const std::string& file : files) ingest += " " + test_support::Quote(file);
+  const test_support::RunResult ingested = Adbridge(ingest);
+  ASSERT_EQ(ingested.exit_code, 0) << ingested.err;
   std::map<std::int64_t, std::string> source_of;
-  for (const nlohmann::json& line : JsonLines(ingested.out)) {
+  for (const nlohmann::json& line : ingested.JsonLines()) {
     source_of[line["document"].get<std::int64_t>()] = line["source"];
   }
   ASSERT_EQ(source_of.size(), files.size());
-  const testing::ToolRun processed = Adbridge({"process", "--jobs", "1"});
-  ASSERT_EQ(processed.exit_code, 0);
+  const test_support::RunResult processed = Adbridge("process --jobs 1");
+  ASSERT_EQ(processed.exit_code, 0) << processed.err;
 
   Result<std::unique_ptr<models::Store>> store = models::OpenSqliteStore(dir_ / "data/adbridge.db");
   ASSERT_TRUE(store.ok()) << store.status().message(Lang::kEn);
