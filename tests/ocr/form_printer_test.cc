@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <memory>
@@ -23,14 +24,21 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const std::filesystem::path kForms = std::filesystem::path(ADBRIDGE_SOURCE_DIR) / "models/forms";
-const char* const kFormIds[] = {"juminhyo-request", "kyufukin-application",
-                                "demand-bus-reservation"};
-
-models::FormDefinition Bundled(const std::string& id) {
-  Result<models::FormDefinition> form = models::LoadFormDefinition(kForms / (id + ".json"));
-  EXPECT_TRUE(form.ok()) << form.status().message(Lang::kEn);
-  return form.ok() ? *std::move(form) : models::FormDefinition{};
+// Every form definition bundled in models/forms/, by file name.
+std::vector<models::FormDefinition> BundledForms() {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::filesystem::path(ADBRIDGE_SOURCE_DIR) / "models/forms")) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<models::FormDefinition> forms;
+  for (const std::filesystem::path& file : files) {
+    Result<models::FormDefinition> form = models::LoadFormDefinition(file);
+    EXPECT_TRUE(form.ok()) << form.status().message(Lang::kEn);
+    if (form.ok()) forms.push_back(*std::move(form));
+  }
+  return forms;
 }
 
 class FormPrinterTest : public ::testing::Test {
@@ -67,8 +75,10 @@ TEST_F(FormPrinterTest, TextIsMeasuredAtTheFontsOwnAdvanceWidths) {
 }
 
 TEST_F(FormPrinterTest, EveryPrintedPageCarriesAQrCodeNamingItsFormVersionAndPage) {
-  for (const char* id : kFormIds) {
-    const models::FormDefinition form = Bundled(id);
+  const std::vector<models::FormDefinition> forms = BundledForms();
+  ASSERT_GE(forms.size(), 3u);
+  for (const models::FormDefinition& form : forms) {
+    const std::string& id = form.id;
     Result<std::vector<models::PageLayout>> pages = printer_->Layouts(form);
     ASSERT_TRUE(pages.ok()) << pages.status().message(Lang::kEn);
     ASSERT_EQ(pages->size(), form.pages.size());
@@ -152,11 +162,11 @@ TEST_F(FormPrinterTest, AMissingFontIsNamed) {
 }
 
 TEST_F(FormPrinterTest, TheLibraryKeepsEachPageAsPrintedAndLoadsAFormThatCannotBePrinted) {
-  std::vector<models::FormDefinition> definitions;
-  for (const char* id : kFormIds) definitions.push_back(Bundled(id));
+  std::vector<models::FormDefinition> definitions = BundledForms();
+  const std::size_t bundled = definitions.size();
   // A definition whose fields reach into every corner: no room for a QR code, so adbridge
   // cannot have printed it, yet scans of its own paper are still read.
-  models::FormDefinition crowded = Bundled("juminhyo-request");
+  models::FormDefinition crowded = definitions.front();
   crowded.id = "crowded";
   models::FieldDefinition top = crowded.fields.front(), bottom = crowded.fields.front();
   top.name = "top";
@@ -169,7 +179,8 @@ TEST_F(FormPrinterTest, TheLibraryKeepsEachPageAsPrintedAndLoadsAFormThatCannotB
 
   Result<std::unique_ptr<FormLibrary>> library = FormLibrary::FromDefinitions(definitions);
   ASSERT_TRUE(library.ok()) << library.status().message(Lang::kEn);
-  for (const char* id : kFormIds) {
+  for (std::size_t i = 0; i < bundled; ++i) {
+    const std::string& id = definitions[i].id;
     const LoadedForm* form = (*library)->Find(id);
     ASSERT_NE(form, nullptr);
     ASSERT_EQ(form->printed.size(), form->definition.pages.size()) << id;
