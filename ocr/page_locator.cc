@@ -12,6 +12,7 @@
 #include <tuple>
 #include <utility>
 
+#include "models/form_layout.h"
 #include "ocr/internal/aruco_dictionaries.h"
 #include "ocr/internal/page_geometry.h"
 #include "ocr/internal/page_matcher.h"
@@ -41,9 +42,9 @@ constexpr double kFineSearchMm = 0.6;
 constexpr int kBlankInk = 128;
 // The border of a scan often carries the scanner lid's shadow; the blank test ignores it.
 constexpr double kBlankBorderMm = 5.0;
-// adbridge prints its QR code near a corner of the page; only those corners are searched, as
-// the detector costs up to 200 ms on a whole page full of boxes.
-constexpr double kQrCornerMm = 50;
+// adbridge prints its QR code near a corner of the page (models::kQrCornerMm); only those
+// corners are searched, as the detector costs up to 200 ms on a whole page full of boxes.
+using models::kQrCornerMm;
 // At most this many scan features go into the exhaustive match (the slow path for pages that
 // do not fill the scan), which compares each with every feature of every reference.
 constexpr int kExhaustiveFeatures = 800;
