@@ -153,10 +153,13 @@ Result<DocumentResult> DocumentReader::Read(const std::vector<ingest::GreyPage>&
     const int index = sheet->second;
     if (result.pages[index].outcome != models::PageOutcome::kIdentified) continue;
     const RegisteredPage registered(scans[index], locations[index].mm_to_scan);
+    // The blank page the sheet is: adbridge's own print when its QR code said so.
+    const std::size_t p = static_cast<std::size_t>(field.page - 1);
+    const bool printed = locations[index].printed && p < form->printed.size();
     ADB_ASSIGN_OR_RETURN(
         FieldReading reading,
-        field_reader_.Read(registered, form->references[field.page - 1],
-                           form->reference_dpi[field.page - 1], field));
+        field_reader_.Read(registered, printed ? form->printed[p] : form->references[p],
+                           printed ? kPrintedPageDpi : form->reference_dpi[p], field));
     result.tesseract_seconds += reading.tesseract_seconds;
     if (reading.validation.ok()) valid_values[field.name] = reading.value;
     FieldResult field_result;

@@ -5,6 +5,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "ingest/form_registry.h"
+#include "ocr/form_printer.h"
 
 namespace adbridge::ocr {
 
@@ -28,10 +29,19 @@ Result<std::unique_ptr<FormLibrary>> FormLibrary::Load(models::Store& store,
 Result<std::unique_ptr<FormLibrary>> FormLibrary::FromDefinitions(
     std::vector<models::FormDefinition> definitions) {
   std::unique_ptr<FormLibrary> library(new FormLibrary());
+  ADB_ASSIGN_OR_RETURN(const FormPrinter printer, FormPrinter::Create());
   std::vector<ReferencePage> references;
   for (models::FormDefinition& definition : definitions) {
     LoadedForm form;
     const int form_index = static_cast<int>(library->forms_.size());
+    // A form whose layout fails (no corner free for its QR code) cannot have been printed by
+    // adbridge, so there is no print of it to match.
+    if (Result<std::vector<models::PageLayout>> layouts = printer.Layouts(definition);
+        layouts.ok()) {
+      for (const models::PageLayout& layout : *layouts) {
+        form.printed.push_back(printer.Draw(layout, kPrintedPageDpi));
+      }
+    }
     for (std::size_t p = 0; p < definition.pages.size(); ++p) {
       const models::PageDefinition& page = definition.pages[p];
       const std::string name = definition.id + " p" + std::to_string(p + 1);
@@ -52,6 +62,7 @@ Result<std::unique_ptr<FormLibrary>> FormLibrary::FromDefinitions(
       reference.width_mm = page.width_mm;
       reference.height_mm = page.height_mm;
       reference.image = image;
+      if (!form.printed.empty()) reference.printed = form.printed[p];
       reference.markers = page.markers;
       references.push_back(std::move(reference));
       library->reference_owner_.emplace_back(form_index, static_cast<int>(p) + 1);

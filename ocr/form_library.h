@@ -1,5 +1,6 @@
 // FormLibrary: every registered form as the readers need it — the definition, each page's
-// blank reference image, and a PageLocator built over all of them — loaded once and shared.
+// blank reference image and the image of adbridge's own print of it (FormPrinter, for scans of
+// `adbridge forms render`), and a PageLocator built over all of them — loaded once and shared.
 //
 //   Result<std::unique_ptr<FormLibrary>> library = FormLibrary::Load(store, blobs);
 //   const PageLocator& locator = (*library)->locator();
@@ -26,16 +27,23 @@
 
 namespace adbridge::ocr {
 
+// The resolution the printed pages are drawn at, as the bundled reference images are.
+inline constexpr double kPrintedPageDpi = 300;
+
 struct LoadedForm {
   models::FormDefinition definition;
   std::vector<cv::Mat> references;    // blank page images, CV_8UC1, in page order
   std::vector<double> reference_dpi;  // the resolution of each, from its size in millimetres
+  // Each page as adbridge prints it, CV_8UC1 at kPrintedPageDpi, in page order; empty when the
+  // form cannot be printed (a page with no free corner for its QR code).
+  std::vector<cv::Mat> printed;
 };
 
 class FormLibrary {
  public:
-  // Loads the newest version of every registered form. Returns the store's errors, or
-  // DataLoss when a reference image is missing or unreadable (the blob store was damaged).
+  // Loads the newest version of every registered form. Returns the store's errors, DataLoss
+  // when a reference image is missing or unreadable (the blob store was damaged), or NotFound
+  // when the font forms are printed in (IPAex Gothic) is not installed.
   static Result<std::unique_ptr<FormLibrary>> Load(models::Store& store,
                                                    const models::BlobStore& blobs);
 

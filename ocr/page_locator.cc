@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <opencv2/aruco.hpp>
 #include <opencv2/calib3d.hpp>
 #include <opencv2/features2d.hpp>
@@ -13,6 +12,8 @@
 #include <tuple>
 #include <utility>
 
+#include "models/form_layout.h"
+#include "ocr/internal/aruco_dictionaries.h"
 #include "ocr/internal/page_geometry.h"
 #include "ocr/internal/page_matcher.h"
 #include "ocr/internal/page_refiner.h"
@@ -41,9 +42,9 @@ constexpr double kFineSearchMm = 0.6;
 constexpr int kBlankInk = 128;
 // The border of a scan often carries the scanner lid's shadow; the blank test ignores it.
 constexpr double kBlankBorderMm = 5.0;
-// adbridge prints its QR code near a corner of the page; only those corners are searched, as
-// the detector costs up to 200 ms on a whole page full of boxes.
-constexpr double kQrCornerMm = 50;
+// adbridge prints its QR code near a corner of the page (models::kQrCornerMm); only those
+// corners are searched, as the detector costs up to 200 ms on a whole page full of boxes.
+using models::kQrCornerMm;
 // At most this many scan features go into the exhaustive match (the slow path for pages that
 // do not fill the scan), which compares each with every feature of every reference.
 constexpr int kExhaustiveFeatures = 800;
@@ -55,29 +56,6 @@ constexpr double kAgreementMargin = 0.15;
 // Of the form's print not found on the scan, the share that must lie on empty paper for the
 // page to count as this form with parts missing rather than as another document.
 constexpr double kMissingShare = 0.6;
-
-const std::map<std::string, int, std::less<>>& ArucoDictionaries() {
-  static const std::map<std::string, int, std::less<>> kDictionaries = {
-      {"DICT_4X4_50", cv::aruco::DICT_4X4_50},
-      {"DICT_4X4_100", cv::aruco::DICT_4X4_100},
-      {"DICT_4X4_250", cv::aruco::DICT_4X4_250},
-      {"DICT_4X4_1000", cv::aruco::DICT_4X4_1000},
-      {"DICT_5X5_50", cv::aruco::DICT_5X5_50},
-      {"DICT_5X5_100", cv::aruco::DICT_5X5_100},
-      {"DICT_5X5_250", cv::aruco::DICT_5X5_250},
-      {"DICT_5X5_1000", cv::aruco::DICT_5X5_1000},
-      {"DICT_6X6_50", cv::aruco::DICT_6X6_50},
-      {"DICT_6X6_100", cv::aruco::DICT_6X6_100},
-      {"DICT_6X6_250", cv::aruco::DICT_6X6_250},
-      {"DICT_6X6_1000", cv::aruco::DICT_6X6_1000},
-      {"DICT_7X7_50", cv::aruco::DICT_7X7_50},
-      {"DICT_7X7_100", cv::aruco::DICT_7X7_100},
-      {"DICT_7X7_250", cv::aruco::DICT_7X7_250},
-      {"DICT_7X7_1000", cv::aruco::DICT_7X7_1000},
-      {"DICT_ARUCO_ORIGINAL", cv::aruco::DICT_ARUCO_ORIGINAL},
-  };
-  return kDictionaries;
-}
 
 // The scan reduced by a whole factor when the resolutions allow one (200 -> 100, 300 -> 100):
 // that path of cv::resize is several times faster than a fractional one. Returns the image and
@@ -134,11 +112,51 @@ std::string Fixed(double v, int decimals) {
 }  // namespace
 
 struct PageLocator::Prepared {
-  internal::ReferenceFeatures features;
-  std::vector<RefinePatch> patches;
-  std::vector<cv::Point2f> ink_mm;
+  // What Create derived from one image of the page: what scans are matched and checked against.
+  struct Look {
+    internal::ReferenceFeatures features;
+    std::vector<RefinePatch> patches;
+    std::vector<cv::Point2f> ink_mm;
+  };
+  Look registered;              // from ReferencePage::image
+  std::optional<Look> printed;  // from ReferencePage::printed, when there is one
   int dictionary = -1;  // cv::aruco predefined dictionary of its markers, -1 without
 };
+
+namespace {
+
+using Look = PageLocator::Prepared::Look;
+
+// The features, refinement patches and ink samples of `image`, a picture of page `r`.
+Result<Look> PrepareLook(const ReferencePage& r, const cv::Mat& image,
+                         const LocatorOptions& options) {
+  // The resolutions the image is actually resampled to (sizes are whole pixels), so that its
+  // features and patches sit at their exact place on the form.
+  const double ref_dpi = image.cols / r.width_mm * kMmPerInch;
+  const cv::Mat work = Resample(image, ref_dpi, options.work_dpi);
+  const double work_dpi = ref_dpi * work.cols / image.cols;
+  const cv::Mat fine = Resample(image, ref_dpi, options.refine_dpi);
+  const double fine_dpi = ref_dpi * fine.cols / image.cols;
+  std::vector<cv::KeyPoint> keys;
+  cv::Mat descriptors;
+  MakeOrb(options.orb_features)->detectAndCompute(work, cv::noArray(), keys, descriptors);
+  if (static_cast<int>(keys.size()) < kMinReferenceFeatures) {
+    return Status::InvalidArgument(
+        PageNameJa(r) + " は印刷が少なすぎて照合に使えません",
+        PageName(r) + ": the reference page has too little print to match scans against");
+  }
+  const cv::Matx33d work_to_mm = PixelsToMm(work_dpi);
+  std::vector<cv::Point2f> keys_mm;
+  for (const cv::KeyPoint& k : keys) keys_mm.emplace_back(Apply(work_to_mm, k.pt));
+  Look look;
+  look.features =
+      internal::IndexFeatures(std::move(keys_mm), std::move(descriptors), r.width_mm, r.height_mm);
+  look.ink_mm = internal::InkSamples(work, work_dpi, kInkSamples);
+  look.patches = internal::ChoosePatches(fine, fine_dpi);
+  return look;
+}
+
+}  // namespace
 
 std::string QrPayload(std::string_view form_id, int version, int page) {
   return std::string(kQrPrefix) + std::string(form_id) + ":" + std::to_string(version) + ":" +
@@ -197,36 +215,26 @@ Result<PageLocator> PageLocator::Create(std::vector<ReferencePage> references,
     }
     Prepared p;
     if (r.markers.has_value()) {
-      const auto it = ArucoDictionaries().find(r.markers->dictionary);
-      if (it == ArucoDictionaries().end()) {
+      const std::optional<int> dictionary = internal::ArucoDictionaryId(r.markers->dictionary);
+      if (!dictionary.has_value()) {
         return Status::InvalidArgument(
             PageNameJa(r) + " の ArUco 辞書に対応していません: " + r.markers->dictionary,
             name + ": unsupported ArUco dictionary " + r.markers->dictionary);
       }
-      p.dictionary = it->second;
+      p.dictionary = *dictionary;
     }
-    // The resolutions the reference is actually resampled to (sizes are whole pixels), so that
-    // its features and patches sit at their exact place on the form.
-    const double ref_dpi = r.image.cols / r.width_mm * kMmPerInch;
-    const cv::Mat work = Resample(r.image, ref_dpi, options.work_dpi);
-    const double work_dpi = ref_dpi * work.cols / r.image.cols;
-    const cv::Mat fine = Resample(r.image, ref_dpi, options.refine_dpi);
-    const double fine_dpi = ref_dpi * fine.cols / r.image.cols;
-    std::vector<cv::KeyPoint> keys;
-    cv::Mat descriptors;
-    MakeOrb(options.orb_features)->detectAndCompute(work, cv::noArray(), keys, descriptors);
-    if (static_cast<int>(keys.size()) < kMinReferenceFeatures) {
-      return Status::InvalidArgument(
-          PageNameJa(r) + " は印刷が少なすぎて照合に使えません",
-          name + ": the reference page has too little print to match scans against");
+    ADB_ASSIGN_OR_RETURN(p.registered, PrepareLook(r, r.image, options));
+    if (!r.printed.empty()) {
+      if (r.printed.type() != CV_8UC1) {
+        return Status::InvalidArgument(
+            PageNameJa(r) + " の印刷用の画像が 8 ビットのグレー画像ではありません",
+            name + ": the printed page image is not 8-bit grey");
+      }
+      // A print with too little on it to match against keeps to the registered image.
+      if (Result<Look> printed = PrepareLook(r, r.printed, options); printed.ok()) {
+        p.printed = *std::move(printed);
+      }
     }
-    const cv::Matx33d work_to_mm = PixelsToMm(work_dpi);
-    std::vector<cv::Point2f> keys_mm;
-    for (const cv::KeyPoint& k : keys) keys_mm.emplace_back(Apply(work_to_mm, k.pt));
-    p.features = internal::IndexFeatures(std::move(keys_mm), std::move(descriptors), r.width_mm,
-                                         r.height_mm);
-    p.ink_mm = internal::InkSamples(work, work_dpi, kInkSamples);
-    p.patches = internal::ChoosePatches(fine, fine_dpi);
     prepared.push_back(std::move(p));
   }
   return PageLocator(std::move(references), options, std::move(prepared));
@@ -387,6 +395,13 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
   }
   cv::erode(scene.work, scene.ink, cv::Mat());
 
+  // What page `ref` is matched against: the image of adbridge's own print of it once its QR
+  // code named it, else its registered reference.
+  const auto look = [&](int ref) -> const Look& {
+    const Prepared& p = prepared_[static_cast<std::size_t>(ref)];
+    return loc.printed && p.printed.has_value() ? *p.printed : p.registered;
+  };
+
   const auto no_match = [&]() -> Text {
     if (only_form.has_value()) {
       return {"指定された様式 " + *only_form + " と一致しません",
@@ -400,7 +415,7 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
   const auto register_page = [&](int ref, const cv::Matx33d& coarse,
                                  PageLocation& out) -> std::optional<Failure> {
     const ReferencePage& r = references_[static_cast<std::size_t>(ref)];
-    const Prepared& p = prepared_[static_cast<std::size_t>(ref)];
+    const Look& p = look(ref);
     out.mm_to_scan = coarse;
     // A coarse transform that is far off (a mirror, a tenth of the size) is not worth refining;
     // the tolerances are wider here because the coarse fit is the least exact part.
@@ -458,9 +473,8 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
       cv::Mat near;
       cv::erode(scene.work, near,
                 cv::getStructuringElement(cv::MORPH_RECT, {2 * radius + 1, 2 * radius + 1}));
-      const double missing =
-          internal::MissingShare(scene.ink, near, scene.work_dpi, scene.dpi,
-                                 prepared_[static_cast<std::size_t>(ref)].ink_mm, loc.mm_to_scan);
+      const double missing = internal::MissingShare(scene.ink, near, scene.work_dpi, scene.dpi,
+                                                    look(ref).ink_mm, loc.mm_to_scan);
       if (missing < kMissingShare && loc.method != "qr") {
         loc.outcome = PageOutcome::kUnknown;
         loc.reference = -1;
@@ -506,6 +520,7 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
         return loc;
       }
       candidates = {found};
+      loc.printed = prepared_[static_cast<std::size_t>(found)].printed.has_value();
     }
   }
 
@@ -602,8 +617,8 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
   std::vector<Candidate> by_features;
   for (int i : candidates) {
     const internal::FeatureMatch m =
-        internal::MatchGated(prepared_[static_cast<std::size_t>(i)].features, keys_px, descriptors,
-                             px_per_mm, scan.size(), options_.match_ratio, ransac_px);
+        internal::MatchGated(look(i).features, keys_px, descriptors, px_per_mm, scan.size(),
+                             options_.match_ratio, ransac_px);
     by_features.push_back({i, m.mm_to_scan, static_cast<double>(m.inliers)});
   }
   const auto by_score = [](const Candidate& a, const Candidate& b) { return a.score > b.score; };
@@ -628,9 +643,8 @@ Result<PageLocation> PageLocator::Locate(const cv::Mat& scan, int dpi,
     }
     for (Candidate& c : by_features) {
       if (fills_scan(references_[static_cast<std::size_t>(c.reference)])) continue;
-      const internal::FeatureMatch m =
-          internal::MatchExhaustive(prepared_[static_cast<std::size_t>(c.reference)].features,
-                                    sample_px, sample, options_.match_ratio, ransac_px);
+      const internal::FeatureMatch m = internal::MatchExhaustive(
+          look(c.reference).features, sample_px, sample, options_.match_ratio, ransac_px);
       if (m.inliers > c.score) c = {c.reference, m.mm_to_scan, static_cast<double>(m.inliers)};
     }
     std::sort(by_features.begin(), by_features.end(), by_score);

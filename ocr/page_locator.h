@@ -13,7 +13,8 @@
 //
 // The page is identified, cheapest evidence first:
 //   1. a page with (almost) no ink is kBlank, before any feature work;
-//   2. a QR code carrying QrPayload(...) names the form page outright ("qr");
+//   2. a QR code carrying QrPayload(...) names the form page outright ("qr"); from then on the
+//      page is matched against the image of adbridge's own print of it (ReferencePage::printed);
 //   3. ArUco markers printed on a reference register it from their corners ("aruco");
 //   4. otherwise ORB features matched against every candidate reference (each scan feature
 //      only against reference features near where the page can lie), a RANSAC similarity
@@ -57,6 +58,11 @@ struct ReferencePage {
   int page = 1;  // 1-based page number of the form
   double width_mm = 210, height_mm = 297;
   cv::Mat image;  // CV_8UC1 blank form page at any resolution (bundled ones are 300 dpi)
+  // The page as adbridge prints it (FormPrinter: its own layout, with a QR code naming the
+  // page), CV_8UC1 at any resolution; a scan whose QR code names this page is matched against
+  // it instead of `image`, which may look quite different (a municipality's own print). Empty
+  // when the form cannot be printed by adbridge.
+  cv::Mat printed;
   std::optional<models::PageMarkers> markers;  // ArUco markers printed on the page, if any
 };
 
@@ -73,6 +79,9 @@ struct PageLocation {
   PageOutcome outcome = PageOutcome::kUnknown;
   int reference = -1;  // index into references() when identified or unregistrable
   std::string method;  // "qr", "aruco" or "features"; empty when nothing matched
+  // The QR code named a page adbridge printed, so the scan was matched against that page's
+  // ReferencePage::printed, not its registered image.
+  bool printed = false;
   // Form mm -> scan pixel: valid when identified; when unregistrable, the best estimate.
   cv::Matx33d mm_to_scan = cv::Matx33d::eye();
   int quarter_turns = 0;  // 0..3: counter-clockwise quarter turns the page lay at
@@ -123,10 +132,12 @@ struct LocatorOptions {
 
 class PageLocator {
  public:
-  // Precomputes each reference's features, refinement patches and ink samples once.
-  // Returns InvalidArgument when `references` is empty, an image is empty or not CV_8UC1, a page
-  // size is not positive, a marker dictionary is not supported, a page has too little print
-  // to be recognised by, or the options' resolutions are not within 50..600 dpi.
+  // Precomputes each reference's features, refinement patches and ink samples once, for its
+  // registered image and its printed one. Returns InvalidArgument when `references` is empty,
+  // an image is empty or not CV_8UC1 (a printed one may be empty), a page size is not
+  // positive, a marker dictionary is not supported, a registered image has too little print to
+  // be recognised by (a printed one that has is simply not used), or the options' resolutions
+  // are not within 50..600 dpi.
   static Result<PageLocator> Create(std::vector<ReferencePage> references,
                                     LocatorOptions options = {});
 

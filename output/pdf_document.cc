@@ -234,11 +234,11 @@ MeasureText PdfPage::Measure(Typeface face, double size_pt) {
   return [this, face, size_pt](std::string_view utf8) { return TextWidthMm(utf8, face, size_pt); };
 }
 
-void PdfPage::Rect(const models::BoxMm& box, double line_mm) {
+void PdfPage::Rect(const models::BoxMm& box, double line_mm, double grey) {
   if (page_ == nullptr) return;
   auto page = static_cast<HPDF_Page>(page_);
   HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(line_mm * kPointsPerMm));
-  HPDF_Page_SetGrayStroke(page, 0);
+  HPDF_Page_SetGrayStroke(page, static_cast<HPDF_REAL>(grey));
   HPDF_Page_Rectangle(page, static_cast<HPDF_REAL>(box.x * kPointsPerMm),
                       static_cast<HPDF_REAL>(Y(box.y + box.height)),
                       static_cast<HPDF_REAL>(box.width * kPointsPerMm),
@@ -258,11 +258,12 @@ void PdfPage::FillRect(const models::BoxMm& box, double grey) {
   HPDF_Page_SetGrayFill(page, 0);
 }
 
-void PdfPage::Line(double x1_mm, double y1_mm, double x2_mm, double y2_mm, double line_mm) {
+void PdfPage::Line(double x1_mm, double y1_mm, double x2_mm, double y2_mm, double line_mm,
+                   double grey) {
   if (page_ == nullptr) return;
   auto page = static_cast<HPDF_Page>(page_);
   HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(line_mm * kPointsPerMm));
-  HPDF_Page_SetGrayStroke(page, 0);
+  HPDF_Page_SetGrayStroke(page, static_cast<HPDF_REAL>(grey));
   HPDF_Page_MoveTo(page, static_cast<HPDF_REAL>(x1_mm * kPointsPerMm),
                    static_cast<HPDF_REAL>(Y(y1_mm)));
   HPDF_Page_LineTo(page, static_cast<HPDF_REAL>(x2_mm * kPointsPerMm),

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "models/form_definition.h"
+#include "models/form_layout.h"
 #include "models/status.h"
 
 namespace adbridge::output {
@@ -44,13 +45,9 @@ inline constexpr double kPointsPerMm = 72.0 / 25.4;
 inline constexpr double kA4WidthMm = 210;
 inline constexpr double kA4HeightMm = 297;
 
-// A square grid of dark and light modules (a QR code, an ArUco marker), row by row from the
-// top-left, without a quiet zone.
-struct ModuleGrid {
-  int size = 0;
-  std::vector<bool> dark;  // size * size
-  bool At(int row, int column) const { return dark[static_cast<std::size_t>(row * size + column)]; }
-};
+// A square grid of dark and light modules (a QR code, an ArUco marker): the one a form
+// layout carries, so a layout's codes are drawn as they are.
+using ModuleGrid = models::ModuleGrid;
 
 // The QR code of `payload` (byte mode, error correction level M). Returns InvalidArgument for
 // an empty payload or one too long for a QR code.
@@ -83,11 +80,12 @@ class PdfPage {
   double TextWidthMm(std::string_view utf8, Typeface face, double size_pt);
   MeasureText Measure(Typeface face, double size_pt);
 
-  // An outline `line_mm` thick, centred on the box's edges.
-  void Rect(const models::BoxMm& box, double line_mm);
+  // An outline `line_mm` thick, centred on the box's edges; `grey` 0 is black, 1 white.
+  void Rect(const models::BoxMm& box, double line_mm, double grey = 0);
   // A filled box; `grey` 0 is black, 1 white.
   void FillRect(const models::BoxMm& box, double grey);
-  void Line(double x1_mm, double y1_mm, double x2_mm, double y2_mm, double line_mm);
+  void Line(double x1_mm, double y1_mm, double x2_mm, double y2_mm, double line_mm,
+            double grey = 0);
   // Draws the dark modules of `grid`, each `module_mm` square, with the grid's top-left corner
   // at (x, y). Runs of dark modules in a row are one rectangle, so there are no hairline seams
   // between them when printed.

@@ -16,6 +16,7 @@ packages=(
   libpoco-dev               # the HTTP server
   libsodium-dev             # password hashing (Argon2id), session tokens, constant-time compares
   libhpdf-dev               # letters and blank forms as PDF
+  libfreetype-dev           # the image of a printed blank form, its text set as the PDF sets it
   googletest libgtest-dev libgmock-dev  # tests
   fonts-ipaexfont           # printed Japanese (IPAex Gothic and Mincho)
   fonts-klee                # handwriting-like Japanese for generated test scans

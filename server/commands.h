@@ -8,7 +8,7 @@
 
 namespace adbridge::server {
 
-std::vector<CommandSpec> FormsCommands();     // forms add, forms list
+std::vector<CommandSpec> FormsCommands();     // forms add, forms list, forms render
 std::vector<CommandSpec> IngestCommands();    // ingest
 std::vector<CommandSpec> DocumentCommands();  // documents list
 std::vector<CommandSpec> ProcessCommands();   // process

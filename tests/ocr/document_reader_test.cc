@@ -82,19 +82,6 @@ class DocumentReaderTest : public ::testing::Test {
     return scanned;
   }
 
-  static scangen::Faults Faults(int dpi, double rotation = 0, double offset_mm = 0,
-                                double noise = 0, bool turned = false) {
-    scangen::Faults f;
-    f.dpi = dpi;
-    f.rotation_deg = rotation;
-    f.offset_x_mm = offset_mm;
-    f.offset_y_mm = -offset_mm / 2;
-    f.noise = noise;
-    f.blur = noise > 0 ? 0.5 : 0;
-    f.turned_180 = turned;
-    return f;
-  }
-
   DocumentResult Read(const Scanned& scanned) {
     Result<DocumentResult> result = reader_.Read(scanned.pages, std::nullopt, "2026-11-21");
     EXPECT_TRUE(result.ok()) << result.status().message(Lang::kEn);
@@ -137,7 +124,8 @@ Recognizer* DocumentReaderTest::recognizer_ = nullptr;
 
 TEST_F(DocumentReaderTest, EachBundledFormIsIdentifiedAndItsPrintedFieldsRead) {
   for (int form = 0; form < 3; ++form) {
-    const Scanned scanned = Scan(form, scangen::StyleChoice::kPrinted, Faults(300), 11 + form);
+    const Scanned scanned =
+        Scan(form, scangen::StyleChoice::kPrinted, scangen::FixedFaults(300), 11 + form);
     const DocumentResult result = Read(scanned);
     ASSERT_NE(result.form, nullptr);
     EXPECT_EQ(result.form->definition.id, (*definitions_)[form].id);
@@ -157,10 +145,10 @@ TEST_F(DocumentReaderTest, FaultyScansAtSeveralResolutionsAreReadAndAlmostNoWron
     const char* what;
     scangen::Faults faults;
   } cases[] = {
-      {"150 dpi, shifted", Faults(150, 0.4, 2.5)},
-      {"200 dpi, rotated 2°, noisy", Faults(200, 2.0, 1.0, 5)},
-      {"300 dpi, turned over", Faults(300, -1.0, -2.0, 3, true)},
-      {"400 dpi, rotated -1.5°", Faults(400, -1.5, 1.5, 2)},
+      {"150 dpi, shifted", scangen::FixedFaults(150, 0.4, 2.5)},
+      {"200 dpi, rotated 2°, noisy", scangen::FixedFaults(200, 2.0, 1.0, 5)},
+      {"300 dpi, turned over", scangen::FixedFaults(300, -1.0, -2.0, 3, true)},
+      {"400 dpi, rotated -1.5°", scangen::FixedFaults(400, -1.5, 1.5, 2)},
   };
   int seed = 40;
   Tally all;
@@ -184,7 +172,8 @@ TEST_F(DocumentReaderTest, FaultyScansAtSeveralResolutionsAreReadAndAlmostNoWron
 }
 
 TEST_F(DocumentReaderTest, TurnedPagesAreReportedAsTurned) {
-  const Scanned scanned = Scan(0, scangen::StyleChoice::kPrinted, Faults(200, 0, 0, 0, true), 5);
+  const Scanned scanned =
+      Scan(0, scangen::StyleChoice::kPrinted, scangen::FixedFaults(200, 0, 0, 0, true), 5);
   const DocumentResult result = Read(scanned);
   ASSERT_EQ(result.pages.size(), 1u);
   EXPECT_EQ(result.pages[0].outcome, models::PageOutcome::kIdentified);
@@ -194,7 +183,8 @@ TEST_F(DocumentReaderTest, TurnedPagesAreReportedAsTurned) {
 TEST_F(DocumentReaderTest, HandwrittenFieldsTheMachineIsUnsureOfGoToReview) {
   int right = 0, accepted = 0, total = 0, review = 0, wrong_accepted = 0;
   for (int seed = 60; seed < 63; ++seed) {
-    const Scanned scanned = Scan(seed % 3, scangen::StyleChoice::kHandwriting, Faults(200, 0.5, 1, 2), seed);
+    const Scanned scanned = Scan(seed % 3, scangen::StyleChoice::kHandwriting,
+                                 scangen::FixedFaults(200, 0.5, 1, 2), seed);
     const DocumentResult result = Read(scanned);
     ASSERT_NE(result.form, nullptr);
     const Tally t = Count(result, scanned);
@@ -217,7 +207,7 @@ TEST_F(DocumentReaderTest, HandwrittenFieldsTheMachineIsUnsureOfGoToReview) {
 }
 
 TEST_F(DocumentReaderTest, DoubleEntryFieldsAlwaysGoToTwoPeople) {
-  const Scanned scanned = Scan(1, scangen::StyleChoice::kPrinted, Faults(300), 21);
+  const Scanned scanned = Scan(1, scangen::StyleChoice::kPrinted, scangen::FixedFaults(300), 21);
   const DocumentResult result = Read(scanned);
   int double_entry = 0;
   for (const FieldResult& f : result.fields) {
@@ -260,7 +250,7 @@ TEST_F(DocumentReaderTest, PageOfAnUnknownFormBecomesAClassificationTask) {
 }
 
 TEST_F(DocumentReaderTest, MissingSecondPageIsNoticedAndTheFirstStillRead) {
-  Scanned scanned = Scan(1, scangen::StyleChoice::kPrinted, Faults(200), 31);
+  Scanned scanned = Scan(1, scangen::StyleChoice::kPrinted, scangen::FixedFaults(200), 31);
   scanned.pages.pop_back();
   const DocumentResult result = Read(scanned);
   ASSERT_NE(result.form, nullptr);
@@ -272,8 +262,8 @@ TEST_F(DocumentReaderTest, MissingSecondPageIsNoticedAndTheFirstStillRead) {
 }
 
 TEST_F(DocumentReaderTest, SheetOfAnotherFormInTheBatchIsMarkedExtra) {
-  Scanned scanned = Scan(0, scangen::StyleChoice::kPrinted, Faults(200), 32);
-  const Scanned other = Scan(2, scangen::StyleChoice::kPrinted, Faults(200), 33);
+  Scanned scanned = Scan(0, scangen::StyleChoice::kPrinted, scangen::FixedFaults(200), 32);
+  const Scanned other = Scan(2, scangen::StyleChoice::kPrinted, scangen::FixedFaults(200), 33);
   scanned.pages.push_back(other.pages[0]);
   const DocumentResult result = Read(scanned);
   ASSERT_NE(result.form, nullptr);
@@ -285,7 +275,7 @@ TEST_F(DocumentReaderTest, SheetOfAnotherFormInTheBatchIsMarkedExtra) {
 }
 
 TEST_F(DocumentReaderTest, PageThatCannotBeAlignedIsFlaggedAndNotReadBlindly) {
-  Scanned scanned = Scan(0, scangen::StyleChoice::kPrinted, Faults(200), 34);
+  Scanned scanned = Scan(0, scangen::StyleChoice::kPrinted, scangen::FixedFaults(200), 34);
   // Folded over on the glass: the lower two-thirds of the sheet did not reach the scanner.
   ingest::GreyPage& page = scanned.pages[0];
   std::fill(page.pixels.begin() + page.width * (page.height / 3), page.pixels.end(), 255);

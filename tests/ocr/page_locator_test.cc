@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "models/form_definition.h"
+#include "models/form_layout.h"
+#include "ocr/form_printer.h"
 #include "ocr/registered_page.h"
 #include "tests/scangen/faults.h"
 #include "tests/scangen/random.h"
@@ -151,8 +153,10 @@ class PageLocatorTest : public ::testing::Test {
     return -1;
   }
 
-  // Page `page` (1-based) of a filled-in form `form_index`, scanned as `lay` says.
-  static TestScan Scan(int form_index, int page, const Lay& lay, int seed = 1) {
+  // Page `page` (1-based) of a filled-in form `form_index`, scanned as `lay` says; written on
+  // `paper` (the form's pages at 300 dpi) when given, else on the bundled reference pages.
+  static TestScan Scan(int form_index, int page, const Lay& lay, int seed = 1,
+                       const std::vector<cv::Mat>* paper = nullptr) {
     const models::FormDefinition& form = (*forms_)[static_cast<std::size_t>(form_index)];
     scangen::FillOptions options;
     options.seed = static_cast<std::uint64_t>(seed);
@@ -169,7 +173,8 @@ class PageLocatorTest : public ::testing::Test {
     doc.faults.noise = lay.noise;
     doc.faults.jpeg_quality = lay.jpeg_quality;
     doc.faults.turned_180 = lay.turned_180;
-    Result<std::vector<cv::Mat>> pages = generator_->Render(doc);
+    Result<std::vector<cv::Mat>> pages =
+        paper != nullptr ? generator_->RenderOn(doc, *paper, 300) : generator_->Render(doc);
     EXPECT_TRUE(pages.ok()) << pages.status().message(Lang::kEn);
     if (!pages.ok()) return {};
     TestScan s;
@@ -537,8 +542,62 @@ TEST_F(PageLocatorTest, QrCodeNamesThePage) {
   ASSERT_TRUE(loc.ok());
   EXPECT_EQ(loc->outcome, PageOutcome::kIdentified) << loc->reason.en;
   EXPECT_EQ(loc->method, "qr");
+  EXPECT_FALSE(loc->printed) << "this locator holds no print of the page to match against";
   EXPECT_EQ(loc->reference, RefIndex("kyufukin-application", 2));
   EXPECT_LT(WorstFieldErrorMm((*forms_)[kKyufukin], 2, loc->mm_to_scan, scan.truth, 200), 0.5);
+}
+
+// adbridge's own print of each bundled page (adbridge forms render), filled in and scanned
+// skewed, shifted and noisy, one of them upside down: its QR code names the page, and it is
+// registered against the print rather than the bundled reference, whose instructions, notes
+// and office-use panel the print does not carry.
+TEST_F(PageLocatorTest, PrintedPageIsNamedByItsQrCodeAndRegisteredAgainstThePrint) {
+  Result<FormPrinter> printer = FormPrinter::Create();
+  ASSERT_TRUE(printer.ok()) << printer.status().message(Lang::kEn);
+  std::vector<std::vector<cv::Mat>> prints;  // per form, its pages as printed at 300 dpi
+  for (const models::FormDefinition& form : *forms_) {
+    Result<std::vector<models::PageLayout>> layouts = printer->Layouts(form);
+    ASSERT_TRUE(layouts.ok()) << layouts.status().message(Lang::kEn);
+    prints.emplace_back();
+    for (const models::PageLayout& layout : *layouts) {
+      prints.back().push_back(printer->Draw(layout, 300));
+    }
+  }
+  std::vector<ReferencePage> refs = References({0, 1, 2});
+  for (ReferencePage& r : refs) {
+    for (std::size_t f = 0; f < forms_->size(); ++f) {
+      if ((*forms_)[f].id == r.form_id) r.printed = prints[f][static_cast<std::size_t>(r.page - 1)];
+    }
+  }
+  Result<PageLocator> locator = PageLocator::Create(refs);
+  ASSERT_TRUE(locator.ok()) << locator.status().message(Lang::kEn);
+
+  int seed = 70;
+  for (int form = 0; form < static_cast<int>(forms_->size()); ++form) {
+    const models::FormDefinition& definition = (*forms_)[static_cast<std::size_t>(form)];
+    for (int page = 1; page <= static_cast<int>(definition.pages.size()); ++page) {
+      Lay lay = Degraded(200, 0.5, 4, std::nullopt);
+      lay.offset_x_mm = 1.5;
+      lay.offset_y_mm = -1.0;
+      lay.turned_180 = seed == 71;
+      lay.style =
+          seed % 2 == 0 ? scangen::StyleChoice::kHandwriting : scangen::StyleChoice::kPrinted;
+      const TestScan scan = Scan(form, page, lay, seed++, &prints[static_cast<std::size_t>(form)]);
+      Result<PageLocation> loc = locator->Locate(scan.image, lay.dpi);
+      ASSERT_TRUE(loc.ok()) << loc.status().message(Lang::kEn);
+      EXPECT_EQ(loc->outcome, PageOutcome::kIdentified)
+          << definition.id << " p" << page << ": " << loc->reason.en;
+      EXPECT_EQ(loc->method, "qr") << definition.id << " p" << page;
+      EXPECT_TRUE(loc->printed) << definition.id << " p" << page;
+      EXPECT_EQ(loc->reference, RefIndex(definition.id, page));
+      EXPECT_EQ(loc->quarter_turns, lay.turned_180 ? 2 : 0);
+      const double worst = WorstFieldErrorMm(definition, page, loc->mm_to_scan, scan.truth, 200);
+      EXPECT_LT(worst, 0.5) << definition.id << " p" << page;
+      std::printf("[ printed  ] %s p%d: %s by %s, agreement %.3f, worst field corner %.3f mm\n",
+                  definition.id.c_str(), page, std::string(PageOutcomeName(loc->outcome)).c_str(),
+                  loc->method.c_str(), loc->agreement, worst);
+    }
+  }
 }
 
 TEST_F(PageLocatorTest, QrCodeIsFoundOnAPageFedUpsideDown) {

@@ -1,12 +1,8 @@
 #include "tests/scangen/blank_form.h"
 
 #include <algorithm>
-#include <map>
-#include <string>
-#include <vector>
-
-#include <opencv2/aruco.hpp>
 #include <opencv2/imgproc.hpp>
+#include <variant>
 
 #include "tests/scangen/form_decor.h"
 
@@ -14,135 +10,22 @@ namespace adbridge::scangen {
 namespace {
 
 using models::BoxMm;
-using models::FieldDefinition;
-using models::FieldType;
 
 constexpr int kInk = 0;
-constexpr int kBoxInk = 35;
 constexpr int kLabelFill = 236;
 constexpr double kRule = 0.3;
 constexpr double kThin = 0.2;
-constexpr double kLabelSize = 3.5;
-constexpr double kOptionLabelSize = 3.3;
-// Where the label column ends when a row's first box starts further right.
-constexpr double kLabelColumnRightMm = 46;
 
-bool IsSquare(const FieldDefinition& f) {
-  return f.type == FieldType::kCheckbox || f.type == FieldType::kChoice;
-}
-
-// Fields whose boxes share a band of the page form one table row.
-struct Row {
-  double top = 0;
-  double bottom = 0;
-  std::vector<const FieldDefinition*> fields;
-};
-
-std::vector<Row> TableRows(const models::FormDefinition& form, int page) {
-  std::vector<Row> rows;
-  for (const FieldDefinition& f : form.fields) {
-    if (f.page != page) continue;
-    const BoxMm e = FieldExtent(f);
-    const double pad = IsSquare(f) ? 3.0 : 1.5;
-    rows.push_back({e.y - pad, e.y + e.height + pad, {&f}});
+Align ToAlign(models::TextAlign align) {
+  switch (align) {
+    case models::TextAlign::kLeft:
+      return Align::kLeft;
+    case models::TextAlign::kCenter:
+      return Align::kCenter;
+    case models::TextAlign::kRight:
+      return Align::kRight;
   }
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.top < b.top; });
-  std::vector<Row> merged;
-  for (Row& row : rows) {
-    if (!merged.empty() && row.top < merged.back().bottom - 0.01) {
-      merged.back().bottom = std::max(merged.back().bottom, row.bottom);
-      merged.back().fields.push_back(row.fields.front());
-    } else {
-      merged.push_back(std::move(row));
-    }
-  }
-  for (Row& row : merged) {
-    std::sort(row.fields.begin(), row.fields.end(),
-              [](const FieldDefinition* a, const FieldDefinition* b) {
-                return FieldExtent(*a).x < FieldExtent(*b).x;
-              });
-  }
-  return merged;
-}
-
-// A square with its label to the right; returns where the label ends.
-double DrawSquare(Canvas& c, const Fonts& fonts, const BoxMm& box, const std::string& label,
-                  double limit_mm) {
-  c.Rect(box, 0.25, kInk);
-  const double x = box.x + box.width + 1.5;
-  const double baseline = box.y + box.height / 2 + kOptionLabelSize * 0.36;
-  const double width = c.Text(fonts.Get(Font::kGothic), label, x, baseline, kOptionLabelSize,
-                              kInk, Align::kLeft, std::max(5.0, limit_mm - x));
-  return x + width;
-}
-
-void DrawWritingBox(Canvas& c, const Fonts& fonts, const FieldDefinition& f) {
-  const BoxMm& b = *f.box;
-  c.Rect(b, kThin, kBoxInk);
-  if (f.comb.has_value() && *f.comb > 1) {
-    const double cell = b.width / *f.comb;
-    for (int i = 1; i < *f.comb; ++i) {
-      // Postal codes read 〒□□□-□□□□: the rule after the third cell is heavier.
-      const bool group = f.type == FieldType::kPostalCode && i == 3;
-      c.Line(b.x + cell * i, b.y, b.x + cell * i, b.y + b.height, group ? 0.45 : kThin,
-             kBoxInk);
-    }
-  }
-  if (f.type == FieldType::kPostalCode) {
-    c.TextInBox(fonts.Get(Font::kGothic), "〒", {b.x - 6.5, b.y, 6.0, b.height}, 4.2, kInk,
-                0.3, Align::kCenter);
-  }
-}
-
-void DrawRow(Canvas& c, const Fonts& fonts, const Row& row) {
-  c.Rect({kTableLeftMm, row.top, kTableRightMm - kTableLeftMm, row.bottom - row.top}, kRule,
-         kInk);
-  double previous_right = kTableLeftMm;
-  for (std::size_t i = 0; i < row.fields.size(); ++i) {
-    const FieldDefinition& f = *row.fields[i];
-    const BoxMm extent = FieldExtent(f);
-    const double next_left =
-        i + 1 < row.fields.size() ? FieldExtent(*row.fields[i + 1]).x - 2 : kTableRightMm - 1;
-    if (IsSquare(f)) {
-      if (i == 0) {
-        // The row's label column: a choice names itself there; a checkbox's label sits
-        // beside its square, and the column is left for form_decor's row heading.
-        const double right = std::min(extent.x - 2, kLabelColumnRightMm);
-        const BoxMm cell{kTableLeftMm, row.top, right - kTableLeftMm, row.bottom - row.top};
-        c.Fill(cell, kLabelFill);
-        c.Line(cell.x + cell.width, row.top, cell.x + cell.width, row.bottom, kThin, kInk);
-        if (f.type == FieldType::kChoice) {
-          c.TextInBox(fonts.Get(Font::kGothic), f.label, {cell.x, extent.y, cell.width, extent.height},
-                      kLabelSize, kInk, 1.5, Align::kCenter);
-        }
-      }
-      if (f.type == FieldType::kCheckbox) {
-        previous_right = DrawSquare(c, fonts, *f.box, f.label, next_left);
-      } else {
-        for (std::size_t k = 0; k < f.options.size(); ++k) {
-          const double limit =
-              k + 1 < f.options.size() && f.options[k + 1].box.x > f.options[k].box.x
-                  ? f.options[k + 1].box.x - 1.5
-                  : next_left;
-          previous_right = std::max(
-              previous_right, DrawSquare(c, fonts, f.options[k].box, f.options[k].label, limit));
-        }
-      }
-      continue;
-    }
-    const BoxMm& b = *f.box;
-    const double cell_left = i == 0 ? kTableLeftMm : previous_right + 2;
-    const double cell_right = b.x - (f.type == FieldType::kPostalCode ? 8.0 : 2.0);
-    const BoxMm cell{cell_left, row.top, cell_right - cell_left, row.bottom - row.top};
-    c.Fill(cell, kLabelFill);
-    if (i > 0) c.Line(cell_left, row.top, cell_left, row.bottom, kThin, kInk);
-    c.Line(cell_right, row.top, cell_right, row.bottom, kThin, kInk);
-    const double size = f.type == FieldType::kKana ? 3.0 : kLabelSize;
-    c.TextInBox(fonts.Get(Font::kGothic), f.label, {cell.x, b.y, cell.width, b.height}, size, kInk,
-                1.5, Align::kCenter);
-    DrawWritingBox(c, fonts, f);
-    previous_right = b.x + b.width;
-  }
+  return Align::kLeft;
 }
 
 void DrawDecor(Canvas& c, const Fonts& fonts, const DecorItem& item) {
@@ -183,72 +66,51 @@ void DrawDecor(Canvas& c, const Fonts& fonts, const DecorItem& item) {
   }
 }
 
-Result<cv::Ptr<cv::aruco::Dictionary>> ArucoDictionary(const std::string& name) {
-  static const std::map<std::string, int> kDictionaries = {
-      {"DICT_4X4_50", cv::aruco::DICT_4X4_50},   {"DICT_4X4_100", cv::aruco::DICT_4X4_100},
-      {"DICT_5X5_50", cv::aruco::DICT_5X5_50},   {"DICT_6X6_50", cv::aruco::DICT_6X6_50},
-      {"DICT_ARUCO_ORIGINAL", cv::aruco::DICT_ARUCO_ORIGINAL},
+// `layout` drawn the way the generator draws: text through OpenCV's FreeType, placed by its ink.
+void DrawLayout(Canvas& c, const models::PageLayout& layout, const Fonts& fonts) {
+  struct Visitor {
+    Canvas& c;
+    const Fonts& fonts;
+    void operator()(const models::LayoutLine& l) const {
+      c.Line(l.x0, l.y0, l.x1, l.y1, l.width_mm, l.grey);
+    }
+    void operator()(const models::LayoutOutline& o) const { c.Rect(o.box, o.width_mm, o.grey); }
+    void operator()(const models::LayoutFill& f) const { c.Fill(f.box, f.grey); }
+    void operator()(const models::LayoutText& t) const {
+      c.Text(fonts.Get(Font::kGothic), t.text, t.x_mm, t.baseline_mm, t.size_mm, t.grey,
+             ToAlign(t.align), t.max_width_mm);
+    }
+    void operator()(const models::LayoutCode& code) const {
+      // One pixel per module, enlarged as cv::aruco::drawMarker enlarges its markers.
+      cv::Mat tiny(code.modules.size, code.modules.size, CV_8UC1);
+      for (int y = 0; y < tiny.rows; ++y) {
+        for (int x = 0; x < tiny.cols; ++x) tiny.at<uchar>(y, x) = code.modules.At(y, x) ? 0 : 255;
+      }
+      const cv::Rect r = c.R(code.box);
+      const int side = std::min(r.width, r.height);
+      if (side <= 0) return;
+      cv::Mat modules;
+      cv::resize(tiny, modules, {side, side}, 0, 0, cv::INTER_NEAREST);
+      const cv::Rect target =
+          cv::Rect(r.tl(), modules.size()) & cv::Rect(0, 0, c.image().cols, c.image().rows);
+      modules(cv::Rect(0, 0, target.width, target.height)).copyTo(c.image()(target));
+    }
   };
-  const auto it = kDictionaries.find(name);
-  if (it == kDictionaries.end()) {
-    return Status::InvalidArgument("未対応の ArUco 辞書です: " + name,
-                                   "unsupported ArUco dictionary: " + name);
-  }
-  return cv::aruco::getPredefinedDictionary(it->second);
+  const Visitor visitor{c, fonts};
+  for (const models::LayoutItem& item : layout.items) std::visit(visitor, item);
 }
 
 }  // namespace
 
-BoxMm FieldExtent(const FieldDefinition& field) {
-  if (field.box.has_value()) return *field.box;
-  if (field.options.empty()) return {};
-  double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
-  for (const models::ChoiceOption& o : field.options) {
-    x0 = std::min(x0, o.box.x);
-    y0 = std::min(y0, o.box.y);
-    x1 = std::max(x1, o.box.x + o.box.width);
-    y1 = std::max(y1, o.box.y + o.box.height);
-  }
-  return {x0, y0, x1 - x0, y1 - y0};
-}
-
 Result<cv::Mat> DrawBlankPage(const models::FormDefinition& form, int page_index, double dpi,
                               const Fonts& fonts) {
-  if (page_index < 0 || page_index >= static_cast<int>(form.pages.size())) {
-    return Status::InvalidArgument(
-        "フォーム " + form.id + " にページ " + std::to_string(page_index + 1) + " はありません",
-        "form " + form.id + " has no page " + std::to_string(page_index + 1));
-  }
-  const models::PageDefinition& page = form.pages[static_cast<std::size_t>(page_index)];
-  const int page_no = page_index + 1;
-  Canvas c(page.width_mm, page.height_mm, dpi);
-  auto& gothic = fonts.Get(Font::kGothic);
-
-  const double centre = page.width_mm / 2;
-  c.Text(gothic, form.title, centre, 24, 6.5, kInk, Align::kCenter, 108);
-  if (!form.department.empty()) {
-    c.Text(gothic, "塩尻市 " + form.department, kTableLeftMm, 31, 3.5, kInk);
-  }
-  if (form.pages.size() > 1) {
-    c.Text(gothic,
-           std::to_string(page_no) + " / " + std::to_string(form.pages.size()) + " 枚目",
-           centre, page.height_mm - 6, 3.0, kInk, Align::kCenter);
-  }
-  for (const Row& row : TableRows(form, page_no)) DrawRow(c, fonts, row);
-  for (const DecorItem& item : DecorFor(form.id, page_no)) DrawDecor(c, fonts, item);
-
-  if (page.markers.has_value()) {
-    Result<cv::Ptr<cv::aruco::Dictionary>> dictionary = ArucoDictionary(page.markers->dictionary);
-    if (!dictionary.ok()) return dictionary.status();
-    for (const models::MarkerItem& item : page.markers->items) {
-      const cv::Rect r = c.R(item.box);
-      cv::Mat marker;
-      cv::aruco::drawMarker(*dictionary, item.id, std::min(r.width, r.height), marker, 1);
-      const cv::Rect target =
-          cv::Rect(r.tl(), marker.size()) & cv::Rect(0, 0, c.image().cols, c.image().rows);
-      marker(cv::Rect(0, 0, target.width, target.height)).copyTo(c.image()(target));
-    }
-  }
+  models::LayoutOptions options;
+  options.issuer = "塩尻市";
+  ADB_ASSIGN_OR_RETURN(models::PageLayout layout,
+                       models::BuildPageLayout(form, page_index, fonts.metrics(), options));
+  Canvas c(layout.width_mm, layout.height_mm, dpi);
+  DrawLayout(c, layout, fonts);
+  for (const DecorItem& item : DecorFor(form.id, layout.page)) DrawDecor(c, fonts, item);
   return c.image();
 }
 

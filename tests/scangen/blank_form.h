@@ -1,8 +1,8 @@
-// Draws a blank form page from its definition: title, department, the 記入欄 table with each
-// field's label cell and writing box (comb cells, 〒 before postal codes, squares with labels
-// for checkboxes and choices), ArUco markers where defined, and the printed matter of
-// form_decor.h. The same drawing is the reference image OCR registers scans against and the
-// paper the scan generator writes on.
+// Draws a blank form page: the layout adbridge prints the form with (models/form_layout.h:
+// title, department, the field table with label cells and writing boxes, comb cells, 〒,
+// squares with labels for checkboxes and choices, ArUco markers), without a QR code, issued by
+// 塩尻市, plus the printed matter of form_decor.h. The same drawing is the reference image OCR
+// registers scans against and the paper the scan generator writes on.
 //
 //   Result<Fonts> fonts = Fonts::Load();
 //   Result<cv::Mat> page = DrawBlankPage(form, 0, 300, *fonts);  // 2480x3508 grey for A4
@@ -14,24 +14,23 @@
 #include <opencv2/core.hpp>
 
 #include "models/form_definition.h"
+#include "models/form_layout.h"
 #include "models/status.h"
 #include "tests/scangen/canvas.h"
 
 namespace adbridge::scangen {
 
-// The table's left and right edges, and where label cells end, in mm.
+// The table's left and right edges on the bundled (A4) forms, in mm.
 inline constexpr double kTableLeftMm = 15;
 inline constexpr double kTableRightMm = 195;
 
 // Page `page_index` (0-based) of `form` at `dpi`, CV_8UC1, white paper. Its size is the
 // page's size_mm at dpi, rounded to whole pixels. Returns InvalidArgument for a page that
-// does not exist or an ArUco dictionary this drawer does not know.
+// does not exist or an ArUco dictionary adbridge does not know.
 Result<cv::Mat> DrawBlankPage(const models::FormDefinition& form, int page_index, double dpi,
-                      const Fonts& fonts);
+                              const Fonts& fonts);
 
-// The box a field's writing (or its options' squares) covers, for keeping stray marks off
-// fields; a choice's is the union of its options' boxes.
-models::BoxMm FieldExtent(const models::FieldDefinition& field);
+using models::FieldExtent;
 
 }  // namespace adbridge::scangen
 

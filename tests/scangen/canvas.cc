@@ -30,6 +30,8 @@ Result<Fonts> Fonts::Load() {
     ft->loadFontData(face.path, 0);
     fonts.faces_[static_cast<int>(face.font)] = ft;
   }
+  ADB_ASSIGN_OR_RETURN(ocr::FormPrinter printer, ocr::FormPrinter::Create());
+  fonts.printer_ = std::make_shared<const ocr::FormPrinter>(std::move(printer));
   return fonts;
 }
 

@@ -11,6 +11,7 @@
 #define ADBRIDGE_TESTS_SCANGEN_CANVAS_H_
 
 #include <array>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -18,7 +19,9 @@
 #include <opencv2/freetype.hpp>
 
 #include "models/form_definition.h"
+#include "models/form_layout.h"
 #include "models/status.h"
+#include "ocr/form_printer.h"
 
 namespace adbridge::scangen {
 
@@ -30,15 +33,18 @@ inline constexpr const char* kKleeRegularPath = "/usr/share/fonts/truetype/klee/
 inline constexpr const char* kKleeSemiBoldPath =
     "/usr/share/fonts/truetype/klee/KleeOne-SemiBold.ttf";
 
-// The four faces the generator draws with, loaded once.
+// The four faces the generator draws with, and the metrics blank pages are laid out with (those
+// adbridge prints its forms with), loaded once.
 class Fonts {
  public:
   // Returns NotFound naming the font file (and its Debian package) when one is missing.
   static Result<Fonts> Load();
   cv::freetype::FreeType2& Get(Font font) const { return *faces_[static_cast<int>(font)]; }
+  const models::LayoutMetrics& metrics() const { return *printer_; }
 
  private:
   std::array<cv::Ptr<cv::freetype::FreeType2>, 4> faces_;
+  std::shared_ptr<const ocr::FormPrinter> printer_;
 };
 
 // One run of text rendered as ink coverage (0 = none, 255 = full), with its baseline.

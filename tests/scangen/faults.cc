@@ -48,6 +48,18 @@ Faults SampleFaults(const FaultSpec& spec, Random& rng) {
   return f;
 }
 
+Faults FixedFaults(int dpi, double rotation_deg, double offset_mm, double noise, bool turned_180) {
+  Faults f;
+  f.dpi = dpi;
+  f.rotation_deg = rotation_deg;
+  f.offset_x_mm = offset_mm;
+  f.offset_y_mm = -offset_mm / 2;
+  f.noise = noise;
+  f.blur = noise > 0 ? 0.5 : 0;
+  f.turned_180 = turned_180;
+  return f;
+}
+
 cv::Mat ApplyFaults(const cv::Mat& page, double render_dpi, double width_mm, double height_mm,
                     const Faults& faults, bool simulate_jpeg, Random& rng) {
   const cv::Size out_size(static_cast<int>(std::lround(width_mm * faults.dpi / 25.4)),

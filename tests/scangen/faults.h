@@ -51,6 +51,11 @@ struct Faults {
 
 Faults SampleFaults(const FaultSpec& spec, Random& rng);
 
+// One scan's faults, chosen by a test: at `dpi`, rotated, the content moved right by
+// `offset_mm` and up by half of it, noisy (and then slightly blurred), perhaps upside down.
+Faults FixedFaults(int dpi, double rotation_deg = 0, double offset_mm = 0, double noise = 0,
+                   bool turned_180 = false);
+
 // Turns a clean page drawn at `render_dpi` into the scan of a `width_mm` x `height_mm` page
 // at faults.dpi: the output is exactly that page size in pixels. JPEG artefacts are applied
 // here only when `simulate_jpeg` (files written as JPEG get them from the encoder instead).

@@ -1,5 +1,6 @@
 #include "tests/scangen/scangen.h"
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 
@@ -78,15 +79,39 @@ Result<std::vector<cv::Mat>> ScanGenerator::Render(const Document& doc) {
   const models::FormDefinition& form = *doc.form;
   // Draw at no less than the reference resolution, then let the "scanner" resample.
   const int render_dpi = std::max(kReferenceDpi, doc.faults.dpi);
-  std::vector<cv::Mat> pages;
+  std::vector<cv::Mat> paper;
   for (int p = 0; p < static_cast<int>(form.pages.size()); ++p) {
     ADB_ASSIGN_OR_RETURN(cv::Mat blank, Blank(form, p, render_dpi));
-    Canvas canvas(blank.clone(), render_dpi);
+    paper.push_back(blank);
+  }
+  return RenderOn(doc, paper, render_dpi);
+}
+
+Result<std::vector<cv::Mat>> ScanGenerator::RenderOn(const Document& doc,
+                                                     const std::vector<cv::Mat>& paper,
+                                                     int paper_dpi) {
+  const models::FormDefinition& form = *doc.form;
+  if (paper.size() != form.pages.size()) {
+    return Status::InvalidArgument("用紙の枚数が様式 " + form.id + " のページ数と違います",
+                                   "the paper has " + std::to_string(paper.size()) +
+                                       " pages, form " + form.id + " has " +
+                                       std::to_string(form.pages.size()));
+  }
+  std::vector<cv::Mat> pages;
+  for (int p = 0; p < static_cast<int>(form.pages.size()); ++p) {
+    const models::PageDefinition& page = form.pages[static_cast<std::size_t>(p)];
+    const cv::Mat& sheet = paper[static_cast<std::size_t>(p)];
+    if (sheet.type() != CV_8UC1 || std::abs(sheet.cols - page.width_mm * paper_dpi / 25.4) > 2 ||
+        std::abs(sheet.rows - page.height_mm * paper_dpi / 25.4) > 2) {
+      return Status::InvalidArgument(
+          "用紙が様式 " + form.id + " のページの大きさと違います",
+          "the paper is not the size of page " + std::to_string(p + 1) + " of " + form.id);
+    }
+    Canvas canvas(sheet.clone(), paper_dpi);
     Random ink(doc.ink_seed + static_cast<std::uint64_t>(p));
     FillPage(canvas, form, p + 1, doc.values, doc.pen, fonts_, ink);
     Random noise(doc.noise_seed + static_cast<std::uint64_t>(p));
-    const models::PageDefinition& page = form.pages[static_cast<std::size_t>(p)];
-    pages.push_back(ApplyFaults(canvas.image(), render_dpi, page.width_mm, page.height_mm,
+    pages.push_back(ApplyFaults(canvas.image(), paper_dpi, page.width_mm, page.height_mm,
                                 doc.faults, doc.format != ImageFormat::kJpeg, noise));
   }
   return pages;

@@ -74,6 +74,12 @@ class ScanGenerator {
   // The scanned pages of `doc`, CV_8UC1 at doc.faults.dpi.
   Result<std::vector<cv::Mat>> Render(const Document& doc);
 
+  // The same, written on `paper` instead of the form's blank pages: one grey image per page of
+  // the form, drawn at `paper_dpi` (a printed blank form read back, say), the size of its page.
+  // Returns InvalidArgument when the pages do not match the form's.
+  Result<std::vector<cv::Mat>> RenderOn(const Document& doc, const std::vector<cv::Mat>& paper,
+                                        int paper_dpi);
+
   // Blank page `page_index` (0-based) at `dpi`; drawn once and remembered.
   Result<cv::Mat> Blank(const models::FormDefinition& form, int page_index, int dpi);
 

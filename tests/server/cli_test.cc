@@ -159,6 +159,65 @@ TEST_F(CliTest, ChangedDefinitionUnderTheSameVersionIsRefused) {
   EXPECT_NE(add.err.find("test-request"), std::string::npos);
 }
 
+TEST_F(CliTest, FormsRenderWritesTheBlankFormAsAPdfAndSaysWhatItWrote) {
+  ASSERT_EQ(Adbridge("forms add " + Quote(WriteForm()) + " " + Data()).exit_code, 0);
+  const fs::path pdf = dir_ / "print" / "test-request.pdf";
+  fs::create_directories(pdf.parent_path());
+  RunResult run = Adbridge("forms render test-request --out " + Quote(pdf) + " " + Data());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  const auto lines = run.JsonLines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0]["form"], "test-request");
+  EXPECT_EQ(lines[0]["version"], 1);
+  EXPECT_EQ(lines[0]["pages"], 1);
+  EXPECT_EQ(lines[0]["file"], pdf.string());
+  const std::string bytes = Slurp(pdf);
+  EXPECT_EQ(bytes.rfind("%PDF-", 0), 0u);
+  EXPECT_NE(bytes.find("%%EOF"), std::string::npos) << "the whole file";
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(pdf.parent_path())) {
+    files += entry.is_regular_file();
+  }
+  EXPECT_EQ(files, 1) << "no temporary file is left beside it";
+
+  RunResult help = Adbridge("forms render --help", "ADBRIDGE_LANG= LANG=C.UTF-8");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--out FILE.pdf"), std::string::npos);
+  EXPECT_NE(help.out.find("QR コード"), std::string::npos);
+}
+
+TEST_F(CliTest, FormsRenderRefusesAnUnknownFormOrVersionAndWrongUsageWritingNothing) {
+  ASSERT_EQ(Adbridge("forms add " + Quote(WriteForm()) + " " + Data()).exit_code, 0);
+  const fs::path pdf = dir_ / "out.pdf";
+  RunResult unknown = Adbridge("forms render inkan-touroku --out " + Quote(pdf) + " " + Data());
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_EQ(unknown.ErrLines(), 1);
+  EXPECT_NE(unknown.err.find("inkan-touroku"), std::string::npos);
+  RunResult japanese =
+      Adbridge("forms render inkan-touroku --out " + Quote(pdf) + " " + Data(), "ADBRIDGE_LANG=ja");
+  EXPECT_NE(japanese.err.find("様式が登録されていません: inkan-touroku"), std::string::npos);
+
+  RunResult version =
+      Adbridge("forms render test-request --version 2 --out " + Quote(pdf) + " " + Data());
+  EXPECT_EQ(version.exit_code, 1);
+  EXPECT_NE(version.err.find("test-request v2"), std::string::npos);
+
+  RunResult no_out = Adbridge("forms render test-request " + Data());
+  EXPECT_EQ(no_out.exit_code, 2);
+  EXPECT_NE(no_out.err.find("--out"), std::string::npos);
+  EXPECT_EQ(Adbridge("forms render test-request --version first --out " + Quote(pdf) + " " + Data())
+                .exit_code,
+            2);
+  EXPECT_EQ(Adbridge("forms render --out " + Quote(pdf) + " " + Data()).exit_code, 2);
+
+  RunResult nowhere = Adbridge("forms render test-request --out " +
+                               Quote(dir_ / "no-such-folder" / "out.pdf") + " " + Data());
+  EXPECT_EQ(nowhere.exit_code, 1);
+  EXPECT_NE(nowhere.err.find("no-such-folder"), std::string::npos);
+  EXPECT_FALSE(fs::exists(pdf)) << "nothing is written when the form cannot be rendered";
+}
+
 TEST_F(CliTest, IngestPrintsOneLinePerDocumentAndTheSameFileTwiceIsADuplicate) {
   const fs::path a = Scan("a.png", ingest::testing::MakePng(620, 877));
   const fs::path b = Scan("b.jpg", ingest::testing::MakeJpeg(620, 877));
