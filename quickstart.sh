@@ -31,6 +31,12 @@ if ! adbridge users list | grep -q '"name":"sample-reviewer"'; then
   printf 'supervise-sample-1\n' | adbridge users add sample-supervisor --role supervisor --display-name "見本 監督者"
 fi
 
+echo "== 印刷用の白紙の様式と、読み取り結果の CSV を書き出します (a blank form for paper, and the readings as CSV)"
+out="$data/out"
+mkdir -p "$out"
+adbridge forms render juminhyo-request --out "$out/juminhyo-request-blank.pdf"
+adbridge export --form juminhyo-request --status any --encoding utf-8-bom --out "$out/juminhyo-request.csv"
+
 forms=$(adbridge forms list | wc -l)
 documents=$(adbridge documents list | wc -l)
 in_review=$(adbridge documents list --state in_review | wc -l)
@@ -40,6 +46,7 @@ cat <<MSG
 
 == 完了 (done)
 データフォルダ (data folder): $data
+書き出し (written): $out/juminhyo-request-blank.pdf, $out/juminhyo-request.csv
   登録済みの様式 (forms registered): $forms
   文書 (documents): $documents — 確認待ち (in review): $in_review, 確定 (verified): $verified, 失敗 (failed): $failed
 
@@ -50,6 +57,8 @@ cat <<MSG
   build/server/adbridge --data "$data" forms list
   build/server/adbridge --data "$data" documents list
   build/server/adbridge --data "$data" ingest path/to/scan.tif     # 同じファイルは "duplicate": true
+  build/server/adbridge --data "$data" letters --template kyufukin-decision --out letters.pdf   # 確認が済んだ記録への通知
+  build/server/adbridge --data "$data" export --form kyufukin-application --encoding cp932 --out k.csv
   build/server/adbridge --help                                      # English: --lang en
   ./test.sh                                                         # 全テスト (every test)
 MSG
