@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "models/internal/unicode_text.h"
-#include "models/internal/utf8.h"
+#include "models/utf8.h"
 
 namespace adbridge::models {
 namespace {
@@ -34,7 +34,7 @@ constexpr std::array<PrefecturePostal, 47> kPrefectures = {{
 }};
 
 std::u32string Decode(std::string_view text) {
-  return internal::DecodeUtf8(text).value_or(std::u32string());
+  return DecodeUtf8(text).value_or(std::u32string());
 }
 
 // Words separated by spaces, as the normalisers leave them (one space between words).

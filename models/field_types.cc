@@ -11,13 +11,13 @@
 #include "models/internal/kana.h"
 #include "models/internal/kanji_numeral.h"
 #include "models/internal/unicode_text.h"
-#include "models/internal/utf8.h"
+#include "models/utf8.h"
 
 namespace adbridge::models {
 namespace {
 
-using internal::DecodeUtf8;
-using internal::EncodeUtf8;
+
+
 using internal::IsAsciiDigit;
 using internal::IsDash;
 using internal::IsSpace;

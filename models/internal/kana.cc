@@ -3,7 +3,7 @@
 #include <optional>
 
 #include "models/internal/unicode_text.h"
-#include "models/internal/utf8.h"
+#include "models/utf8.h"
 
 namespace adbridge::models::internal {
 namespace {

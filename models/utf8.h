@@ -1,13 +1,14 @@
-// UTF-8 helpers shared inside models/: decoding to code points and encoding back.
-// Invalid UTF-8 is reported, never guessed at.
-#ifndef ADBRIDGE_MODELS_INTERNAL_UTF8_H_
-#define ADBRIDGE_MODELS_INTERNAL_UTF8_H_
+// UTF-8 helpers: decoding to code points and encoding back. Invalid UTF-8 is reported, never
+// guessed at.
+// Thread-safety: pure functions.
+#ifndef ADBRIDGE_MODELS_UTF8_H_
+#define ADBRIDGE_MODELS_UTF8_H_
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace adbridge::models::internal {
+namespace adbridge::models {
 
 // The code points of `text`, or nothing when it is not valid UTF-8 (overlong forms,
 // surrogates, truncated sequences, values above U+10FFFF).
@@ -17,6 +18,6 @@ std::optional<std::u32string> DecodeUtf8(std::string_view text);
 void AppendUtf8(std::string& out, char32_t cp);
 std::string EncodeUtf8(std::u32string_view text);
 
-}  // namespace adbridge::models::internal
+}  // namespace adbridge::models
 
-#endif  // ADBRIDGE_MODELS_INTERNAL_UTF8_H_
+#endif  // ADBRIDGE_MODELS_UTF8_H_

@@ -1,6 +1,6 @@
-#include "models/internal/utf8.h"
+#include "models/utf8.h"
 
-namespace adbridge::models::internal {
+namespace adbridge::models {
 
 std::optional<std::u32string> DecodeUtf8(std::string_view text) {
   std::u32string out;
@@ -62,4 +62,4 @@ std::string EncodeUtf8(std::u32string_view text) {
   return out;
 }
 
-}  // namespace adbridge::models::internal
+}  // namespace adbridge::models
