@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "models/field_types.h"
@@ -411,6 +412,24 @@ Result<ScriptTemplate> ParseScriptTemplate(std::string_view text, std::string_vi
     script.sections.push_back(std::move(parsed));
   }
   return script;
+}
+
+Result<ScriptTemplate> LoadScriptTemplate(const std::filesystem::path& file) {
+  const std::string path = file.string();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return Status::NotFound("テンプレート " + path + " を読めません",
+                            "cannot read template " + path);
+  }
+  // One byte past the limit is enough for ParseScriptTemplate to refuse a file that is too large.
+  std::string text(kMaxTemplateBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) {
+    return Status::NotFound("テンプレート " + path + " を読めません",
+                            "cannot read template " + path);
+  }
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return ParseScriptTemplate(text, file.filename().string());
 }
 
 Status CheckScriptTemplate(const ScriptTemplate& script, const models::FormDefinition& form) {

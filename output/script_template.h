@@ -4,7 +4,7 @@
 //   Result<ScriptTemplate> t = ParseScriptTemplate(json_text, "kyufukin-call.json");
 //   ADB_RETURN_IF_ERROR(CheckScriptTemplate(*t, form));  // before any script is made
 //
-// The format (docs/templates.md, "Phone scripts"):
+// The format (README.md, "Phone scripts"):
 //
 //   { "id": "kyufukin-call", "kind": "script", "form": "kyufukin-application",
 //     "title": "給付金の申請受付確認",
@@ -38,6 +38,7 @@
 #ifndef ADBRIDGE_OUTPUT_SCRIPT_TEMPLATE_H_
 #define ADBRIDGE_OUTPUT_SCRIPT_TEMPLATE_H_
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,6 +101,11 @@ Text ScriptSectionTitle(ScriptSectionId id);
 // "|", a value whose type is unknown or that fails its type's rules.
 // Returns ResourceExhausted for text over 256 KiB.
 Result<ScriptTemplate> ParseScriptTemplate(std::string_view json, std::string_view source_name);
+
+// Reads and parses a template file; errors name it by its file name. Returns NotFound (with the
+// path) when it cannot be read, ResourceExhausted when it is over 256 KiB, else as
+// ParseScriptTemplate.
+Result<ScriptTemplate> LoadScriptTemplate(const std::filesystem::path& file);
 
 // Checks the template against the definition of the form it is for, before any script is made.
 // Returns InvalidArgument naming the template, the section (and item) and the placeholder when:

@@ -10,6 +10,7 @@
 
 #include "models/form_definition.h"
 #include "output/script_template.h"
+#include "tests/output/verified_records.h"
 
 namespace adbridge::output {
 namespace {
@@ -54,39 +55,13 @@ Status CheckKyufukin(const std::string& json) {
   return CheckScriptTemplate(*parsed, Form("kyufukin-application"));
 }
 
-ScriptRecord KyufukinRecord() {
-  return {17,
-          {{"application_date", "2025-06-02"},
-           {"applicant_kana", "ヤマダ タロウ"},
-           {"applicant_name", "山田 太郎"},
-           {"birth_date", "1950-04-01"},
-           {"postal_code", "399-0786"},
-           {"address", "長野県塩尻市大門七番町3-3"},
-           {"phone", "0263541234"},
-           {"household_size", "2"},
-           {"bank_name", "八十二銀行"},
-           {"bank_code", "0143"},
-           {"branch_name", "塩尻支店"},
-           {"branch_code", "321"},
-           {"account_type", "futsu"},
-           {"account_number", "1234567"},
-           {"account_holder_kana", "ヤマダ タロウ"}}};
-}
+ScriptRecord KyufukinRecord() { return {17, testing::KyufukinValues()}; }
 
 ScriptRecord BusRecord(bool wheelchair, std::string notes) {
-  return {23,
-          {{"registration_number", "SJ-0042"},
-           {"name_kana", "スズキ ハナコ"},
-           {"name", "鈴木 花子"},
-           {"phone", "09012345678"},
-           {"ride_date", "2025-04-14"},
-           {"passengers", "2"},
-           {"time_slot", "09"},
-           {"pickup_stop", "市役所前"},
-           {"dropoff_stop", "塩尻駅"},
-           {"wheelchair", wheelchair ? "true" : "false"},
-           {"companion", "false"},
-           {"notes", std::move(notes)}}};
+  ScriptRecord record{23, testing::DemandBusValues()};
+  record.values["wheelchair"] = wheelchair ? "true" : "false";
+  record.values["notes"] = std::move(notes);
+  return record;
 }
 
 std::string BuildText(const std::string& template_id, const std::string& form_id,

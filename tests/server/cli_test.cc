@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/ingest/test_images.h"
+#include "tests/output/verified_records.h"
 
 namespace adbridge {
 namespace {
@@ -473,6 +474,93 @@ TEST_F(CliTest, ReviewFromTheCommandLineSettlesTheSampleScansTasks) {
   EXPECT_TRUE(Adbridge(Data() + " review next --user hanako").JsonLines()[0]["task"].is_null());
   EXPECT_FALSE(Adbridge(Data() + " documents list --state verified").JsonLines().empty())
       << "a sample document without double-entry fields is now verified";
+}
+
+// --- scripts ---
+
+constexpr char kKyufukinCall[] = ADBRIDGE_SOURCE_DIR "/models/templates/kyufukin-call.json";
+
+// One verified benefit application (and one bus reservation) in the data folder.
+void SeedVerifiedRecords(const fs::path& data) {
+  testing::VerifiedRecords records(data);
+  records.RegisterBundledForm("kyufukin-application");
+  records.RegisterBundledForm("demand-bus-reservation");
+  records.Add("kyufukin-application", testing::KyufukinValues());
+  records.Add("demand-bus-reservation", testing::DemandBusValues());
+}
+
+TEST_F(CliTest, ScriptsWritesAPdfOrTextByTheOutputsNameAndSaysHowMany) {
+  SeedVerifiedRecords(data_);
+  for (const char* name : {"calls.pdf", "calls.TXT"}) {
+    SCOPED_TRACE(name);
+    const fs::path out = dir_ / name;
+    RunResult run =
+        Adbridge(Data() + " scripts --template " + Quote(kKyufukinCall) + " --out " + Quote(out));
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_EQ(run.err, "");
+    const auto lines = run.JsonLines();
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0], (nlohmann::json{{"template", "kyufukin-call"},
+                                        {"form", "kyufukin-application"},
+                                        {"scripts", 1},
+                                        {"out", out.string()}}));
+    const std::string written = Slurp(out);
+    if (std::string(name) == "calls.pdf") {
+      EXPECT_EQ(written.rfind("%PDF-", 0), 0u);
+    } else {
+      EXPECT_NE(written.find("お相手: 山田 太郎（ヤマダ タロウ）"), std::string::npos);
+    }
+  }
+}
+
+TEST_F(CliTest, ScriptsWithAnOutputNeitherPdfNorTextIsAUsageError) {
+  SeedVerifiedRecords(data_);
+  RunResult run = Adbridge(Data() + " scripts --template " + Quote(kKyufukinCall) + " --out " +
+                           Quote(dir_ / "calls.docx"));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.ErrLines(), 1);
+  EXPECT_NE(run.err.find("--out must be a .pdf or .txt file"), std::string::npos) << run.err;
+  EXPECT_FALSE(fs::exists(dir_ / "calls.docx"));
+  EXPECT_EQ(Adbridge(Data() + " scripts --out " + Quote(dir_ / "a.txt")).exit_code, 2);
+  EXPECT_EQ(Adbridge(Data() + " scripts --template " + Quote(kKyufukinCall)).exit_code, 2);
+}
+
+TEST_F(CliTest, ScriptsRefuseATemplateThatReadsASensitiveFieldAloud) {
+  SeedVerifiedRecords(data_);
+  std::string bad = Slurp(kKyufukinCall);
+  const std::string line = "申請をされたご本人様はいらっしゃいますでしょうか。";
+  bad.replace(bad.find(line), line.size(), "{{applicant_name}}様はいらっしゃいますか。");
+  WriteFile(dir_ / "bad-call.json", bad);
+  RunResult run = Adbridge(Data() + " scripts --template " + Quote(dir_ / "bad-call.json") +
+                           " --out " + Quote(dir_ / "calls.pdf"));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.ErrLines(), 1);
+  EXPECT_EQ(run.err.rfind("adbridge: bad-call.json: greeting item 2: {{applicant_name}} puts the "
+                          "sensitive field",
+                          0),
+            0u)
+      << run.err;
+  EXPECT_FALSE(fs::exists(dir_ / "calls.pdf"));
+}
+
+TEST_F(CliTest, ScriptsForAnUnregisteredOrOtherFormFail) {
+  RunResult unregistered = Adbridge(Data() + " scripts --template " + Quote(kKyufukinCall) +
+                                    " --out " + Quote(dir_ / "calls.txt"));
+  EXPECT_EQ(unregistered.exit_code, 1);
+  EXPECT_EQ(unregistered.ErrLines(), 1);
+  EXPECT_NE(unregistered.err.find("kyufukin-application"), std::string::npos) << unregistered.err;
+
+  SeedVerifiedRecords(data_);
+  RunResult other = Adbridge(Data() + " scripts --template " + Quote(kKyufukinCall) +
+                             " --form demand-bus-reservation --out " + Quote(dir_ / "calls.txt"));
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_EQ(other.err,
+            "adbridge: kyufukin-call.json: the template is for form kyufukin-application, not "
+            "demand-bus-reservation\n");
+  RunResult missing = Adbridge(Data() + " scripts --template " + Quote(dir_ / "none.json") +
+                               " --out " + Quote(dir_ / "calls.txt"));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_FALSE(fs::exists(dir_ / "calls.txt"));
 }
 
 }  // namespace
