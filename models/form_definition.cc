@@ -16,16 +16,13 @@
 #include <utility>
 #include <vector>
 
-#include "models/internal/json_guard.h"
-#include "models/internal/json_reader.h"
+#include "models/json_guard.h"
+#include "models/json_reader.h"
 
 namespace adbridge::models {
 namespace {
 
 using Json = nlohmann::json;
-using internal::JsonObjectReader;
-using internal::JsonPlace;
-using internal::Presence;
 
 // Limits that keep a hostile or mistaken file from costing more than a real form ever needs.
 constexpr std::size_t kMaxDefinitionBytes = std::size_t{1} << 20;
@@ -660,7 +657,7 @@ Result<FormDefinition> ParseDocument(const Json& document, std::string_view sour
                                      const std::filesystem::path& base_dir, bool check_references) {
   const std::string source(source_name);
   if (!document.is_object()) {
-    const Text got = internal::JsonTypeName(document);
+    const Text got = JsonTypeName(document);
     return Status::InvalidArgument(
         source + ": 定義全体は JSON オブジェクト {…} でなければなりません (" + got.ja +
             "が書かれています)",
@@ -792,7 +789,7 @@ Result<FormDefinition> ParseFormDefinition(std::string_view json, std::string_vi
         source + ": the definition is too large (" + size + " bytes, the limit is " + limit + ")");
   }
   // Syntax, depth and repeated keys first, so no DOM is ever built from a hostile text.
-  ADB_RETURN_IF_ERROR(internal::CheckJsonText(json, kMaxJsonDepth).WithPrefix(source + ": "));
+  ADB_RETURN_IF_ERROR(CheckJsonText(json, kMaxJsonDepth).WithPrefix(source + ": "));
   const Json document = Json::parse(json, /*cb=*/nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded()) {
     return Status::Internal(source + ": 検査済みの JSON を読めませんでした",

@@ -1,6 +1,7 @@
 // The SQLite implementation of Store: one connection per Store, every call serialised on a
 // mutex, every change in one BEGIN IMMEDIATE transaction. Several processes (or several Store
 // objects) may open the same file; SQLite's write lock and busy_timeout order their writes.
+#include <algorithm>
 #include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -70,6 +71,10 @@ constexpr char kInsertPage[] =
 constexpr char kSelectDocument[] = ADB_DOCUMENT_COLUMNS "WHERE d.id = ?1";
 constexpr char kSelectAllDocuments[] = ADB_DOCUMENT_COLUMNS "ORDER BY d.id";
 constexpr char kSelectDocumentsInState[] = ADB_DOCUMENT_COLUMNS "WHERE d.state = ?1 ORDER BY d.id";
+// Letters: the verified documents of a form that no batch has answered yet (documents_by_form).
+constexpr char kSelectDocumentsAwaitingLetter[] = ADB_DOCUMENT_COLUMNS
+    "WHERE t.code = ?1 AND d.form_id = ?2 AND d.state = 'verified' "
+    "AND NOT EXISTS (SELECT 1 FROM letters l WHERE l.document_id = d.id) ORDER BY d.id";
 #undef ADB_DOCUMENT_COLUMNS
 
 constexpr char kSelectUserExists[] = "SELECT 1 FROM users WHERE id = ?1";
@@ -323,6 +328,28 @@ constexpr char kCountActivity[] =
     "AND (SELECT d.tenant_id FROM review_tasks t JOIN documents d ON d.id = t.document_id "
     "  WHERE t.id = e.task_id) IN " ADB_TENANT_LIST_1 " "
     "GROUP BY u.id ORDER BY u.id";
+
+// ---- letters ----
+// What RecordLetterBatch checks of each document before it writes: whose it is, its form and
+// state, and whether a letter already answers it.
+constexpr char kSelectLetterDocument[] =
+    "SELECT d.tenant_id, coalesce(d.form_id, ''), d.state, "
+    "(SELECT l.batch_id FROM letters l WHERE l.document_id = d.id) "
+    "FROM documents d WHERE d.id = ?1";
+constexpr char kInsertLetterBatch[] =
+    "INSERT INTO letter_batches (tenant_id, template, form_id, large_print, requested_by, "
+    "user_id, pdf_sha256, letter_count, page_count) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+// The primary key (document_id) is the last guard against a second letter.
+constexpr char kInsertLetter[] =
+    "INSERT INTO letters (document_id, batch_id, first_page, page_count) VALUES (?1, ?2, ?3, ?4)";
+constexpr char kSelectLetterBatch[] =
+    "SELECT b.id, t.code, b.template, coalesce(b.form_id, ''), b.large_print, b.requested_by, "
+    "b.user_id, b.pdf_sha256, b.letter_count, b.page_count, b.created_at "
+    "FROM letter_batches b JOIN tenants t ON t.id = b.tenant_id WHERE b.id = ?1";
+constexpr char kSelectLetters[] =
+    "SELECT document_id, batch_id, first_page, page_count FROM letters WHERE batch_id = ?1 "
+    "ORDER BY first_page, document_id";
 #undef ADB_TENANT_LIST_1
 #undef ADB_REVIEW_TENANTS_OF_USER_1
 #undef ADB_NOW_SQL
@@ -699,6 +726,12 @@ class SqliteStore final : public Store {
                                                       const std::string& since,
                                                       std::optional<std::int64_t> user_id) override;
 
+  Result<std::vector<Document>> ListDocumentsAwaitingLetter(const std::string& tenant_code,
+                                                            const std::string& form_id) override;
+  Result<LetterBatch> RecordLetterBatch(const NewLetterBatch& batch) override;
+  Result<LetterBatch> GetLetterBatch(std::int64_t batch_id) override;
+  Result<std::vector<LetterRecord>> ListLetters(std::int64_t batch_id) override;
+
   Status AppendAudit(const AuditEvent& event) override {
     std::lock_guard lock(mu_);
     ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
@@ -763,6 +796,8 @@ class SqliteStore final : public Store {
   Result<TaskDetail> GetTaskLocked(std::int64_t task_id);
   // Audits a claim and reads the claimed task back.
   Result<std::optional<TaskDetail>> FinishClaimLocked(std::int64_t user_id, std::int64_t task_id);
+  // The batch as stored; NotFound when there is none.
+  Result<LetterBatch> GetLetterBatchLocked(std::int64_t batch_id);
 
   std::mutex mu_;
   SqliteDb db_;
@@ -1944,6 +1979,212 @@ Result<std::vector<ReviewerActivity>> SqliteStore::CountActivity(
   return activity;
 }
 
+
+// ---- letters ----
+
+// "3, 5, 8" — the first twenty ids, then how many more, for a message.
+Text DocumentIdList(const std::vector<std::int64_t>& ids) {
+  constexpr std::size_t kShown = 20;
+  std::string list;
+  for (std::size_t i = 0; i < ids.size() && i < kShown; ++i) {
+    list += (i == 0 ? "" : ", ") + std::to_string(ids[i]);
+  }
+  if (ids.size() <= kShown) return {list, list};
+  const std::string more = std::to_string(ids.size() - kShown);
+  return {list + " ほか " + more + " 件", list + " and " + more + " more"};
+}
+
+Status CheckNewLetterBatch(const NewLetterBatch& batch) {
+  if (batch.letters.empty()) {
+    return Status::InvalidArgument("手紙のない束は記録できません",
+                                   "a letter batch needs at least one letter");
+  }
+  if (!IsSha256Name(batch.pdf_sha256)) {
+    return MalformedSha256("手紙の PDF の名前", "the letters' PDF name", batch.pdf_sha256);
+  }
+  if (batch.template_id.empty() || batch.form_id.empty() || batch.requested_by.empty()) {
+    return Status::InvalidArgument("手紙の束には雛形、様式、依頼者が必要です",
+                                   "a letter batch needs a template, a form and a requester");
+  }
+  // Each letter's pages lie inside the PDF, and no two letters share a page or a document.
+  std::vector<NewLetterBatch::Letter> by_page = batch.letters;
+  std::sort(by_page.begin(), by_page.end(),
+            [](const auto& a, const auto& b) { return a.first_page < b.first_page; });
+  int next_free_page = 1;
+  for (const NewLetterBatch::Letter& letter : by_page) {
+    const std::string id = std::to_string(letter.document_id);
+    if (letter.first_page < next_free_page || letter.page_count < 1 ||
+        letter.first_page + letter.page_count - 1 > batch.page_count) {
+      return Status::InvalidArgument(
+          "文書 " + id + " の手紙のページが PDF の範囲外か、ほかの手紙と重なっています",
+          "the pages of document " + id +
+              "'s letter lie outside the PDF or overlap another letter");
+    }
+    next_free_page = letter.first_page + letter.page_count;
+  }
+  std::vector<std::int64_t> ids;
+  for (const NewLetterBatch::Letter& letter : batch.letters) ids.push_back(letter.document_id);
+  std::sort(ids.begin(), ids.end());
+  if (auto twice = std::adjacent_find(ids.begin(), ids.end()); twice != ids.end()) {
+    const std::string id = std::to_string(*twice);
+    return Status::InvalidArgument("文書 " + id + " が束に 2 度あります",
+                                   "document " + id + " is in the batch twice");
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<Document>> SqliteStore::ListDocumentsAwaitingLetter(
+    const std::string& tenant_code, const std::string& form_id) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(std::optional<Tenant> tenant, FindTenantLocked(tenant_code));
+  if (!tenant) return UnknownTenant(tenant_code);
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectDocumentsAwaitingLetter));
+  stmt.BindText(1, tenant_code).BindText(2, form_id);
+  std::vector<Document> documents;
+  for (;;) {
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    ADB_ASSIGN_OR_RETURN(Document doc, ReadDocument(stmt));
+    documents.push_back(std::move(doc));
+  }
+  return documents;
+}
+
+Result<LetterBatch> SqliteStore::RecordLetterBatch(const NewLetterBatch& batch) {
+  ADB_RETURN_IF_ERROR(CheckNewLetterBatch(batch));
+  std::lock_guard lock(mu_);
+  // IMMEDIATE: the check that no document has a letter and the inserts see the same data,
+  // whatever another run records at the same moment.
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(std::optional<Tenant> tenant, FindTenantLocked(batch.tenant_code));
+  if (!tenant) return UnknownTenant(batch.tenant_code);
+  if (batch.user_id) {
+    ADB_ASSIGN_OR_RETURN(Statement user, statements_.Get(kSelectUserExists));
+    user.BindInt(1, *batch.user_id);
+    ADB_ASSIGN_OR_RETURN(bool exists, user.Step());
+    if (!exists) return UnknownUser(*batch.user_id);
+  }
+  ADB_ASSIGN_OR_RETURN(bool recorded, BlobRecordedLocked(batch.pdf_sha256));
+  if (!recorded) {
+    return Status::FailedPrecondition(
+        "手紙の PDF がブロブとして記録されていません: " + batch.pdf_sha256,
+        "the letters' PDF is not recorded as a blob: " + batch.pdf_sha256);
+  }
+
+  std::vector<std::int64_t> already_lettered;
+  for (const NewLetterBatch::Letter& letter : batch.letters) {
+    ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectLetterDocument));
+    stmt.BindInt(1, letter.document_id);
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    const std::string id = std::to_string(letter.document_id);
+    if (!row) return Status::NotFound("文書がありません: " + id, "no such document: " + id);
+    if (stmt.Int(0) != tenant->id) {
+      return Status::FailedPrecondition(
+          "文書 " + id + " は自治体 " + batch.tenant_code + " のものではありません",
+          "document " + id + " is not of tenant " + batch.tenant_code);
+    }
+    if (stmt.Text(1) != batch.form_id) {
+      return Status::FailedPrecondition(
+          "文書 " + id + " は様式 " + batch.form_id + " ではありません",
+          "document " + id + " is not of form " + batch.form_id);
+    }
+    if (stmt.Text(2) != DocumentStateName(DocumentState::kVerified)) {
+      return Status::FailedPrecondition("文書 " + id + " は確認が済んでいません (" +
+                                            stmt.Text(2) + ")",
+                                        "document " + id + " is not verified (" + stmt.Text(2) +
+                                            ")");
+    }
+    if (!stmt.IsNull(3)) already_lettered.push_back(letter.document_id);
+  }
+  if (!already_lettered.empty()) {
+    std::sort(already_lettered.begin(), already_lettered.end());
+    const Text ids = DocumentIdList(already_lettered);
+    return Status::FailedPrecondition(
+        "次の文書にはすでに手紙があります (ほかの実行が先に記録しました)。この束は何も記録して"
+        "いません: " + ids.ja,
+        "these documents already have a letter (another run recorded it first); nothing of "
+        "this batch was recorded: " + ids.en);
+  }
+
+  {
+    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertLetterBatch));
+    insert.BindInt(1, tenant->id)
+        .BindText(2, batch.template_id)
+        .BindText(3, batch.form_id)
+        .BindInt(4, batch.large_print ? 1 : 0)
+        .BindText(5, batch.requested_by)
+        .BindOptionalInt(6, batch.user_id)
+        .BindText(7, batch.pdf_sha256)
+        .BindInt(8, static_cast<std::int64_t>(batch.letters.size()))
+        .BindInt(9, batch.page_count);
+    ADB_RETURN_IF_ERROR(insert.Run());
+  }
+  const std::int64_t batch_id = sqlite3_last_insert_rowid(db_.get());
+  for (const NewLetterBatch::Letter& letter : batch.letters) {
+    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertLetter));
+    insert.BindInt(1, letter.document_id)
+        .BindInt(2, batch_id)
+        .BindInt(3, letter.first_page)
+        .BindInt(4, letter.page_count);
+    ADB_RETURN_IF_ERROR(insert.Run());
+  }
+  AuditEvent printed = SystemEvent("letters.printed", std::nullopt,
+                                   DumpJson({{"batch", batch_id},
+                                             {"template", batch.template_id},
+                                             {"form_id", batch.form_id},
+                                             {"large_print", batch.large_print},
+                                             {"requested_by", batch.requested_by},
+                                             {"letters", batch.letters.size()},
+                                             {"pages", batch.page_count}}));
+  printed.user_id = batch.user_id;
+  ADB_RETURN_IF_ERROR(AppendAuditLocked(printed));
+  ADB_ASSIGN_OR_RETURN(LetterBatch stored, GetLetterBatchLocked(batch_id));
+  ADB_RETURN_IF_ERROR(tx.Commit());
+  return stored;
+}
+
+Result<LetterBatch> SqliteStore::GetLetterBatchLocked(std::int64_t batch_id) {
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectLetterBatch));
+  stmt.BindInt(1, batch_id);
+  ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) {
+    const std::string id = std::to_string(batch_id);
+    return Status::NotFound("手紙の束がありません: " + id, "no such letter batch: " + id);
+  }
+  return LetterBatch{.id = stmt.Int(0),
+                     .tenant_code = stmt.Text(1),
+                     .template_id = stmt.Text(2),
+                     .form_id = stmt.Text(3),
+                     .large_print = stmt.Int(4) != 0,
+                     .requested_by = stmt.Text(5),
+                     .user_id = stmt.OptionalInt(6),
+                     .pdf_sha256 = stmt.Text(7),
+                     .letter_count = static_cast<int>(stmt.Int(8)),
+                     .page_count = static_cast<int>(stmt.Int(9)),
+                     .created_at = stmt.Text(10)};
+}
+
+Result<LetterBatch> SqliteStore::GetLetterBatch(std::int64_t batch_id) {
+  std::lock_guard lock(mu_);
+  return GetLetterBatchLocked(batch_id);
+}
+
+Result<std::vector<LetterRecord>> SqliteStore::ListLetters(std::int64_t batch_id) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectLetters));
+  stmt.BindInt(1, batch_id);
+  std::vector<LetterRecord> letters;
+  for (;;) {
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    letters.push_back({.document_id = stmt.Int(0),
+                       .batch_id = stmt.Int(1),
+                       .first_page = static_cast<int>(stmt.Int(2)),
+                       .page_count = static_cast<int>(stmt.Int(3))});
+  }
+  return letters;
+}
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path) {

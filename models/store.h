@@ -357,6 +357,49 @@ struct AuditEvent {
   std::string at;  // ISO 8601 UTC with milliseconds
 };
 
+// ---- letters ----
+
+// A letter batch: one PDF for the print room holding one letter for each of its documents.
+struct LetterBatch {
+  std::int64_t id = 0;
+  std::string tenant_code;
+  std::string template_id;  // the template's id (or file name) the letters were made from
+  std::string form_id;
+  bool large_print = false;
+  std::string requested_by;  // a user's login name, or "os:<login>" for the command line
+  std::optional<std::int64_t> user_id;
+  std::string pdf_sha256;  // the PDF, in the BlobStore
+  int letter_count = 0;
+  int page_count = 0;
+  std::string created_at;
+};
+
+// Where one document's letter is in its batch's PDF.
+struct LetterRecord {
+  std::int64_t document_id = 0;
+  std::int64_t batch_id = 0;
+  int first_page = 1;  // 1-based page of the PDF
+  int page_count = 1;
+};
+
+// A batch to record with Store::RecordLetterBatch.
+struct NewLetterBatch {
+  std::string tenant_code{kDefaultTenant};
+  std::string template_id;
+  std::string form_id;
+  bool large_print = false;
+  std::string requested_by;
+  std::optional<std::int64_t> user_id{};
+  std::string pdf_sha256;  // already in the BlobStore and recorded
+  int page_count = 0;
+  struct Letter {
+    std::int64_t document_id = 0;
+    int first_page = 1;
+    int page_count = 1;
+  };
+  std::vector<Letter> letters;  // in the PDF's order
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -506,6 +549,26 @@ class Store {
   virtual Result<std::vector<ReviewerActivity>> CountActivity(
       const std::vector<std::int64_t>& tenant_ids, const std::string& since,
       std::optional<std::int64_t> user_id) = 0;
+
+  // ---- letters ----
+
+  // The verified documents of the tenant and form (any version) that have no letter yet, in id
+  // order. Returns NotFound for an unknown tenant.
+  virtual Result<std::vector<Document>> ListDocumentsAwaitingLetter(
+      const std::string& tenant_code, const std::string& form_id) = 0;
+  // Records a batch and one letter per document in one transaction, audited "letters.printed"
+  // with its counts (no personal data). A document can have one letter only: when any of the
+  // batch's documents already has one (another run recorded it first), nothing is recorded and
+  // FailedPrecondition names those documents. Also FailedPrecondition when a document is not
+  // verified, is of another tenant or form, or the PDF is not recorded as a blob; NotFound for
+  // an unknown tenant, user or document; InvalidArgument for a batch without letters, a
+  // malformed PDF name, an empty template or requester, a document listed twice, or pages that
+  // overlap or lie outside the PDF's page count. Returns the batch as stored.
+  virtual Result<LetterBatch> RecordLetterBatch(const NewLetterBatch& batch) = 0;
+  // Returns NotFound when there is no such batch.
+  virtual Result<LetterBatch> GetLetterBatch(std::int64_t batch_id) = 0;
+  // The letters of a batch in page order (empty for an unknown batch).
+  virtual Result<std::vector<LetterRecord>> ListLetters(std::int64_t batch_id) = 0;
 
   // Appends to the audit log, which can never be changed or deleted.
   virtual Status AppendAudit(const AuditEvent& event) = 0;

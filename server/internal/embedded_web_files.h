@@ -1,5 +1,5 @@
 // The files of server/web/ as compiled into the program: a source generated at build time by
-// server/embed_web_assets.cmake defines EmbeddedWebFiles(). Read through FindWebAsset
+// cmake/embed_files.cmake defines EmbeddedWebFiles(). Read through FindWebAsset
 // (server/web_assets.h); nothing else should need this.
 #ifndef ADBRIDGE_SERVER_INTERNAL_EMBEDDED_WEB_FILES_H_
 #define ADBRIDGE_SERVER_INTERNAL_EMBEDDED_WEB_FILES_H_

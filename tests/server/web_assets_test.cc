@@ -67,7 +67,7 @@ TEST(WebAssetsTest, EveryFileInTheWebFolderIsEmbeddedByteForByte) {
     SCOPED_TRACE(name);
     std::optional<WebAsset> asset = FindWebAsset(PathOf(name));
     ASSERT_TRUE(asset.has_value())
-        << "add " << name << " to ADBRIDGE_WEB_FILES in server/CMakeLists.txt";
+        << "add " << name << " to the web FILES in server/CMakeLists.txt";
     EXPECT_EQ(asset->body, ReadFile(entry.path()));
     ++files;
   }

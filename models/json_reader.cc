@@ -1,10 +1,10 @@
-#include "models/internal/json_reader.h"
+#include "models/json_reader.h"
 
 #include <cstdint>
 #include <limits>
 #include <utility>
 
-namespace adbridge::models::internal {
+namespace adbridge::models {
 
 using Json = nlohmann::json;
 
@@ -158,4 +158,4 @@ Status JsonObjectReader::Object(std::string_view key, Presence presence, const J
   return Status::Ok();
 }
 
-}  // namespace adbridge::models::internal
+}  // namespace adbridge::models

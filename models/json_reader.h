@@ -1,4 +1,6 @@
-// Typed, checked reads of the members of one JSON object, with errors for people.
+// Typed, checked reads of the members of one JSON object, with errors for people. Every file
+// people write in JSON (form definitions, letter and phone-script templates) is read with it, so
+// that each reports a missing, mistyped or unknown key the same way.
 //
 //   JsonObjectReader field(json, {"juminhyo.json: 項目 \"copies\"", "juminhyo.json: field
 //   \"copies\""}); ADB_RETURN_IF_ERROR(field.RejectUnknownKeys({"name", "min", "max"}));
@@ -8,8 +10,8 @@
 // Every error is InvalidArgument "<place>: <reason>" in Japanese and English, the reason naming
 // the key. The reader keeps a reference to the object, which must outlive it.
 // Thread-safety: const methods only; safe to share while the object is not modified.
-#ifndef ADBRIDGE_MODELS_INTERNAL_JSON_READER_H_
-#define ADBRIDGE_MODELS_INTERNAL_JSON_READER_H_
+#ifndef ADBRIDGE_MODELS_JSON_READER_H_
+#define ADBRIDGE_MODELS_JSON_READER_H_
 
 #include <initializer_list>
 #include <nlohmann/json.hpp>
@@ -19,7 +21,7 @@
 
 #include "models/status.h"
 
-namespace adbridge::models::internal {
+namespace adbridge::models {
 
 // Where something is in a document, as it is put in front of a reason:
 // {"juminhyo.json: ページ 1", "juminhyo.json: page 1"}.
@@ -77,6 +79,6 @@ class JsonObjectReader {
   JsonPlace place_;
 };
 
-}  // namespace adbridge::models::internal
+}  // namespace adbridge::models
 
-#endif  // ADBRIDGE_MODELS_INTERNAL_JSON_READER_H_
+#endif  // ADBRIDGE_MODELS_JSON_READER_H_

@@ -7,15 +7,15 @@
 // last one.
 //
 // Thread-safety: a free function over its arguments.
-#ifndef ADBRIDGE_MODELS_INTERNAL_JSON_GUARD_H_
-#define ADBRIDGE_MODELS_INTERNAL_JSON_GUARD_H_
+#ifndef ADBRIDGE_MODELS_JSON_GUARD_H_
+#define ADBRIDGE_MODELS_JSON_GUARD_H_
 
 #include <cstddef>
 #include <string_view>
 
 #include "models/status.h"
 
-namespace adbridge::models::internal {
+namespace adbridge::models {
 
 // A place in a text: 1-based line and column (in bytes), and the 0-based byte offset.
 struct TextPosition {
@@ -34,6 +34,6 @@ TextPosition PositionOf(std::string_view text, std::size_t offset);
 // The messages carry no source name; callers put it in front (Status::WithPrefix).
 Status CheckJsonText(std::string_view text, int max_depth);
 
-}  // namespace adbridge::models::internal
+}  // namespace adbridge::models
 
-#endif  // ADBRIDGE_MODELS_INTERNAL_JSON_GUARD_H_
+#endif  // ADBRIDGE_MODELS_JSON_GUARD_H_

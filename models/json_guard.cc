@@ -1,4 +1,4 @@
-#include "models/internal/json_guard.h"
+#include "models/json_guard.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace adbridge::models::internal {
+namespace adbridge::models {
 namespace {
 
 using Json = nlohmann::json;
@@ -121,4 +121,4 @@ Status CheckJsonText(std::string_view text, int max_depth) {
   return Status::Ok();
 }
 
-}  // namespace adbridge::models::internal
+}  // namespace adbridge::models
