@@ -1,122 +1,67 @@
 #include "output/phone_script.h"
 
-#include "output/internal/placeholders.h"
-#include "output/resident_values.h"
-
 namespace adbridge::output {
 namespace {
 
-using models::FieldType;
-
-// The filter a placeholder without one gets: dates and phone numbers as said or as printed,
-// choices by label, checkboxes as はい/いいえ; nullptr (the value as stored) for the rest.
-const ValueFilter* DefaultFilter(FieldType type, bool read_aloud) {
-  switch (type) {
-    case FieldType::kDate:
-      return FindValueFilter(read_aloud ? "era_spoken" : "era");
-    case FieldType::kPhone:
-      return FindValueFilter(read_aloud ? "phone_spoken" : "phone");
-    case FieldType::kChoice:
-      return FindValueFilter("choice");
-    case FieldType::kCheckbox:
-      return FindValueFilter("check");
-    default:
-      return nullptr;
-  }
-}
-
 class ScriptFiller {
  public:
-  ScriptFiller(const ScriptTemplate& script_template, const models::FormDefinition& form,
-               const ScriptRecord& record)
-      : template_(script_template), form_(form), record_(record) {}
-
-  // The value and definition a name stands for; the value is nullptr when the record has none.
-  std::pair<const models::FieldDefinition*, const std::string*> Lookup(
-      std::string_view name) const {
-    if (const models::FieldDefinition* field = form_.FindField(name)) {
-      const auto it = record_.values.find(field->name);
-      return {field, it == record_.values.end() ? nullptr : &it->second};
-    }
-    if (const auto* value = template_.FindValue(name)) return {&value->first, &value->second};
-    return {nullptr, nullptr};
-  }
+  ScriptFiller(const ScriptTemplate& script_template, const RecordValues& record)
+      : template_(script_template.common), record_(record) {}
 
   // True when the item's when/unless let it into the script.
-  bool Keeps(const ScriptItem& item) const {
+  bool Keeps(const ScriptTemplateItem& item) const {
     return (item.when.empty() || IsSet(item.when)) && (item.unless.empty() || !IsSet(item.unless));
   }
 
-  Result<std::string> Fill(std::string_view text, bool read_aloud, std::string_view place) const {
-    ADB_ASSIGN_OR_RETURN(const std::vector<internal::TextPiece> pieces,
-                         internal::SplitPlaceholders(text));
+  // The text with its placeholders filled; a field without a value shows kNoValueText.
+  Result<std::string> Fill(const TemplateText& text) const {
     std::string out;
-    for (const internal::TextPiece& piece : pieces) {
+    for (const TemplateText::Piece& piece : text.pieces) {
       if (!piece.placeholder) {
-        out += piece.text;
+        out += piece.literal;
         continue;
       }
-      const auto [field, value] = Lookup(piece.name);
-      if (field == nullptr) return Unchecked(piece.text);
-      if (value == nullptr || value->empty()) {
+      if (piece.placeholder->source == PlaceholderSource::kField &&
+          Value(piece.placeholder->name) == nullptr) {
         out += kNoValueText;
         continue;
       }
-      const ValueFilter* filter = piece.filter.empty() ? DefaultFilter(field->type, read_aloud)
-                                                       : FindValueFilter(piece.filter);
-      if (!piece.filter.empty() && filter == nullptr) return Unchecked(piece.text);
-      if (filter == nullptr) {
-        out += *value;
-        continue;
-      }
-      Result<std::string> written = filter->apply(*value, field);
-      if (!written.ok()) {
-        const std::string where =
-            template_.source_name + ": " + std::string(place) + ": " + piece.text + ": ";
-        const Status& status = written.status();
-        return Status(status.code(),
-                      {RecordLabel(record_.document_id) + ": " + where + status.message(Lang::kJa),
-                       "record " + std::to_string(record_.document_id) + ": " + where +
-                           status.message(Lang::kEn)});
-      }
-      out += *written;
+      ADB_ASSIGN_OR_RETURN(const std::string filled,
+                           ExpandText(template_, TemplateText{{piece}}, record_));
+      out += filled;
     }
     return out;
   }
 
-  Result<ScriptItem> FillItem(const ScriptItem& item, std::string_view place) const {
+  Result<ScriptItem> FillItem(const ScriptTemplateItem& item) const {
     ScriptItem filled;
     filled.kind = item.kind;
-    const bool read_aloud = item.kind == ScriptItemKind::kSay || item.kind == ScriptItemKind::kAsk;
-    ADB_ASSIGN_OR_RETURN(filled.text, Fill(item.text, read_aloud, place));
-    if (item.kind == ScriptItemKind::kAsk) {
-      ADB_ASSIGN_OR_RETURN(filled.expect, Fill(item.expect, false, place));
-    }
-    for (size_t i = 0; i < item.answer.size(); ++i) {
-      if (!Keeps(item.answer[i])) continue;
-      ADB_ASSIGN_OR_RETURN(
-          ScriptItem line,
-          FillItem(item.answer[i], std::string(place) + " answer " + std::to_string(i + 1)));
-      filled.answer.push_back(std::move(line));
+    ADB_ASSIGN_OR_RETURN(filled.text, Fill(item.text));
+    ADB_ASSIGN_OR_RETURN(filled.expect, Fill(item.expect));
+    for (const ScriptTemplateItem& line : item.answer) {
+      if (!Keeps(line)) continue;
+      ADB_ASSIGN_OR_RETURN(ScriptItem answer, FillItem(line));
+      filled.answer.push_back(std::move(answer));
     }
     return filled;
   }
 
  private:
-  bool IsSet(std::string_view name) const {
-    const std::string* value = Lookup(name).second;
+  // The record's non-empty value of a field, or nullptr.
+  const std::string* Value(const std::string& field) const {
+    const auto it = record_.fields.find(field);
+    if (it == record_.fields.end() || !it->second || it->second->empty()) return nullptr;
+    return &*it->second;
+  }
+
+  bool IsSet(const std::string& name) const {
+    const auto constant = template_.values.find(name);
+    const std::string* value = constant != template_.values.end() ? &constant->second : Value(name);
     return value != nullptr && !value->empty() && *value != "false";
   }
 
-  Status Unchecked(std::string_view written) const {
-    return Status::FailedPrecondition(
-        template_.source_name + ": " + std::string(written) + " は様式に照らして検査されていません",
-        template_.source_name + ": " + std::string(written) + " was not checked against the form");
-  }
-
-  const ScriptTemplate& template_;
-  const models::FormDefinition& form_;
-  const ScriptRecord& record_;
+  const Template& template_;
+  const RecordValues& record_;
 };
 
 void AppendItem(std::string& out, const ScriptItem& item, std::string_view indent) {
@@ -147,22 +92,19 @@ std::string SectionHeading(int number, ScriptSectionId id) {
 }
 
 Result<PhoneScript> BuildPhoneScript(const ScriptTemplate& script_template,
-                                     const models::FormDefinition& form,
-                                     const ScriptRecord& record) {
-  const ScriptFiller filler(script_template, form, record);
+                                     const RecordValues& record) {
+  const ScriptFiller filler(script_template, record);
   PhoneScript script;
   script.document_id = record.document_id;
-  script.title = script_template.title;
-  ADB_ASSIGN_OR_RETURN(script.heading, filler.Fill(script_template.heading, false, "heading"));
-  ADB_ASSIGN_OR_RETURN(script.dial, filler.Fill(script_template.dial, false, "dial"));
-  for (const ScriptSection& section : script_template.sections) {
+  ADB_ASSIGN_OR_RETURN(script.title, filler.Fill(script_template.common.title));
+  ADB_ASSIGN_OR_RETURN(script.heading, filler.Fill(script_template.heading));
+  ADB_ASSIGN_OR_RETURN(script.dial, filler.Fill(script_template.dial));
+  for (const ScriptTemplateSection& section : script_template.sections) {
     ScriptSection filled{section.id, {}};
-    for (size_t i = 0; i < section.items.size(); ++i) {
-      if (!filler.Keeps(section.items[i])) continue;
-      const std::string place =
-          std::string(ScriptSectionKey(section.id)) + " " + std::to_string(i + 1);
-      ADB_ASSIGN_OR_RETURN(ScriptItem item, filler.FillItem(section.items[i], place));
-      filled.items.push_back(std::move(item));
+    for (const ScriptTemplateItem& item : section.items) {
+      if (!filler.Keeps(item)) continue;
+      ADB_ASSIGN_OR_RETURN(ScriptItem line, filler.FillItem(item));
+      filled.items.push_back(std::move(line));
     }
     script.sections.push_back(std::move(filled));
   }

@@ -1,39 +1,41 @@
 // Phone scripts: a script template filled with one verified record, and the scripts of a run
 // written as plain text.
 //
-//   ADB_RETURN_IF_ERROR(CheckScriptTemplate(script_template, form));
-//   Result<PhoneScript> script = BuildPhoneScript(script_template, form, {17, values});
+//   ADB_ASSIGN_OR_RETURN(ScriptTemplate t, LoadScriptTemplate("kyufukin-call", forms));
+//   Result<PhoneScript> script = BuildPhoneScript(t, record);
 //   std::string text = PhoneScriptsText({*script});
 //
 // A script keeps the template's sections with every placeholder replaced and every line whose
-// when/unless condition fails left out. Lines read aloud have their values written for reading
-// (era_spoken, phone_spoken by default); what the caller alone reads (heading, number to dial,
-// notes, expected answers, the resident's questions) has them written as printed.
+// when/unless condition fails left out.
 //
 // Thread-safety: pure functions over values.
 #ifndef ADBRIDGE_OUTPUT_PHONE_SCRIPT_H_
 #define ADBRIDGE_OUTPUT_PHONE_SCRIPT_H_
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
-#include "models/form_definition.h"
 #include "models/status.h"
 #include "output/script_template.h"
+#include "output/template.h"
 
 namespace adbridge::output {
 
-// A verified record: its document id and its fields' values by name. A field without a value
-// (marked unreadable) is absent; an empty optional field is "".
-struct ScriptRecord {
-  std::int64_t document_id = 0;
-  std::map<std::string, std::string> values;
+// A piece of a filled script; its texts are final.
+struct ScriptItem {
+  ScriptItemKind kind = ScriptItemKind::kSay;
+  std::string text;                // kSay, kNote: the line; kAsk, kQuestion: what is asked
+  std::string expect;              // kAsk: the expected answer (shown to the caller only)
+  std::vector<ScriptItem> answer;  // kQuestion: kSay and kNote lines
 };
 
-// One filled script. Items are ScriptItems whose texts are final and whose when/unless are
-// empty.
+struct ScriptSection {
+  ScriptSectionId id = ScriptSectionId::kGreeting;
+  std::vector<ScriptItem> items;  // empty when every line's condition failed
+};
+
+// One filled script.
 struct PhoneScript {
   std::int64_t document_id = 0;
   std::string title;    // the template's title
@@ -42,15 +44,14 @@ struct PhoneScript {
   std::vector<ScriptSection> sections;
 };
 
-// What a placeholder whose value is missing or empty shows, instead of calling its filter.
+// What a field the record has no value for (left empty, or marked unreadable) shows, so that
+// one missing answer does not keep a resident from being called.
 inline constexpr std::string_view kNoValueText = "（記入なし）";
 
-// Fills `script_template` (already checked against `form` with CheckScriptTemplate) with
-// `record`. Returns InvalidArgument naming the document, the template's place and the field
+// Fills the template with `record`. Returns InvalidArgument naming the document and the field
 // (never the value) when a stored value cannot be written by its filter.
 Result<PhoneScript> BuildPhoneScript(const ScriptTemplate& script_template,
-                                     const models::FormDefinition& form,
-                                     const ScriptRecord& record);
+                                     const RecordValues& record);
 
 // The scripts as UTF-8 text, one after another, each beginning with a form feed after the
 // first, with the same content a printed script has: heading, number to dial, each section

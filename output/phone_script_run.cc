@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "models/cross_checks.h"
 #include "models/form_definition.h"
 #include "output/phone_script_pdf.h"
 
@@ -16,27 +17,31 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The form's definitions by version, each checked against the template once.
-class FormVersions {
+// The template parsed against each version of its form that is asked for, once each.
+class TemplateVersions {
  public:
-  FormVersions(models::Store& store, const ScriptTemplate& script_template)
-      : store_(store), template_(script_template) {}
+  TemplateVersions(models::Store& store, TemplateSource source)
+      : store_(store), source_(std::move(source)) {}
 
-  Result<const models::FormDefinition*> Get(int version) {
-    if (auto it = forms_.find(version); it != forms_.end()) return &it->second;
-    ADB_ASSIGN_OR_RETURN(const models::FormRecord record,
-                         store_.GetForm(template_.form_id, version));
-    ADB_ASSIGN_OR_RETURN(models::FormDefinition form,
-                         models::ParseFormDefinition(record.definition_json, record.id, {},
-                                                     /*check_references=*/false));
-    ADB_RETURN_IF_ERROR(CheckScriptTemplate(template_, form));
-    return &forms_.emplace(version, std::move(form)).first->second;
+  // The template against `version` of `form_id`; the newest version when none is given.
+  Result<const ScriptTemplate*> Get(std::optional<int> version) {
+    const int key = version.value_or(0);
+    if (auto it = parsed_.find(key); it != parsed_.end()) return &it->second;
+    const FormLookup forms = [&](const std::string& form_id) -> Result<models::FormDefinition> {
+      ADB_ASSIGN_OR_RETURN(const models::FormRecord record, store_.GetForm(form_id, version));
+      return models::ParseFormDefinition(record.definition_json, record.id, {},
+                                         /*check_references=*/false);
+    };
+    ADB_ASSIGN_OR_RETURN(Template common,
+                         ParseTemplate(source_.json, source_.name, TemplateKind::kScript, forms));
+    ADB_ASSIGN_OR_RETURN(ScriptTemplate script, ParseScriptTemplate(std::move(common)));
+    return &parsed_.emplace(key, std::move(script)).first->second;
   }
 
  private:
   models::Store& store_;
-  const ScriptTemplate& template_;
-  std::map<int, models::FormDefinition> forms_;
+  const TemplateSource source_;
+  std::map<int, ScriptTemplate> parsed_;  // by form version; 0 for the newest
 };
 
 Status WriteWhole(const fs::path& out, const std::string& bytes) {
@@ -76,43 +81,39 @@ std::optional<ScriptFileFormat> ScriptFileFormatFor(const fs::path& out) {
   return std::nullopt;
 }
 
-Result<std::vector<PhoneScript>> BuildVerifiedPhoneScripts(
-    models::Store& store, const ScriptTemplate& script_template,
-    const std::optional<std::string>& form_id) {
-  if (form_id && *form_id != script_template.form_id) {
-    return Status::InvalidArgument(script_template.source_name + ": 様式 " +
-                                       script_template.form_id + " 用のテンプレートです（--form " +
-                                       *form_id + " とは合いません）",
-                                   script_template.source_name + ": the template is for form " +
-                                       script_template.form_id + ", not " + *form_id);
+Result<VerifiedPhoneScripts> BuildVerifiedPhoneScripts(models::Store& store, std::string_view spec,
+                                                       const std::optional<std::string>& form_id) {
+  ADB_ASSIGN_OR_RETURN(TemplateSource source, ReadTemplateSource(spec));
+  TemplateVersions versions(store, std::move(source));
+  // The newest version first: an unregistered form or a template that does not fit it is
+  // reported before any record is read.
+  ADB_ASSIGN_OR_RETURN(const ScriptTemplate* newest, versions.Get(std::nullopt));
+  const Template& common = newest->common;
+  if (form_id && *form_id != common.form.id) {
+    return Status::InvalidArgument(
+        common.source_name + ": 様式 " + common.form.id + " 用の雛形です (--form " + *form_id +
+            " とは合いません)",
+        common.source_name + ": the template is for form " + common.form.id + ", not " + *form_id);
   }
-  FormVersions forms(store, script_template);
-  // The newest version is checked even when no record uses it, so an unknown form or a
-  // template that does not fit is reported before anything else.
-  ADB_ASSIGN_OR_RETURN(const models::FormRecord newest,
-                       store.GetForm(script_template.form_id, std::nullopt));
-  ADB_RETURN_IF_ERROR(forms.Get(newest.version).status());
-
   ADB_ASSIGN_OR_RETURN(const std::vector<models::Document> documents,
                        store.ListDocuments(models::DocumentState::kVerified));
-  std::vector<PhoneScript> scripts;
+  const std::string today = models::TodayInJapan();
+  VerifiedPhoneScripts made{common.id, common.form.id, {}};
   for (const models::Document& document : documents) {
-    if (document.form_id != script_template.form_id || !document.form_version) continue;
-    ADB_ASSIGN_OR_RETURN(const models::FormDefinition* form, forms.Get(*document.form_version));
+    if (document.form_id != common.form.id || !document.form_version) continue;
+    ADB_ASSIGN_OR_RETURN(const ScriptTemplate* script_template,
+                         versions.Get(*document.form_version));
     ADB_ASSIGN_OR_RETURN(const std::vector<models::FieldRecord> fields,
                          store.ListFields(document.id));
-    ScriptRecord record{document.id, {}};
-    for (const models::FieldRecord& field : fields) {
-      if (field.value) record.values[field.name] = *field.value;
-    }
-    ADB_ASSIGN_OR_RETURN(PhoneScript script, BuildPhoneScript(script_template, *form, record));
-    scripts.push_back(std::move(script));
+    RecordValues record{document.id, {}, today};
+    for (const models::FieldRecord& field : fields) record.fields[field.name] = field.value;
+    ADB_ASSIGN_OR_RETURN(PhoneScript script, BuildPhoneScript(*script_template, record));
+    made.scripts.push_back(std::move(script));
   }
-  return scripts;
+  return made;
 }
 
-Result<ScriptRunSummary> GeneratePhoneScripts(models::Store& store,
-                                              const ScriptTemplate& script_template,
+Result<ScriptRunSummary> GeneratePhoneScripts(models::Store& store, std::string_view spec,
                                               const std::optional<std::string>& form_id,
                                               const fs::path& out) {
   const std::optional<ScriptFileFormat> format = ScriptFileFormatFor(out);
@@ -120,10 +121,10 @@ Result<ScriptRunSummary> GeneratePhoneScripts(models::Store& store,
     return Status::InvalidArgument(out.string() + ": 出力は .pdf か .txt のファイルです",
                                    out.string() + ": the output is a .pdf or .txt file");
   }
-  ADB_ASSIGN_OR_RETURN(const std::vector<PhoneScript> scripts,
-                       BuildVerifiedPhoneScripts(store, script_template, form_id));
-  ScriptRunSummary summary{script_template.id, script_template.form_id,
-                           static_cast<int>(scripts.size()), false};
+  ADB_ASSIGN_OR_RETURN(const VerifiedPhoneScripts made,
+                       BuildVerifiedPhoneScripts(store, spec, form_id));
+  const std::vector<PhoneScript>& scripts = made.scripts;
+  ScriptRunSummary summary{made.template_id, made.form_id, static_cast<int>(scripts.size()), false};
   if (scripts.empty()) return summary;
 
   std::string bytes;
@@ -138,8 +139,8 @@ Result<ScriptRunSummary> GeneratePhoneScripts(models::Store& store,
   models::AuditEvent event;
   event.action = "scripts.generated";
   event.detail_json = nlohmann::json{
-      {"template", script_template.id},
-      {"form", script_template.form_id},
+      {"template", summary.template_id},
+      {"form", summary.form_id},
       {"format", FormatName(*format)},
       {"scripts",
        summary.scripts}}.dump();

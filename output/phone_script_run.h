@@ -1,11 +1,11 @@
 // `adbridge scripts`: the phone scripts of every verified record of a template's form, written
 // to one file, PDF or text as its name ends.
 //
-//   ADB_ASSIGN_OR_RETURN(ScriptTemplate t, ParseScriptTemplate(json, "kyufukin-call.json"));
-//   Result<ScriptRunSummary> run = GeneratePhoneScripts(store, t, {}, "calls.pdf");
+//   Result<ScriptRunSummary> run = GeneratePhoneScripts(store, "kyufukin-call", {}, "calls.pdf");
 //
-// Records are read, never changed: the verified documents of the form (every version of it
-// that has records, the template checked against each), in document order, and their fields.
+// Records are read, never changed: the verified documents of the template's form, in document
+// order, and their fields. The template is checked against the newest registered version of
+// the form, and against every older version that has records, before any script is made.
 // The run is audited "scripts.generated" with the template, form, format and count; no
 // personal data goes into the audit log.
 //
@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/status.h"
@@ -30,13 +31,18 @@ enum class ScriptFileFormat { kPdf, kText };
 // By the file name's extension, in any case: .pdf or .txt; nothing for any other.
 std::optional<ScriptFileFormat> ScriptFileFormatFor(const std::filesystem::path& out);
 
-// The scripts of the verified records of the template's form. `form_id`, when given, must be
-// the template's form. Returns InvalidArgument when it is not, or when the template fails
-// CheckScriptTemplate against a version of the form that has records; NotFound when the form is
-// not registered; what BuildPhoneScript returns for a record it cannot fill.
-Result<std::vector<PhoneScript>> BuildVerifiedPhoneScripts(
-    models::Store& store, const ScriptTemplate& script_template,
-    const std::optional<std::string>& form_id);
+// The scripts of the verified records of the form the template `spec` (a bundled template's id
+// or a .json file) names. `form_id`, when given, must be that form. Returns InvalidArgument
+// when it is not, or when the template does not load against a version of the form that has
+// records (LoadScriptTemplate's errors); NotFound when the template cannot be read or its form
+// is not registered; what BuildPhoneScript returns for a record it cannot fill.
+struct VerifiedPhoneScripts {
+  std::string template_id;
+  std::string form_id;
+  std::vector<PhoneScript> scripts;
+};
+Result<VerifiedPhoneScripts> BuildVerifiedPhoneScripts(models::Store& store, std::string_view spec,
+                                                       const std::optional<std::string>& form_id);
 
 struct ScriptRunSummary {
   std::string template_id;
@@ -50,8 +56,7 @@ struct ScriptRunSummary {
 // then the audit event. Returns InvalidArgument for an extension other than .pdf and .txt,
 // Unavailable when the file cannot be written, and the errors above; nothing is written or
 // audited then.
-Result<ScriptRunSummary> GeneratePhoneScripts(models::Store& store,
-                                              const ScriptTemplate& script_template,
+Result<ScriptRunSummary> GeneratePhoneScripts(models::Store& store, std::string_view spec,
                                               const std::optional<std::string>& form_id,
                                               const std::filesystem::path& out);
 

@@ -3,7 +3,6 @@
 #include <string>
 
 #include "output/phone_script_run.h"
-#include "output/script_template.h"
 #include "server/commands.h"
 #include "server/data_dir.h"
 #include "server/json_lines.h"
@@ -20,9 +19,9 @@ int Usage(std::ostream& err, const std::string& ja, const std::string& en) {
 }
 
 int Scripts(Invocation& in) {
-  const std::optional<std::string> template_file = in.Get("--template");
+  const std::optional<std::string> template_spec = in.Get("--template");
   const std::optional<std::string> out = in.Get("--out");
-  if (!template_file || template_file->empty()) {
+  if (!template_spec || template_spec->empty()) {
     return Usage(in.err, "--template が必要です", "--template is required");
   }
   if (!out || out->empty()) return Usage(in.err, "--out が必要です", "--out is required");
@@ -30,12 +29,10 @@ int Scripts(Invocation& in) {
     return Usage(in.err, "--out は .pdf か .txt のファイルです: " + *out,
                  "--out must be a .pdf or .txt file: " + *out);
   }
-  ADB_ASSIGN_OR_RETURN_EXIT(const output::ScriptTemplate script_template,
-                            output::LoadScriptTemplate(*template_file), in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(
       const output::ScriptRunSummary summary,
-      output::GeneratePhoneScripts(*data.store, script_template, in.Get("--form"), *out), in.err);
+      output::GeneratePhoneScripts(*data.store, *template_spec, in.Get("--form"), *out), in.err);
   PrintJsonLine(
       in.out, {{"template", summary.template_id},
                {"form", summary.form_id},
@@ -52,12 +49,13 @@ std::vector<CommandSpec> ScriptsCommands() {
            {"確認済みの記録ごとに電話台本を作る (PDF かテキスト)",
             "phone scripts for the verified records of a form (PDF or text)"},
            {{"--template",
-             "FILE.json",
-             {"電話台本のテンプレート (kind \"script\")",
-              "the phone-script template (kind \"script\")"}},
+             "T",
+             {"電話台本の雛形: 組み込みの ID (kyufukin-call, demand-bus-call) か .json ファイル",
+              "the phone-script template: a bundled id (kyufukin-call, demand-bus-call) or a "
+              ".json file"}},
             {"--form",
              "ID",
-             {"この様式の記録だけ (テンプレートの様式と同じであること)",
+             {"この様式の記録だけ (雛形の様式と同じであること)",
               "only records of this form (must be the template's form)"}},
             {"--out",
              "FILE.pdf|FILE.txt",

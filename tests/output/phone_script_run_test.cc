@@ -59,13 +59,6 @@ class PhoneScriptRunTest : public ::testing::Test {
 
   models::Store& store() { return records_->store(); }
 
-  ScriptTemplate Bundled(const std::string& id) {
-    Result<ScriptTemplate> loaded =
-        LoadScriptTemplate(fs::path(ADBRIDGE_SOURCE_DIR) / "models/templates" / (id + ".json"));
-    EXPECT_TRUE(loaded.ok()) << loaded.status().message(Lang::kEn);
-    return *loaded;
-  }
-
   // Two verified kyufukin records, one still in review, and a verified bus reservation.
   void AddMixedRecords() {
     std::map<std::string, std::string> second = testing::KyufukinValues();
@@ -81,7 +74,7 @@ class PhoneScriptRunTest : public ::testing::Test {
 
   Result<ScriptRunSummary> Run(const std::string& template_id, const fs::path& out,
                                std::optional<std::string> form = std::nullopt) {
-    return GeneratePhoneScripts(store(), Bundled(template_id), form, out);
+    return GeneratePhoneScripts(store(), template_id, form, out);
   }
 
   fs::path dir_;
@@ -120,7 +113,8 @@ TEST_F(PhoneScriptRunTest, PdfHasAPagePerScriptWithWhatIsSaidAndNoSensitiveValue
   const std::string text = Squeezed(*layout);
   EXPECT_NE(text.find(Squeezed("【読】お忙しいところ恐れ入ります。")), std::string::npos)
       << *layout;
-  EXPECT_NE(text.find("令和7年7月25日（れいわななねんしちがつにじゅうごにち）"), std::string::npos)
+  EXPECT_NE(text.find("令和8年12月18日（れいわはちねんじゅうにがつじゅうはちにち）"),
+            std::string::npos)
       << *layout;
   EXPECT_NE(text.find("発信先:0263-54-1234"), std::string::npos) << *layout;
   EXPECT_NE(text.find("発信先:090-8765-4321"), std::string::npos) << *layout;
@@ -211,7 +205,9 @@ TEST_F(PhoneScriptRunTest, AFailedRunLeavesAnEarlierFileAsItWas) {
   Result<ScriptRunSummary> run = Run("kyufukin-call", out);
   ASSERT_FALSE(run.ok());
   EXPECT_EQ(run.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(run.status().message(Lang::kEn).rfind("record " + std::to_string(id) + ": ", 0), 0u)
+  EXPECT_EQ(run.status().message(Lang::kEn).rfind(
+                "document " + std::to_string(id) + ": field application_date: ", 0),
+            0u)
       << run.status().message(Lang::kEn);
   EXPECT_EQ(Slurp(out), "yesterday's scripts");
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 2)
@@ -226,11 +222,14 @@ TEST_F(PhoneScriptRunTest, AnotherFormAnUnregisteredFormOrAnotherExtensionIsRefu
             "kyufukin-call.json: the template is for form kyufukin-application, not "
             "demand-bus-reservation");
 
-  ScriptTemplate unregistered = Bundled("kyufukin-call");
-  unregistered.form_id = "juminhyo-request";
-  Result<ScriptRunSummary> missing =
-      GeneratePhoneScripts(store(), unregistered, std::nullopt, dir_ / "a.txt");
+  nlohmann::json unregistered = nlohmann::json::parse(
+      Slurp(fs::path(ADBRIDGE_SOURCE_DIR) / "models/templates/kyufukin-call.json"));
+  unregistered["form"] = "juminhyo-request";
+  std::ofstream(dir_ / "juminhyo-call.json") << unregistered.dump();
+  Result<ScriptRunSummary> missing = GeneratePhoneScripts(
+      store(), (dir_ / "juminhyo-call.json").string(), std::nullopt, dir_ / "a.txt");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message(Lang::kEn).find("juminhyo-request"), std::string::npos);
 
   Result<ScriptRunSummary> docx = Run("kyufukin-call", dir_ / "a.docx");
   EXPECT_EQ(docx.status().code(), StatusCode::kInvalidArgument);
@@ -254,10 +253,11 @@ TEST_F(PhoneScriptRunTest, RecordsOfAnOlderFormVersionAreCheckedAgainstThatVersi
   values.erase("application_date");
   other.Add("kyufukin-application", values, 1);
   Result<ScriptRunSummary> run =
-      GeneratePhoneScripts(other.store(), Bundled("kyufukin-call"), std::nullopt, dir_ / "x.txt");
+      GeneratePhoneScripts(other.store(), "kyufukin-call", std::nullopt, dir_ / "x.txt");
   ASSERT_FALSE(run.ok());
   EXPECT_EQ(run.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(run.status().message(Lang::kEn).find("\"application_date\" is neither a field"),
+  EXPECT_NE(run.status().message(Lang::kEn).find(
+                "form kyufukin-application has no field application_date"),
             std::string::npos)
       << run.status().message(Lang::kEn);
   EXPECT_FALSE(fs::exists(dir_ / "x.txt"));
