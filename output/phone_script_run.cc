@@ -1,15 +1,12 @@
 #include "output/phone_script_run.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "models/cross_checks.h"
 #include "models/form_definition.h"
+#include "output/output_file.h"
 #include "output/phone_script_pdf.h"
 
 namespace adbridge::output {
@@ -44,27 +41,6 @@ class TemplateVersions {
   std::map<int, ScriptTemplate> parsed_;  // by form version; 0 for the newest
 };
 
-Status WriteWhole(const fs::path& out, const std::string& bytes) {
-  const fs::path temp = out.string() + ".tmp-" + std::to_string(::getpid());
-  auto fail = [&](int error) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    return Status::Unavailable(out.string() + " に書き込めません（" + std::strerror(error) + "）",
-                               "cannot write " + out.string() + " (" + std::strerror(error) + ")");
-  };
-  {
-    std::ofstream file(temp, std::ios::binary | std::ios::trunc);
-    if (!file) return fail(errno);
-    file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    file.flush();
-    if (!file) return fail(errno);
-  }
-  std::error_code error;
-  fs::rename(temp, out, error);
-  if (error) return fail(error.value());
-  return Status::Ok();
-}
-
 std::string_view FormatName(ScriptFileFormat format) {
   return format == ScriptFileFormat::kPdf ? "pdf" : "txt";
 }
@@ -82,69 +58,83 @@ std::optional<ScriptFileFormat> ScriptFileFormatFor(const fs::path& out) {
 }
 
 Result<VerifiedPhoneScripts> BuildVerifiedPhoneScripts(models::Store& store, std::string_view spec,
-                                                       const std::optional<std::string>& form_id) {
+                                                       const ScriptRunOptions& options) {
   ADB_ASSIGN_OR_RETURN(TemplateSource source, ReadTemplateSource(spec));
   TemplateVersions versions(store, std::move(source));
   // The newest version first: an unregistered form or a template that does not fit it is
   // reported before any record is read.
   ADB_ASSIGN_OR_RETURN(const ScriptTemplate* newest, versions.Get(std::nullopt));
   const Template& common = newest->common;
-  if (form_id && *form_id != common.form.id) {
-    return Status::InvalidArgument(
-        common.source_name + ": 様式 " + common.form.id + " 用の雛形です (--form " + *form_id +
-            " とは合いません)",
-        common.source_name + ": the template is for form " + common.form.id + ", not " + *form_id);
+  if (options.form_id && *options.form_id != common.form.id) {
+    return Status::InvalidArgument(common.source_name + ": 様式 " + common.form.id +
+                                       " 用の雛形です (--form " + *options.form_id +
+                                       " とは合いません)",
+                                   common.source_name + ": the template is for form " +
+                                       common.form.id + ", not " + *options.form_id);
   }
-  ADB_ASSIGN_OR_RETURN(const std::vector<models::Document> documents,
+  ADB_ASSIGN_OR_RETURN(std::vector<models::Document> documents,
                        store.ListDocuments(models::DocumentState::kVerified));
+  std::erase_if(documents, [&](const models::Document& document) {
+    return document.form_id != common.form.id || !document.form_version;
+  });
   const std::string today = models::TodayInJapan();
-  VerifiedPhoneScripts made{common.id, common.form.id, {}};
+  VerifiedPhoneScripts made{common.id, common.form.id, {}, {}};
   for (const models::Document& document : documents) {
-    if (document.form_id != common.form.id || !document.form_version) continue;
     ADB_ASSIGN_OR_RETURN(const ScriptTemplate* script_template,
                          versions.Get(*document.form_version));
     ADB_ASSIGN_OR_RETURN(const std::vector<models::FieldRecord> fields,
                          store.ListFields(document.id));
     RecordValues record{document.id, {}, today};
     for (const models::FieldRecord& field : fields) record.fields[field.name] = field.value;
-    ADB_ASSIGN_OR_RETURN(PhoneScript script, BuildPhoneScript(*script_template, record));
-    made.scripts.push_back(std::move(script));
+    Result<PhoneScript> script = BuildPhoneScript(*script_template, record);
+    if (script.ok()) {
+      made.scripts.push_back(*std::move(script));
+    } else if (script.status().code() == StatusCode::kInvalidArgument) {
+      made.skipped.push_back({document.id, script.status()});
+    } else {
+      return script.status();
+    }
+    if (options.on_record)
+      options.on_record(made.scripts.size() + made.skipped.size(), documents.size());
   }
   return made;
 }
 
 Result<ScriptRunSummary> GeneratePhoneScripts(models::Store& store, std::string_view spec,
-                                              const std::optional<std::string>& form_id,
+                                              const ScriptRunOptions& options,
                                               const fs::path& out) {
   const std::optional<ScriptFileFormat> format = ScriptFileFormatFor(out);
   if (!format) {
     return Status::InvalidArgument(out.string() + ": 出力は .pdf か .txt のファイルです",
                                    out.string() + ": the output is a .pdf or .txt file");
   }
-  ADB_ASSIGN_OR_RETURN(const VerifiedPhoneScripts made,
-                       BuildVerifiedPhoneScripts(store, spec, form_id));
-  const std::vector<PhoneScript>& scripts = made.scripts;
-  ScriptRunSummary summary{made.template_id, made.form_id, static_cast<int>(scripts.size()), false};
-  if (scripts.empty()) return summary;
+  // Opened first, so that a folder that cannot be written stops the run before any record is
+  // read; removed again unless committed.
+  ADB_ASSIGN_OR_RETURN(OutputFile file, OutputFile::Create(out));
+  ADB_ASSIGN_OR_RETURN(VerifiedPhoneScripts made, BuildVerifiedPhoneScripts(store, spec, options));
+  ScriptRunSummary summary{made.template_id, made.form_id, static_cast<int>(made.scripts.size()),
+                           std::move(made.skipped), false};
+  if (made.scripts.empty()) return summary;
 
-  std::string bytes;
   if (*format == ScriptFileFormat::kPdf) {
-    ADB_ASSIGN_OR_RETURN(bytes, PhoneScriptsPdf(scripts));
+    ADB_ASSIGN_OR_RETURN(const std::string pdf, PhoneScriptsPdf(made.scripts));
+    file.stream() << pdf;
   } else {
-    bytes = PhoneScriptsText(scripts);
+    file.stream() << PhoneScriptsText(made.scripts);
   }
-  ADB_RETURN_IF_ERROR(WriteWhole(out, bytes));
-  summary.written = true;
+  ADB_RETURN_IF_ERROR(file.Sync());
 
   models::AuditEvent event;
   event.action = "scripts.generated";
-  event.detail_json = nlohmann::json{
-      {"template", summary.template_id},
-      {"form", summary.form_id},
-      {"format", FormatName(*format)},
-      {"scripts",
-       summary.scripts}}.dump();
+  event.detail_json = nlohmann::json{{"template", summary.template_id},
+                                     {"form", summary.form_id},
+                                     {"format", FormatName(*format)},
+                                     {"scripts", summary.scripts},
+                                     {"skipped", summary.skipped.size()}}
+                          .dump();
   ADB_RETURN_IF_ERROR(store.AppendAudit(event));
+  ADB_RETURN_IF_ERROR(file.Commit());
+  summary.written = true;
   return summary;
 }
 

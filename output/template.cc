@@ -143,9 +143,10 @@ Result<Placeholder> ParsePlaceholder(const Template& t, std::string_view key,
   placeholder.filter = FindValueFilter(filter_name);
   const std::string filter(filter_name);
   if (placeholder.filter == nullptr) {
-    return BadPlaceholder(t, key, written,
-                          "知らないフィルターです: " + filter + " (使えるもの: " + FilterNames() + ")",
-                          "unknown filter " + filter + " (filters: " + FilterNames() + ")");
+    return BadPlaceholder(
+        t, key, written,
+        "知らないフィルターです: " + filter + " (使えるもの: " + FilterNames() + ")",
+        "unknown filter " + filter + " (filters: " + FilterNames() + ")");
   }
   if (type && !FilterTakes(*placeholder.filter, *type)) {
     const std::string types = TypeNames(placeholder.filter->field_types);
@@ -153,13 +154,12 @@ Result<Placeholder> ParsePlaceholder(const Template& t, std::string_view key,
     return BadPlaceholder(t, key, written,
                           "フィルター " + filter + " は " + types + " の値に使います (" +
                               placeholder.name + " は " + got + ")",
-                          "filter " + filter + " is for " + types + " values (" +
-                              placeholder.name + " is " + got + ")");
+                          "filter " + filter + " is for " + types + " values (" + placeholder.name +
+                              " is " + got + ")");
   }
   if (placeholder.source == PlaceholderSource::kValue) {
     // A constant is known now: a filter that refuses it would refuse it on every letter.
-    Result<std::string> applied =
-        placeholder.filter->apply(t.values.at(placeholder.name), nullptr);
+    Result<std::string> applied = placeholder.filter->apply(t.values.at(placeholder.name), nullptr);
     if (!applied.ok()) {
       return BadPlaceholder(t, key, written,
                             "values の " + placeholder.name + " に使えません (" +
@@ -260,7 +260,8 @@ Result<TemplateSource> ReadTemplateSource(std::string_view spec) {
   std::string ids;
   for (const std::string& id : BundledTemplateIds()) ids += (ids.empty() ? "" : ", ") + id;
   return Status::NotFound(
-      "雛形がありません: " + given + " (組み込みの雛形: " + ids + "。ファイルなら .json で終わるパス)",
+      "雛形がありません: " + given + " (組み込みの雛形: " + ids +
+          "。ファイルなら .json で終わるパス)",
       "no such template: " + given + " (bundled: " + ids + "; a file is a path ending in .json)");
 }
 
@@ -284,13 +285,15 @@ Result<TemplateText> ParseTemplateText(const Template& t, std::string_view key,
     const std::size_t close = text.find("}}", open + 2);
     const std::size_t next_open = text.find("{{", open + 2);
     if (close == std::string_view::npos || next_open < close) {
-      const std::string_view rest = text.substr(open, std::min<std::size_t>(40, text.size() - open));
+      const std::string_view rest =
+          text.substr(open, std::min<std::size_t>(40, text.size() - open));
       return BadPlaceholder(t, key, rest, "{{ が }} で閉じられていません",
                             "{{ is not closed with }}");
     }
     const std::string_view written = text.substr(open, close + 2 - open);
-    ADB_ASSIGN_OR_RETURN(Placeholder placeholder,
-                         ParsePlaceholder(t, key, text.substr(open + 2, close - open - 2), written));
+    ADB_ASSIGN_OR_RETURN(
+        Placeholder placeholder,
+        ParsePlaceholder(t, key, text.substr(open + 2, close - open - 2), written));
     parsed.pieces.push_back({"", std::move(placeholder)});
     at = close + 2;
   }
@@ -401,22 +404,22 @@ Result<LetterTemplate> ParseLetterTemplate(Template common) {
   const Template& t = letter.common;
   const JsonPlace top{t.source_name, t.source_name};
   const JsonObjectReader reader(t.specific, top);
-  ADB_RETURN_IF_ERROR(reader.RejectUnknownKeys(
-      {"id", "kind", "form", "title", "values", "sender", "recipient", "reference", "date", "body",
-       "items", "contact"}));
+  ADB_RETURN_IF_ERROR(
+      reader.RejectUnknownKeys({"id", "kind", "form", "title", "values", "sender", "recipient",
+                                "reference", "date", "body", "items", "contact"}));
 
   const Json* sender = nullptr;
   ADB_RETURN_IF_ERROR(reader.Object("sender", Presence::kRequired, &sender));
   {
     const JsonObjectReader s(*sender, {t.source_name + ": sender", t.source_name + ": sender"});
-    ADB_RETURN_IF_ERROR(s.RejectUnknownKeys(
-        {"name", "department", "postal_code", "address", "phone", "hours"}));
+    ADB_RETURN_IF_ERROR(
+        s.RejectUnknownKeys({"name", "department", "postal_code", "address", "phone", "hours"}));
     LetterTemplate::Sender& out = letter.sender;
     ADB_RETURN_IF_ERROR(ReadText(t, s, "name", "sender.name", Presence::kRequired, &out.name));
     ADB_RETURN_IF_ERROR(
         ReadText(t, s, "department", "sender.department", Presence::kRequired, &out.department));
-    ADB_RETURN_IF_ERROR(ReadText(t, s, "postal_code", "sender.postal_code", Presence::kRequired,
-                                 &out.postal_code));
+    ADB_RETURN_IF_ERROR(
+        ReadText(t, s, "postal_code", "sender.postal_code", Presence::kRequired, &out.postal_code));
     ADB_RETURN_IF_ERROR(
         ReadText(t, s, "address", "sender.address", Presence::kRequired, &out.address));
     ADB_RETURN_IF_ERROR(ReadText(t, s, "phone", "sender.phone", Presence::kRequired, &out.phone));
@@ -429,27 +432,35 @@ Result<LetterTemplate> ParseLetterTemplate(Template common) {
     const JsonObjectReader r(*recipient,
                              {t.source_name + ": recipient", t.source_name + ": recipient"});
     ADB_RETURN_IF_ERROR(r.RejectUnknownKeys({"postal_code", "address", "name"}));
+    LetterTemplate::Recipient& out = letter.recipient;
     struct Wanted {
       std::string_view key;
       models::FieldType type;
-      std::string* out;
+      std::string* field;
+      std::string_view filter;
+      TemplateText* text;
     };
     for (const Wanted& wanted :
-         {Wanted{"postal_code", models::FieldType::kPostalCode, &letter.recipient.postal_code},
-          Wanted{"address", models::FieldType::kText, &letter.recipient.address},
-          Wanted{"name", models::FieldType::kText, &letter.recipient.name}}) {
-      ADB_RETURN_IF_ERROR(r.String(wanted.key, Presence::kRequired, wanted.out));
-      const models::FieldDefinition* field = t.form.FindField(*wanted.out);
+         {Wanted{"postal_code", models::FieldType::kPostalCode, &out.postal_code_field, "|postal",
+                 &out.postal_code},
+          Wanted{"address", models::FieldType::kText, &out.address_field, "", &out.address},
+          Wanted{"name", models::FieldType::kText, &out.name_field, "|sama", &out.name}}) {
+      std::string* const out_field = wanted.field;
+      ADB_RETURN_IF_ERROR(r.String(wanted.key, Presence::kRequired, out_field));
+      const models::FieldDefinition* field = t.form.FindField(*out_field);
       const std::string key(wanted.key);
       const std::string type(models::FieldTypeName(wanted.type));
       if (field == nullptr) {
-        return r.Fail(key + ": 様式 " + t.form.id + " に項目 " + *wanted.out + " がありません",
-                      key + ": form " + t.form.id + " has no field " + *wanted.out);
+        return r.Fail(key + ": 様式 " + t.form.id + " に項目 " + *out_field + " がありません",
+                      key + ": form " + t.form.id + " has no field " + *out_field);
       }
       if (field->type != wanted.type) {
-        return r.Fail(key + ": 項目 " + *wanted.out + " は " + type + " 型でなければなりません",
-                      key + ": field " + *wanted.out + " must be of type " + type);
+        return r.Fail(key + ": 項目 " + *out_field + " は " + type + " 型でなければなりません",
+                      key + ": field " + *out_field + " must be of type " + type);
       }
+      ADB_ASSIGN_OR_RETURN(
+          *wanted.text, ParseTemplateText(t, "recipient." + key,
+                                          "{{" + *out_field + std::string(wanted.filter) + "}}"));
     }
   }
 
@@ -482,8 +493,10 @@ Result<LetterTemplate> ParseLetterTemplate(Template common) {
     const JsonObjectReader item((*items)[i], place);
     ADB_RETURN_IF_ERROR(item.RejectUnknownKeys({"label", "value"}));
     LetterTemplate::Item out;
-    ADB_RETURN_IF_ERROR(ReadText(t, item, "label", key + ".label", Presence::kRequired, &out.label));
-    ADB_RETURN_IF_ERROR(ReadText(t, item, "value", key + ".value", Presence::kRequired, &out.value));
+    ADB_RETURN_IF_ERROR(
+        ReadText(t, item, "label", key + ".label", Presence::kRequired, &out.label));
+    ADB_RETURN_IF_ERROR(
+        ReadText(t, item, "value", key + ".value", Presence::kRequired, &out.value));
     letter.items.push_back(std::move(out));
   }
   ADB_RETURN_IF_ERROR(

@@ -4,7 +4,8 @@
 //
 //   ADB_ASSIGN_OR_RETURN(LetterTemplate letter, LoadLetterTemplate("kyufukin-decision", forms));
 //   RecordValues record{.document_id = 17, .fields = {...}, .today = "2025-06-02"};
-//   ADB_ASSIGN_OR_RETURN(std::string title, ExpandText(letter.common, letter.common.title, record));
+//   ADB_ASSIGN_OR_RETURN(std::string title, ExpandText(letter.common, letter.common.title,
+//   record));
 //
 // A placeholder names a field of the form, a key of the template's `values` (constants such as
 // the amount paid), or a built-in: `today` (the day the letters are made, YYYY-MM-DD),
@@ -53,7 +54,7 @@ struct Placeholder {
 // A text of a template, split into literal pieces and placeholders.
 struct TemplateText {
   struct Piece {
-    std::string literal;                     // used when `placeholder` is empty
+    std::string literal;  // used when `placeholder` is empty
     std::optional<Placeholder> placeholder;
   };
   std::vector<Piece> pieces;
@@ -133,14 +134,18 @@ struct LetterTemplate {
     TemplateText hours;  // optional: empty when not given
   } sender;
   // The fields the envelope window shows (names of fields of the form): a postal_code field,
-  // a text field for the address and one for the name.
+  // a text field for the address and one for the name; and how each is printed: "〒399-0738",
+  // the address as verified, "山田 太郎 様".
   struct Recipient {
-    std::string postal_code;
-    std::string address;
-    std::string name;
+    std::string postal_code_field;
+    std::string address_field;
+    std::string name_field;
+    TemplateText postal_code;  // {{<postal_code_field>|postal}}
+    TemplateText address;      // {{<address_field>}}
+    TemplateText name;         // {{<name_field>|sama}}
   } recipient;
-  TemplateText reference;  // optional, top right above the date: "塩福第{{document}}号"
-  TemplateText date;       // right-aligned: "{{today|era}}"
+  TemplateText reference;          // optional, top right above the date: "塩福第{{document}}号"
+  TemplateText date;               // right-aligned: "{{today|era}}"
   std::vector<TemplateText> body;  // paragraphs
   struct Item {
     TemplateText label;

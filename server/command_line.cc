@@ -14,7 +14,8 @@ const std::string& T(const Text& text) { return text.In(DefaultLang()); }
 std::vector<CommandSpec> AllCommands() {
   std::vector<CommandSpec> all;
   for (auto group : {FormsCommands, IngestCommands, ProcessCommands, DocumentCommands,
-                     ServeCommands, UsersCommands, ReviewCommands, ScriptsCommands}) {
+                     ServeCommands, UsersCommands, ReviewCommands, LettersCommands,
+                     ScriptsCommands}) {
     for (CommandSpec& spec : group()) all.push_back(std::move(spec));
   }
   return all;

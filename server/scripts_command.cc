@@ -1,11 +1,14 @@
 // adbridge scripts --template T [--form ID] --out FILE.pdf|FILE.txt — phone scripts for the
 // verified records of a form, for callers who phone residents.
+#include <cstddef>
+#include <optional>
 #include <string>
 
 #include "output/phone_script_run.h"
 #include "server/commands.h"
 #include "server/data_dir.h"
 #include "server/json_lines.h"
+#include "server/progress.h"
 
 namespace adbridge::server {
 namespace {
@@ -30,13 +33,34 @@ int Scripts(Invocation& in) {
                  "--out must be a .pdf or .txt file: " + *out);
   }
   ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  std::optional<Progress> progress;
+  output::ScriptRunOptions options;
+  options.form_id = in.Get("--form");
+  options.on_record = [&progress](std::size_t, std::size_t total) {
+    if (!progress) progress.emplace(total, Text{"電話台本", "scripts"});
+    progress->Step();
+  };
   ADB_ASSIGN_OR_RETURN_EXIT(
       const output::ScriptRunSummary summary,
-      output::GeneratePhoneScripts(*data.store, *template_spec, in.Get("--form"), *out), in.err);
+      output::GeneratePhoneScripts(*data.store, *template_spec, options, *out), in.err);
+  if (progress) progress->Finish();
+  for (const output::SkippedRecord& skipped : summary.skipped) {
+    in.err << "adbridge: " << skipped.reason.message()
+           << (DefaultLang() == Lang::kJa ? "。電話台本は作りませんでした" : "; no script") << "\n";
+  }
+  if (summary.scripts == 0 && !summary.skipped.empty()) {
+    const std::string count = std::to_string(summary.skipped.size());
+    return Fail(in.err,
+                Status::FailedPrecondition(
+                    "電話台本を 1 件も作れませんでした (" + count + " 件とも上の理由で除外)",
+                    "not one script could be made (all " + count +
+                        " records were left out, for the reasons above)"));
+  }
   PrintJsonLine(
       in.out, {{"template", summary.template_id},
                {"form", summary.form_id},
                {"scripts", summary.scripts},
+               {"skipped", summary.skipped.size()},
                {"out", summary.written ? nlohmann::ordered_json(*out) : nlohmann::ordered_json()}});
   return kExitOk;
 }

@@ -18,6 +18,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=bench/readme_results.sh
+source "$root/bench/readme_results.sh"
 
 die() {
   echo "bench/ocr/run.sh: $*" >&2
@@ -188,14 +190,7 @@ data_args=()
 
 # ---- README ----
 if [[ $readme == yes ]]; then
-  readme_file=$root/bench/README.md
-  grep -q '<!-- ocr-results:begin -->' "$readme_file" && grep -q '<!-- ocr-results:end -->' "$readme_file" ||
-    die "$readme_file lacks the ocr-results markers"
-  awk -v block="$work/results.md" '
-    /<!-- ocr-results:begin -->/ { print; while ((getline line < block) > 0) print line; skip = 1; next }
-    /<!-- ocr-results:end -->/ { skip = 0 }
-    !skip { print }' "$readme_file" >"$readme_file.tmp"
-  mv "$readme_file.tmp" "$readme_file"
+  write_readme_results ocr "$work/results.md" || die "bench/README.md was left alone"
   step "results written into bench/README.md"
 else
   step "bench/README.md left alone (a full run writes it; --readme forces); results in $work/results.md"

@@ -26,6 +26,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=bench/readme_results.sh
+source "$root/bench/readme_results.sh"
 
 die() {
   echo "bench/review/run.sh: $*" >&2
@@ -255,15 +257,7 @@ mem=$(awk '/MemTotal/ { printf "%.1f GB RAM", $2 / 1048576 }' /proc/meminfo)
 
 # ---- README ----
 if [[ $readme == yes ]]; then
-  readme_file=$root/bench/README.md
-  grep -q '<!-- review-results:begin -->' "$readme_file" &&
-    grep -q '<!-- review-results:end -->' "$readme_file" ||
-    die "$readme_file lacks the review-results markers"
-  awk -v block="$work/results.md" '
-    /<!-- review-results:begin -->/ { print; while ((getline line < block) > 0) print line; skip = 1; next }
-    /<!-- review-results:end -->/ { skip = 0 }
-    !skip { print }' "$readme_file" >"$readme_file.tmp"
-  mv "$readme_file.tmp" "$readme_file"
+  write_readme_results review "$work/results.md" || die "bench/README.md was left alone"
   step "results written into bench/README.md"
 else
   step "bench/README.md left alone (a full run writes it; --readme forces); results in $work/results.md"

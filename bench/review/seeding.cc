@@ -11,6 +11,7 @@
 #include <span>
 #include <utility>
 
+#include "bench/seed_data_dir.h"
 #include "ingest/form_registry.h"
 #include "models/blob_store.h"
 #include "models/field_types.h"
@@ -254,16 +255,9 @@ Result<SeedSummary> SeedReviewTasks(const SeedOptions& options) {
   if (options.forms.empty()) {
     return Status::InvalidArgument("様式がありません", "no form definition was given");
   }
-  ADB_ASSIGN_OR_RETURN(std::unique_ptr<models::Store> store,
-                       models::OpenSqliteStore(options.data_dir / "adbridge.db"));
-  const models::BlobStore blobs(options.data_dir / "blobs");
-  ADB_ASSIGN_OR_RETURN(std::vector<models::Document> waiting,
-                       store->ListDocuments(models::DocumentState::kReceived));
-  if (!waiting.empty()) {
-    return Status::FailedPrecondition(
-        "データフォルダに未読の文書があります。空のフォルダに種データを作ってください",
-        "the data folder holds received documents; seed an empty one");
-  }
+  ADB_ASSIGN_OR_RETURN(SeedDataDir data, OpenSeedDataDir(options.data_dir));
+  const std::unique_ptr<models::Store>& store = data.store;
+  const models::BlobStore& blobs = data.blobs;
 
   std::vector<SeedForm> forms;
   for (const fs::path& file : options.forms) {

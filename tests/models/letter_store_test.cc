@@ -75,9 +75,8 @@ class LetterStoreTest : public StoreTest {
     batch.pdf_sha256 = pdf_;
     batch.page_count = static_cast<int>(documents.size());
     for (std::size_t i = 0; i < documents.size(); ++i) {
-      batch.letters.push_back({.document_id = documents[i],
-                               .first_page = static_cast<int>(i) + 1,
-                               .page_count = 1});
+      batch.letters.push_back(
+          {.document_id = documents[i], .first_page = static_cast<int>(i) + 1, .page_count = 1});
     }
     return batch;
   }
@@ -230,9 +229,10 @@ TEST_F(LetterStoreTest, TheDatabaseItselfRefusesASecondLetterForADocument) {
   Result<LetterBatch> batch = store_->RecordLetterBatch(Batch({doc}));
   ASSERT_TRUE(batch.ok());
   RawDb raw(db_path_);
-  const std::string insert = "INSERT INTO letters (document_id, batch_id, first_page, page_count) "
-                             "VALUES (" + std::to_string(doc) + ", " + std::to_string(batch->id) +
-                             ", 1, 1)";
+  const std::string insert =
+      "INSERT INTO letters (document_id, batch_id, first_page, page_count) "
+      "VALUES (" +
+      std::to_string(doc) + ", " + std::to_string(batch->id) + ", 1, 1)";
   EXPECT_EQ(raw.Exec(insert) & 0xff, SQLITE_CONSTRAINT);
   EXPECT_EQ(Count("letters"), 1);
 }

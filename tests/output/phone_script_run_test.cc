@@ -74,7 +74,7 @@ class PhoneScriptRunTest : public ::testing::Test {
 
   Result<ScriptRunSummary> Run(const std::string& template_id, const fs::path& out,
                                std::optional<std::string> form = std::nullopt) {
-    return GeneratePhoneScripts(store(), template_id, form, out);
+    return GeneratePhoneScripts(store(), template_id, {.form_id = form, .on_record = {}}, out);
   }
 
   fs::path dir_;
@@ -179,7 +179,8 @@ TEST_F(PhoneScriptRunTest, TheRunIsAuditedWithItsCountAndNoPersonalData) {
             (nlohmann::json{{"template", "kyufukin-call"},
                             {"form", "kyufukin-application"},
                             {"format", "pdf"},
-                            {"scripts", 2}}));
+                            {"scripts", 2},
+                            {"skipped", 0}}));
   EXPECT_EQ(audit->front().document_id, std::nullopt);
 }
 
@@ -194,21 +195,37 @@ TEST_F(PhoneScriptRunTest, WithoutAVerifiedRecordNothingIsWrittenOrAudited) {
   EXPECT_EQ(store().RecentAudit(1)->front().id, audited);
 }
 
-TEST_F(PhoneScriptRunTest, AFailedRunLeavesAnEarlierFileAsItWas) {
+TEST_F(PhoneScriptRunTest, ARecordWhoseValueCannotBeWrittenIsLeftOutAndNamed) {
   AddMixedRecords();
-  const fs::path out = dir_ / "calls.txt";
-  std::ofstream(out) << "yesterday's scripts";
   // A verified record whose stored date its filter cannot write.
   std::map<std::string, std::string> broken = testing::KyufukinValues();
   broken["application_date"] = "2025/06/02";
   const std::int64_t id = records_->Add("kyufukin-application", broken);
-  Result<ScriptRunSummary> run = Run("kyufukin-call", out);
-  ASSERT_FALSE(run.ok());
-  EXPECT_EQ(run.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(run.status().message(Lang::kEn).rfind(
+  std::vector<std::size_t> progress;
+  Result<ScriptRunSummary> run = GeneratePhoneScripts(
+      store(), "kyufukin-call",
+      {.form_id = std::nullopt,
+       .on_record = [&](std::size_t done,
+                        std::size_t total) { progress.push_back(done * 10 + total); }},
+      dir_ / "calls.txt");
+  ASSERT_TRUE(run.ok()) << run.status().message(Lang::kEn);
+  EXPECT_EQ(run->scripts, 2);
+  ASSERT_EQ(run->skipped.size(), 1u);
+  EXPECT_EQ(run->skipped[0].document_id, id);
+  EXPECT_EQ(run->skipped[0].reason.message(Lang::kEn).rfind(
                 "document " + std::to_string(id) + ": field application_date: ", 0),
             0u)
-      << run.status().message(Lang::kEn);
+      << run->skipped[0].reason.message(Lang::kEn);
+  EXPECT_EQ(progress, (std::vector<std::size_t>{13, 23, 33})) << "each of 3 records, in turn";
+  EXPECT_EQ(Slurp(dir_ / "calls.txt").find("記録 " + std::to_string(id) + "　"), std::string::npos);
+}
+
+TEST_F(PhoneScriptRunTest, AFailedRunLeavesAnEarlierFileAsItWas) {
+  AddMixedRecords();
+  const fs::path out = dir_ / "calls.txt";
+  std::ofstream(out) << "yesterday's scripts";
+  Result<ScriptRunSummary> run = Run("kyufukin-call", out, "demand-bus-reservation");
+  ASSERT_FALSE(run.ok());
   EXPECT_EQ(Slurp(out), "yesterday's scripts");
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 2)
       << "no temporary file is left behind";
@@ -226,8 +243,8 @@ TEST_F(PhoneScriptRunTest, AnotherFormAnUnregisteredFormOrAnotherExtensionIsRefu
       Slurp(fs::path(ADBRIDGE_SOURCE_DIR) / "models/templates/kyufukin-call.json"));
   unregistered["form"] = "juminhyo-request";
   std::ofstream(dir_ / "juminhyo-call.json") << unregistered.dump();
-  Result<ScriptRunSummary> missing = GeneratePhoneScripts(
-      store(), (dir_ / "juminhyo-call.json").string(), std::nullopt, dir_ / "a.txt");
+  Result<ScriptRunSummary> missing =
+      GeneratePhoneScripts(store(), (dir_ / "juminhyo-call.json").string(), {}, dir_ / "a.txt");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_NE(missing.status().message(Lang::kEn).find("juminhyo-request"), std::string::npos);
 
@@ -253,7 +270,7 @@ TEST_F(PhoneScriptRunTest, RecordsOfAnOlderFormVersionAreCheckedAgainstThatVersi
   values.erase("application_date");
   other.Add("kyufukin-application", values, 1);
   Result<ScriptRunSummary> run =
-      GeneratePhoneScripts(other.store(), "kyufukin-call", std::nullopt, dir_ / "x.txt");
+      GeneratePhoneScripts(other.store(), "kyufukin-call", {}, dir_ / "x.txt");
   ASSERT_FALSE(run.ok());
   EXPECT_EQ(run.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(run.status().message(Lang::kEn).find(

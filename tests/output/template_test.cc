@@ -26,8 +26,8 @@ const fs::path kSource = ADBRIDGE_SOURCE_DIR;
 // The bundled forms, as the store would return them once registered.
 Result<models::FormDefinition> BundledForm(const std::string& id) {
   const fs::path file = kSource / "models/forms" / (id + ".json");
-  if (!fs::exists(file)) return Status::NotFound("様式が登録されていません: " + id,
-                                                 "no such form is registered: " + id);
+  if (!fs::exists(file))
+    return Status::NotFound("様式が登録されていません: " + id, "no such form is registered: " + id);
   return models::LoadFormDefinition(file);
 }
 
@@ -45,7 +45,8 @@ std::string LetterJson(const nlohmann::json& patch = nlohmann::json::object()) {
         {"postal_code", "399-0786"},
         {"address", "長野県塩尻市大門七番町3番3号"},
         {"phone", "0263-52-0280"}}},
-      {"recipient", {{"postal_code", "postal_code"}, {"address", "address"}, {"name", "applicant_name"}}},
+      {"recipient",
+       {{"postal_code", "postal_code"}, {"address", "address"}, {"name", "applicant_name"}}},
       {"date", "{{today|era}}"},
       {"body", {"{{applicant_name|sama}}、{{amount|yen}}を支給します。"}},
       {"contact", "福祉課 0263-52-0280"}};
@@ -65,7 +66,8 @@ std::string Refusal(const nlohmann::json& patch) {
   Result<LetterTemplate> parsed = ParseLetter(LetterJson(patch));
   EXPECT_FALSE(parsed.ok()) << "accepted: " << patch.dump();
   if (parsed.ok()) return "";
-  EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument) << parsed.status().message(Lang::kEn);
+  EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument)
+      << parsed.status().message(Lang::kEn);
   EXPECT_THAT(parsed.status().message(Lang::kEn), HasSubstr("test-letter.json"));
   return parsed.status().message(Lang::kEn);
 }
@@ -75,7 +77,7 @@ RecordValues KyufukinRecord() {
   record.document_id = 17;
   record.today = "2026-11-20";
   record.fields = {{"application_date", "2026-10-01"}, {"applicant_name", "山田 太郎"},
-                   {"postal_code", "399-0738"},       {"address", "長野県塩尻市大門一番町12-5"},
+                   {"postal_code", "399-0738"},        {"address", "長野県塩尻市大門一番町12-5"},
                    {"bank_name", "八十二銀行"},        {"branch_name", "塩尻支店"},
                    {"account_type", "futsu"},          {"account_number", "1234567"}};
   return record;
@@ -125,8 +127,11 @@ TEST(TemplateTest, TheDecisionLetterWritesTheRecordAsAResidentReadsIt) {
   EXPECT_EQ(items["支給予定日"], "令和8年12月18日");
   EXPECT_EQ(items["振込先"], "八十二銀行 塩尻支店");
   EXPECT_EQ(items["口座"], "普通 ＊＊＊4567") << "the account number is never printed in full";
-  EXPECT_EQ(letter->recipient.postal_code, "postal_code");
-  EXPECT_EQ(letter->recipient.name, "applicant_name");
+  EXPECT_EQ(letter->recipient.postal_code_field, "postal_code");
+  EXPECT_EQ(letter->recipient.name_field, "applicant_name");
+  EXPECT_EQ(Expanded(*letter, letter->recipient.postal_code, record), "〒399-0738");
+  EXPECT_EQ(Expanded(*letter, letter->recipient.address, record), "長野県塩尻市大門一番町12-5");
+  EXPECT_EQ(Expanded(*letter, letter->recipient.name, record), "山田 太郎 様");
 }
 
 TEST(TemplateTest, TheMailingLetterNamesTheCopiesAndThePurpose) {
@@ -135,11 +140,14 @@ TEST(TemplateTest, TheMailingLetterNamesTheCopiesAndThePurpose) {
   RecordValues record;
   record.document_id = 3;
   record.today = "2026-11-20";
-  record.fields = {{"request_date", "2026-11-02"}, {"copies", "2"}, {"purpose", "pension"},
+  record.fields = {{"request_date", "2026-11-02"},
+                   {"copies", "2"},
+                   {"purpose", "pension"},
                    {"include_honseki", "false"}};
   std::string items;
   for (const LetterTemplate::Item& item : letter->items) {
-    items += Expanded(*letter, item.label, record) + "=" + Expanded(*letter, item.value, record) + ";";
+    items +=
+        Expanded(*letter, item.label, record) + "=" + Expanded(*letter, item.value, record) + ";";
   }
   EXPECT_THAT(items, HasSubstr("住民票の写し 2通"));
   EXPECT_THAT(items, HasSubstr("ご請求の目的=年金;"));
@@ -148,11 +156,11 @@ TEST(TemplateTest, TheMailingLetterNamesTheCopiesAndThePurpose) {
 
 TEST(TemplateTest, PlaceholdersTakeFieldsValuesAndBuiltinsWithOrWithoutAFilter) {
   Result<LetterTemplate> letter = ParseLetter(LetterJson(
-      {{"body", {"{{ applicant_name }}/{{amount}}/{{document}}/{{today}}/{{postal_code|postal}}"}}}));
+      {{"body",
+        {"{{ applicant_name }}/{{amount}}/{{document}}/{{today}}/{{postal_code|postal}}"}}}));
   ASSERT_TRUE(letter.ok()) << letter.status().message(Lang::kEn);
   const RecordValues record = KyufukinRecord();
-  EXPECT_EQ(Expanded(*letter, letter->body[0], record),
-            "山田 太郎/30000/17/2026-11-20/〒399-0738");
+  EXPECT_EQ(Expanded(*letter, letter->body[0], record), "山田 太郎/30000/17/2026-11-20/〒399-0738");
   EXPECT_EQ(Expanded(*letter, letter->common.title, record),
             "物価高騰対応重点支援給付金 支給申請書 の結果");
   ASSERT_EQ(letter->body[0].pieces.size(), 9u);
@@ -210,7 +218,8 @@ TEST(TemplateTest, StructuralMistakesAreRefusedNamingTheKey) {
   EXPECT_THAT(Refusal({{"contact", nullptr}}), HasSubstr("contact is missing"));
   EXPECT_THAT(Refusal({{"body", nlohmann::json::array()}}), HasSubstr("body has no paragraph"));
   EXPECT_THAT(Refusal({{"body", {1}}}), HasSubstr("body[0]"));
-  EXPECT_THAT(Refusal({{"items", {{{"label", "支給額"}}}}}), HasSubstr("items[0]: value is missing"));
+  EXPECT_THAT(Refusal({{"items", {{{"label", "支給額"}}}}}),
+              HasSubstr("items[0]: value is missing"));
   EXPECT_THAT(Refusal({{"id", "Test Letter"}}), HasSubstr("id must use"));
   EXPECT_THAT(Refusal({{"recipient", {{"name", "applicant_nam"}}}}),
               AllOf(HasSubstr("recipient"), HasSubstr("no field applicant_nam")));
@@ -219,9 +228,11 @@ TEST(TemplateTest, StructuralMistakesAreRefusedNamingTheKey) {
 }
 
 TEST(TemplateTest, MalformedJsonIsRefusedWithItsLineAndARepeatedKeyToo) {
-  Result<LetterTemplate> broken = ParseLetter("{\n  \"id\": \"x\",\n  \"kind\": letter\n}", "broken.json");
+  Result<LetterTemplate> broken =
+      ParseLetter("{\n  \"id\": \"x\",\n  \"kind\": letter\n}", "broken.json");
   ASSERT_EQ(broken.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_THAT(broken.status().message(Lang::kEn), AllOf(HasSubstr("broken.json"), HasSubstr("line 3")));
+  EXPECT_THAT(broken.status().message(Lang::kEn),
+              AllOf(HasSubstr("broken.json"), HasSubstr("line 3")));
   Result<LetterTemplate> twice = ParseLetter(R"({"id": "x", "id": "y"})", "twice.json");
   ASSERT_EQ(twice.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(twice.status().message(Lang::kEn), HasSubstr("twice.json"));
@@ -260,13 +271,14 @@ TEST(TemplateTest, ARecordWithAnEmptyOrUnreadableFieldIsRefusedNamingDocumentAnd
     Result<std::string> value = ExpandText(letter->common, item.value, record);
     if (!value.ok()) refused = value.status();
   }
-  EXPECT_THAT(refused.message(Lang::kEn),
-              AllOf(HasSubstr("document 17"), HasSubstr("account_type"), Not(HasSubstr("savings"))));
+  EXPECT_THAT(refused.message(Lang::kEn), AllOf(HasSubstr("document 17"), HasSubstr("account_type"),
+                                                Not(HasSubstr("savings"))));
 }
 
 TEST(TemplateTest, ATemplateIsAFileByPathOrABundledId) {
   std::random_device rd;
-  const fs::path dir = fs::temp_directory_path() / ("adbridge-template-test-" + std::to_string(rd()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("adbridge-template-test-" + std::to_string(rd()));
   fs::create_directories(dir);
   const fs::path file = dir / "mine.json";
   std::ofstream(file) << LetterJson();

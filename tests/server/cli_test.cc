@@ -1,19 +1,17 @@
 // The adbridge program driven as people and scripts drive it: arguments in, JSON lines on
 // stdout, one line per error on stderr, exit codes 0 / 1 / 2 (spec/cli.md).
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "tests/ingest/test_images.h"
-#include "tests/output/verified_records.h"
+#include "tests/server/cli_runner.h"
 
 namespace adbridge {
 namespace {
@@ -21,36 +19,9 @@ namespace {
 namespace fs = std::filesystem;
 using ingest::testing::Bytes;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-
-  std::vector<nlohmann::json> JsonLines() const {
-    std::vector<nlohmann::json> lines;
-    std::istringstream in(out);
-    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
-    return lines;
-  }
-  int ErrLines() const {
-    int n = 0;
-    for (char c : err) n += c == '\n';
-    return n;
-  }
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string Slurp(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test_support::Quote;
+using test_support::RunResult;
+using test_support::Slurp;
 
 void WriteFile(const fs::path& file, const Bytes& bytes) {
   std::ofstream(file, std::ios::binary)
@@ -84,21 +55,11 @@ class CliTest : public ::testing::Test {
   ~CliTest() override { fs::remove_all(dir_); }
 
   RunResult Adbridge(const std::string& args, const std::string& env = "ADBRIDGE_LANG=en") {
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    const std::string command = env + " " + Quote(ADBRIDGE_BINARY) + " " + args + " > " +
-                                Quote(out) + " 2> " + Quote(err) + " < /dev/null";
-    const int status = std::system(command.c_str());
-    return {WEXITSTATUS(status), Slurp(out), Slurp(err)};
+    return test_support::RunAdbridge(dir_, args, env);
   }
   // As Adbridge, with `input` on standard input.
   RunResult AdbridgeWithInput(const std::string& args, const std::string& input) {
-    WriteFile(dir_ / "stdin", input);
-    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    const std::string command = "ADBRIDGE_LANG=en " + Quote(ADBRIDGE_BINARY) + " " + args +
-                                " > " + Quote(out) + " 2> " + Quote(err) + " < " +
-                                Quote(dir_ / "stdin");
-    const int status = std::system(command.c_str());
-    return {WEXITSTATUS(status), Slurp(out), Slurp(err)};
+    return test_support::RunAdbridge(dir_, args, "ADBRIDGE_LANG=en", input);
   }
   std::string Data() const { return "--data " + Quote(data_); }
 
@@ -474,94 +435,6 @@ TEST_F(CliTest, ReviewFromTheCommandLineSettlesTheSampleScansTasks) {
   EXPECT_TRUE(Adbridge(Data() + " review next --user hanako").JsonLines()[0]["task"].is_null());
   EXPECT_FALSE(Adbridge(Data() + " documents list --state verified").JsonLines().empty())
       << "a sample document without double-entry fields is now verified";
-}
-
-// --- scripts ---
-
-constexpr char kKyufukinCall[] = ADBRIDGE_SOURCE_DIR "/models/templates/kyufukin-call.json";
-
-// One verified benefit application (and one bus reservation) in the data folder.
-void SeedVerifiedRecords(const fs::path& data) {
-  testing::VerifiedRecords records(data);
-  records.RegisterBundledForm("kyufukin-application");
-  records.RegisterBundledForm("demand-bus-reservation");
-  records.Add("kyufukin-application", testing::KyufukinValues());
-  records.Add("demand-bus-reservation", testing::DemandBusValues());
-}
-
-TEST_F(CliTest, ScriptsWritesAPdfOrTextByTheOutputsNameAndSaysHowMany) {
-  SeedVerifiedRecords(data_);
-  // The bundled template by its id, and the same template as a file.
-  for (const auto& [name, spec] :
-       {std::pair<std::string, std::string>{"calls.pdf", "kyufukin-call"},
-        {"calls.TXT", Quote(kKyufukinCall)}}) {
-    SCOPED_TRACE(name);
-    const fs::path out = dir_ / name;
-    RunResult run = Adbridge(Data() + " scripts --template " + spec + " --out " + Quote(out));
-    ASSERT_EQ(run.exit_code, 0) << run.err;
-    EXPECT_EQ(run.err, "");
-    const auto lines = run.JsonLines();
-    ASSERT_EQ(lines.size(), 1u);
-    EXPECT_EQ(lines[0], (nlohmann::json{{"template", "kyufukin-call"},
-                                        {"form", "kyufukin-application"},
-                                        {"scripts", 1},
-                                        {"out", out.string()}}));
-    const std::string written = Slurp(out);
-    if (name == "calls.pdf") {
-      EXPECT_EQ(written.rfind("%PDF-", 0), 0u);
-    } else {
-      EXPECT_NE(written.find("お相手: 山田 太郎（ヤマダ タロウ）"), std::string::npos);
-    }
-  }
-}
-
-TEST_F(CliTest, ScriptsWithAnOutputNeitherPdfNorTextIsAUsageError) {
-  SeedVerifiedRecords(data_);
-  RunResult run = Adbridge(Data() + " scripts --template " + Quote(kKyufukinCall) + " --out " +
-                           Quote(dir_ / "calls.docx"));
-  EXPECT_EQ(run.exit_code, 2);
-  EXPECT_EQ(run.ErrLines(), 1);
-  EXPECT_NE(run.err.find("--out must be a .pdf or .txt file"), std::string::npos) << run.err;
-  EXPECT_FALSE(fs::exists(dir_ / "calls.docx"));
-  EXPECT_EQ(Adbridge(Data() + " scripts --out " + Quote(dir_ / "a.txt")).exit_code, 2);
-  EXPECT_EQ(Adbridge(Data() + " scripts --template " + Quote(kKyufukinCall)).exit_code, 2);
-}
-
-TEST_F(CliTest, ScriptsRefuseATemplateThatReadsASensitiveFieldAloud) {
-  SeedVerifiedRecords(data_);
-  std::string bad = Slurp(kKyufukinCall);
-  const std::string line = "申請をされたご本人様はいらっしゃいますでしょうか。";
-  bad.replace(bad.find(line), line.size(), "{{applicant_name}}様はいらっしゃいますか。");
-  WriteFile(dir_ / "bad-call.json", bad);
-  RunResult run = Adbridge(Data() + " scripts --template " + Quote(dir_ / "bad-call.json") +
-                           " --out " + Quote(dir_ / "calls.pdf"));
-  EXPECT_EQ(run.exit_code, 1);
-  EXPECT_EQ(run.ErrLines(), 1);
-  EXPECT_EQ(run.err.find((dir_ / "bad-call.json").string() +
-                         ": greeting[2]: a line read aloud places the sensitive field"),
-            std::string("adbridge: ").size())
-      << run.err;
-  EXPECT_FALSE(fs::exists(dir_ / "calls.pdf"));
-}
-
-TEST_F(CliTest, ScriptsForAnUnregisteredOrOtherFormFail) {
-  RunResult unregistered = Adbridge(Data() + " scripts --template " + Quote(kKyufukinCall) +
-                                    " --out " + Quote(dir_ / "calls.txt"));
-  EXPECT_EQ(unregistered.exit_code, 1);
-  EXPECT_EQ(unregistered.ErrLines(), 1);
-  EXPECT_NE(unregistered.err.find("kyufukin-application"), std::string::npos) << unregistered.err;
-
-  SeedVerifiedRecords(data_);
-  RunResult other = Adbridge(Data() + " scripts --template kyufukin-call" +
-                             " --form demand-bus-reservation --out " + Quote(dir_ / "calls.txt"));
-  EXPECT_EQ(other.exit_code, 1);
-  EXPECT_EQ(other.err,
-            "adbridge: kyufukin-call.json: the template is for form kyufukin-application, not "
-            "demand-bus-reservation\n");
-  RunResult missing = Adbridge(Data() + " scripts --template " + Quote(dir_ / "none.json") +
-                               " --out " + Quote(dir_ / "calls.txt"));
-  EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_FALSE(fs::exists(dir_ / "calls.txt"));
 }
 
 }  // namespace
