@@ -88,7 +88,7 @@ TEST_F(ScriptsCliTest, ARecordWhoseValueCannotBeWrittenIsNamedAndTheOthersAreWri
   const fs::path out = dir_ / "calls.txt";
   RunResult run = Scripts("--template kyufukin-call --out " + Quote(out));
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(run.ErrLines(), 1);
+  EXPECT_EQ(run.ErrLines(), 1) << run.err;
   EXPECT_EQ(run.err.rfind("adbridge: document 3: field birth_date: ", 0), 0u) << run.err;
   EXPECT_NE(run.err.find("; no script\n"), std::string::npos) << run.err;
   EXPECT_EQ(run.err.find("1950"), std::string::npos) << "the value is never quoted";
