@@ -5,6 +5,7 @@
 #include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -71,6 +72,10 @@ constexpr char kInsertPage[] =
 constexpr char kSelectDocument[] = ADB_DOCUMENT_COLUMNS "WHERE d.id = ?1";
 constexpr char kSelectAllDocuments[] = ADB_DOCUMENT_COLUMNS "ORDER BY d.id";
 constexpr char kSelectDocumentsInState[] = ADB_DOCUMENT_COLUMNS "WHERE d.state = ?1 ORDER BY d.id";
+// The states are one JSON array, so one prepared statement serves any set of them.
+constexpr char kSelectFormDocuments[] = ADB_DOCUMENT_COLUMNS
+    "WHERE d.tenant_id = ?1 AND d.form_id = ?2 AND d.state IN (SELECT value FROM json_each(?3)) "
+    "ORDER BY d.id";
 // Letters: the verified documents of a form that no batch has answered yet (documents_by_form).
 constexpr char kSelectDocumentsAwaitingLetter[] = ADB_DOCUMENT_COLUMNS
     "WHERE t.code = ?1 AND d.form_id = ?2 AND d.state = 'verified' "
@@ -353,6 +358,29 @@ constexpr char kSelectLetters[] =
 #undef ADB_TENANT_LIST_1
 #undef ADB_REVIEW_TENANTS_OF_USER_1
 #undef ADB_NOW_SQL
+
+// ---- exports ----
+constexpr char kSelectDocumentForExport[] =
+    "SELECT tenant_id, coalesce(form_id, ''), state FROM documents WHERE id = ?1";
+constexpr char kInsertExport[] =
+    "INSERT INTO exports (tenant_id, form_id, requested_by, user_id, format, encoding, "
+    "status_filter, only_new, document_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+constexpr char kInsertExportDocument[] =
+    "INSERT INTO export_documents (export_id, document_id) VALUES (?1, ?2)";
+#define ADB_EXPORT_COLUMNS                                                            \
+  "SELECT e.id, t.code, e.form_id, e.requested_by, e.user_id, e.format, e.encoding, " \
+  "e.status_filter, e.only_new, e.document_count, e.created_at "                      \
+  "FROM exports e JOIN tenants t ON t.id = e.tenant_id "
+constexpr char kSelectExport[] = ADB_EXPORT_COLUMNS "WHERE e.id = ?1";
+// Served by exports_by_form (tenant_id, form_id, id).
+constexpr char kSelectExports[] = ADB_EXPORT_COLUMNS
+    "WHERE e.tenant_id = ?1 AND (?2 IS NULL OR e.form_id = ?2) ORDER BY e.id DESC";
+#undef ADB_EXPORT_COLUMNS
+// An export of verified documents counts only earlier exports of verified documents: one of
+// "any" may have delivered a document before it was verified.
+constexpr char kSelectExportedDocumentIds[] =
+    "SELECT DISTINCT x.document_id FROM exports e JOIN export_documents x ON x.export_id = e.id "
+    "WHERE e.tenant_id = ?1 AND e.form_id = ?2 AND (?3 = 'any' OR e.status_filter = 'verified')";
 
 // ---- helpers ------------------------------------------------------------------------------
 
@@ -643,9 +671,7 @@ class SqliteStore final : public Store {
 
   Result<Tenant> GetTenant(const std::string& code) override {
     std::lock_guard lock(mu_);
-    ADB_ASSIGN_OR_RETURN(std::optional<Tenant> tenant, FindTenantLocked(code));
-    if (!tenant) return UnknownTenant(code);
-    return *std::move(tenant);
+    return GetTenantLocked(code);
   }
 
   Result<FormRecord> AddForm(const FormRecord& form) override;
@@ -726,6 +752,15 @@ class SqliteStore final : public Store {
                                                       const std::string& since,
                                                       std::optional<std::int64_t> user_id) override;
 
+  Result<std::vector<DocumentWithFields>> ListFormDocuments(
+      const std::string& tenant_code, const std::string& form_id,
+      const std::vector<DocumentState>& states) override;
+  Result<ExportRecord> RecordExport(const NewExport& export_request) override;
+  Result<std::set<std::int64_t>> ListExportedDocumentIds(const std::string& tenant_code,
+                                                         const std::string& form_id,
+                                                         ExportStatus status) override;
+  Result<std::vector<ExportRecord>> ListExports(const std::string& tenant_code,
+                                                const std::optional<std::string>& form_id) override;
   Result<std::vector<Document>> ListDocumentsAwaitingLetter(const std::string& tenant_code,
                                                             const std::string& form_id) override;
   Result<LetterBatch> RecordLetterBatch(const NewLetterBatch& batch) override;
@@ -796,6 +831,10 @@ class SqliteStore final : public Store {
   Result<TaskDetail> GetTaskLocked(std::int64_t task_id);
   // Audits a claim and reads the claimed task back.
   Result<std::optional<TaskDetail>> FinishClaimLocked(std::int64_t user_id, std::int64_t task_id);
+  // The fields of a document in recorded order.
+  Result<std::vector<FieldRecord>> ListFieldsLocked(std::int64_t document_id);
+  // The tenant, or NotFound.
+  Result<Tenant> GetTenantLocked(const std::string& code);
   // The batch as stored; NotFound when there is none.
   Result<LetterBatch> GetLetterBatchLocked(std::int64_t batch_id);
 
@@ -811,6 +850,12 @@ Result<std::optional<Tenant>> SqliteStore::FindTenantLocked(const std::string& c
   ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<Tenant>();
   return std::optional<Tenant>(ReadTenant(stmt));
+}
+
+Result<Tenant> SqliteStore::GetTenantLocked(const std::string& code) {
+  ADB_ASSIGN_OR_RETURN(std::optional<Tenant> tenant, FindTenantLocked(code));
+  if (!tenant) return UnknownTenant(code);
+  return *std::move(tenant);
 }
 
 Result<Tenant> SqliteStore::EnsureTenantLocked(const std::string& code, const std::string& name) {
@@ -1319,6 +1364,10 @@ Result<DocumentState> SqliteStore::ReleaseUnreadDocument(std::int64_t id,
 
 Result<std::vector<FieldRecord>> SqliteStore::ListFields(std::int64_t document_id) {
   std::lock_guard lock(mu_);
+  return ListFieldsLocked(document_id);
+}
+
+Result<std::vector<FieldRecord>> SqliteStore::ListFieldsLocked(std::int64_t document_id) {
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectFields));
   stmt.BindInt(1, document_id);
   std::vector<FieldRecord> fields;
@@ -1979,6 +2028,186 @@ Result<std::vector<ReviewerActivity>> SqliteStore::CountActivity(
   return activity;
 }
 
+// ---- exports ----
+
+Result<ExportRecord> ReadExport(const Statement& row) {
+  ExportRecord record;
+  record.id = row.Int(0);
+  record.tenant_code = row.Text(1);
+  record.form_id = row.Text(2);
+  record.requested_by = row.Text(3);
+  record.user_id = row.OptionalInt(4);
+  std::optional<ExportFormat> format = ParseExportFormat(row.Text(5));
+  if (!format) return InvalidStoredValue("exports.format", row.Text(5));
+  record.format = *format;
+  std::optional<ExportEncoding> encoding = ParseExportEncoding(row.Text(6));
+  if (!encoding) return InvalidStoredValue("exports.encoding", row.Text(6));
+  record.encoding = *encoding;
+  std::optional<ExportStatus> status = ParseExportStatus(row.Text(7));
+  if (!status) return InvalidStoredValue("exports.status_filter", row.Text(7));
+  record.status = *status;
+  record.only_new = row.Int(8) != 0;
+  record.document_count = static_cast<int>(row.Int(9));
+  record.created_at = row.Text(10);
+  return record;
+}
+
+Result<std::vector<DocumentWithFields>> SqliteStore::ListFormDocuments(
+    const std::string& tenant_code, const std::string& form_id,
+    const std::vector<DocumentState>& states) {
+  nlohmann::json state_names = nlohmann::json::array();
+  for (DocumentState state : states) state_names.push_back(DocumentStateName(state));
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Tenant tenant, GetTenantLocked(tenant_code));
+  std::vector<DocumentWithFields> documents;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectFormDocuments));
+    stmt.BindInt(1, tenant.id).BindText(2, form_id).BindText(3, state_names.dump());
+    for (;;) {
+      ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      ADB_ASSIGN_OR_RETURN(Document document, ReadDocument(stmt));
+      documents.push_back({std::move(document), {}});
+    }
+  }
+  for (DocumentWithFields& entry : documents) {
+    ADB_ASSIGN_OR_RETURN(entry.fields, ListFieldsLocked(entry.document.id));
+  }
+  return documents;
+}
+
+Result<ExportRecord> SqliteStore::RecordExport(const NewExport& export_request) {
+  const NewExport& e = export_request;
+  if (e.requested_by.empty()) {
+    return Status::InvalidArgument("書き出しを求めた人が空です",
+                                   "an export needs the one who asked for it");
+  }
+  {
+    std::set<std::int64_t> seen;
+    for (std::int64_t id : e.document_ids) {
+      if (!seen.insert(id).second) {
+        const std::string name = std::to_string(id);
+        return Status::InvalidArgument("書き出しに文書 " + name + " が二度あります",
+                                       "document " + name + " is in the export twice");
+      }
+    }
+  }
+  const std::vector<DocumentState> states = ExportedStates(e.status);
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Tenant tenant, GetTenantLocked(e.tenant_code));
+  ADB_ASSIGN_OR_RETURN(std::optional<FormRecord> form, FindFormLocked(e.form_id, std::nullopt));
+  if (!form) return UnknownForm(e.form_id, std::nullopt);
+  if (e.user_id) {
+    ADB_ASSIGN_OR_RETURN(Statement user, statements_.Get(kSelectUserExists));
+    user.BindInt(1, *e.user_id);
+    ADB_ASSIGN_OR_RETURN(bool exists, user.Step());
+    if (!exists) return UnknownUser(*e.user_id);
+  }
+  // What --new relies on: an export holds only documents it could have taken.
+  for (std::int64_t id : e.document_ids) {
+    ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectDocumentForExport));
+    stmt.BindInt(1, id);
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    const std::string name = std::to_string(id);
+    if (!row) return Status::NotFound("文書がありません: " + name, "no such document: " + name);
+    if (stmt.Int(0) != tenant.id || stmt.Text(1) != e.form_id) {
+      return Status::InvalidArgument(
+          "文書 " + name + " は " + e.tenant_code + " の様式 " + e.form_id +
+              " の文書ではありません",
+          "document " + name + " is not a document of form " + e.form_id + " of " + e.tenant_code);
+    }
+    const std::string state = stmt.Text(2);
+    bool taken = false;
+    for (DocumentState s : states) taken = taken || DocumentStateName(s) == state;
+    if (!taken) {
+      return Status::InvalidArgument(
+          "文書 " + name + " は「" + state + "」で、この書き出し (" +
+              std::string(ExportStatusName(e.status)) + ") には入りません",
+          "document " + name + " is " + state + ", which an export of " +
+              std::string(ExportStatusName(e.status)) + " does not take");
+    }
+  }
+  {
+    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertExport));
+    insert.BindInt(1, tenant.id)
+        .BindText(2, e.form_id)
+        .BindText(3, e.requested_by)
+        .BindOptionalInt(4, e.user_id)
+        .BindText(5, ExportFormatName(e.format))
+        .BindText(6, ExportEncodingName(e.encoding))
+        .BindText(7, ExportStatusName(e.status))
+        .BindInt(8, e.only_new ? 1 : 0)
+        .BindInt(9, static_cast<std::int64_t>(e.document_ids.size()));
+    ADB_RETURN_IF_ERROR(insert.Run());
+  }
+  const std::int64_t export_id = sqlite3_last_insert_rowid(db_.get());
+  for (std::int64_t id : e.document_ids) {
+    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertExportDocument));
+    insert.BindInt(1, export_id).BindInt(2, id);
+    ADB_RETURN_IF_ERROR(insert.Run());
+  }
+  // Counts and options only: the values went to the file, not to the audit log.
+  AuditEvent event = SystemEvent("export.created", std::nullopt,
+                                 DumpJson({{"export", export_id},
+                                           {"tenant", e.tenant_code},
+                                           {"form", e.form_id},
+                                           {"requested_by", e.requested_by},
+                                           {"format", ExportFormatName(e.format)},
+                                           {"encoding", ExportEncodingName(e.encoding)},
+                                           {"status", ExportStatusName(e.status)},
+                                           {"new", e.only_new},
+                                           {"documents", e.document_ids.size()},
+                                           {"replaced_characters", e.replaced_characters}}));
+  event.user_id = e.user_id;
+  ADB_RETURN_IF_ERROR(AppendAuditLocked(event));
+  Result<ExportRecord> record =
+      Status::Internal("記録した書き出しが見つかりません", "the export just recorded is missing");
+  {
+    ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectExport));
+    stmt.BindInt(1, export_id);
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (row) record = ReadExport(stmt);
+  }
+  if (!record.ok()) return record.status();
+  ADB_RETURN_IF_ERROR(tx.Commit());
+  return record;
+}
+
+Result<std::set<std::int64_t>> SqliteStore::ListExportedDocumentIds(const std::string& tenant_code,
+                                                                    const std::string& form_id,
+                                                                    ExportStatus status) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Tenant tenant, GetTenantLocked(tenant_code));
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectExportedDocumentIds));
+  stmt.BindInt(1, tenant.id).BindText(2, form_id).BindText(3, ExportStatusName(status));
+  std::set<std::int64_t> ids;
+  for (;;) {
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    ids.insert(stmt.Int(0));
+  }
+  return ids;
+}
+
+Result<std::vector<ExportRecord>> SqliteStore::ListExports(
+    const std::string& tenant_code, const std::optional<std::string>& form_id) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Tenant tenant, GetTenantLocked(tenant_code));
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectExports));
+  stmt.BindInt(1, tenant.id).BindOptionalText(2, form_id);
+  std::vector<ExportRecord> exports;
+  for (;;) {
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    ADB_ASSIGN_OR_RETURN(ExportRecord record, ReadExport(stmt));
+    exports.push_back(std::move(record));
+  }
+  return exports;
+}
 
 // ---- letters ----
 

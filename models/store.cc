@@ -69,6 +69,9 @@ constexpr std::array<std::string_view, 5> kRoleNames = {"admin", "supervisor", "
                                                         "reviewer", "department"};
 constexpr std::array<std::string_view, 5> kEntryActionNames = {"submit", "unreadable", "skip",
                                                                "escalate", "decide"};
+constexpr std::array<std::string_view, 2> kExportFormatNames = {"csv", "jsonl"};
+constexpr std::array<std::string_view, 3> kExportEncodingNames = {"utf-8", "utf-8-bom", "cp932"};
+constexpr std::array<std::string_view, 2> kExportStatusNames = {"verified", "any"};
 
 }  // namespace
 
@@ -95,6 +98,31 @@ std::optional<Role> ParseRole(std::string_view name) { return Parse<Role>(name, 
 std::string_view EntryActionName(EntryAction action) { return NameOf(action, kEntryActionNames); }
 std::optional<EntryAction> ParseEntryAction(std::string_view name) {
   return Parse<EntryAction>(name, kEntryActionNames);
+}
+std::string_view ExportFormatName(ExportFormat format) {
+  return NameOf(format, kExportFormatNames);
+}
+std::optional<ExportFormat> ParseExportFormat(std::string_view name) {
+  return Parse<ExportFormat>(name, kExportFormatNames);
+}
+std::string_view ExportEncodingName(ExportEncoding encoding) {
+  return NameOf(encoding, kExportEncodingNames);
+}
+std::optional<ExportEncoding> ParseExportEncoding(std::string_view name) {
+  return Parse<ExportEncoding>(name, kExportEncodingNames);
+}
+std::string_view ExportStatusName(ExportStatus status) {
+  return NameOf(status, kExportStatusNames);
+}
+std::optional<ExportStatus> ParseExportStatus(std::string_view name) {
+  return Parse<ExportStatus>(name, kExportStatusNames);
+}
+
+// Documents still being received or read have no readings to export, and a failed one has
+// none at all; "any" adds the documents whose readings wait for people.
+std::vector<DocumentState> ExportedStates(ExportStatus status) {
+  if (status == ExportStatus::kAny) return {DocumentState::kInReview, DocumentState::kVerified};
+  return {DocumentState::kVerified};
 }
 
 }  // namespace adbridge::models

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -346,6 +347,60 @@ struct ReviewerActivity {
   int gold_correct = 0;
 };
 
+// ---- exports ----
+
+// How an export is written, and which documents it takes (`adbridge export`).
+enum class ExportFormat { kCsv, kJsonLines };
+std::string_view ExportFormatName(ExportFormat format);  // "csv", "jsonl"
+std::optional<ExportFormat> ParseExportFormat(std::string_view name);
+
+enum class ExportEncoding { kUtf8, kUtf8Bom, kCp932 };
+std::string_view ExportEncodingName(ExportEncoding encoding);  // "utf-8", "utf-8-bom", "cp932"
+std::optional<ExportEncoding> ParseExportEncoding(std::string_view name);
+
+enum class ExportStatus {
+  kVerified,  // verified documents only
+  kAny,       // documents in review too, with their machine readings
+};
+std::string_view ExportStatusName(ExportStatus status);  // "verified", "any"
+std::optional<ExportStatus> ParseExportStatus(std::string_view name);
+// The document states an export of `status` takes.
+std::vector<DocumentState> ExportedStates(ExportStatus status);
+
+// A document with its fields (in the order they were recorded), as an export reads it.
+struct DocumentWithFields {
+  Document document;
+  std::vector<FieldRecord> fields;
+};
+
+// An export that was written whole, recorded by Store::RecordExport.
+struct NewExport {
+  std::string tenant_code{kDefaultTenant};
+  std::string form_id;
+  std::string requested_by;  // the user's login name, or "os:<login>" for the OS account
+  std::optional<std::int64_t> user_id{};
+  ExportFormat format = ExportFormat::kCsv;
+  ExportEncoding encoding = ExportEncoding::kUtf8;
+  ExportStatus status = ExportStatus::kVerified;
+  bool only_new = false;
+  std::vector<std::int64_t> document_ids;  // every document the export held
+  int replaced_characters = 0;             // characters written as 〓 (kept in the audit event)
+};
+
+struct ExportRecord {
+  std::int64_t id = 0;
+  std::string tenant_code;
+  std::string form_id;
+  std::string requested_by;
+  std::optional<std::int64_t> user_id;
+  ExportFormat format = ExportFormat::kCsv;
+  ExportEncoding encoding = ExportEncoding::kUtf8;
+  ExportStatus status = ExportStatus::kVerified;
+  bool only_new = false;
+  int document_count = 0;
+  std::string created_at;  // ISO 8601 UTC
+};
+
 struct AuditEvent {
   std::optional<std::int64_t> user_id;
   std::string action;  // e.g. "document.ingested", "form.registered"
@@ -549,6 +604,33 @@ class Store {
   virtual Result<std::vector<ReviewerActivity>> CountActivity(
       const std::vector<std::int64_t>& tenant_ids, const std::string& since,
       std::optional<std::int64_t> user_id) = 0;
+
+  // ---- exports ----
+
+  // The documents of form `form_id` (every version) of one tenant whose state is one of
+  // `states`, in id order, each with its fields, read in one snapshot (so a document and its
+  // fields agree even while reviewers settle tasks). Returns NotFound for an unknown tenant.
+  virtual Result<std::vector<DocumentWithFields>> ListFormDocuments(
+      const std::string& tenant_code, const std::string& form_id,
+      const std::vector<DocumentState>& states) = 0;
+  // Records an export that was written whole, in one transaction: the export, the documents it
+  // held, and the audit event "export.created" (counts and options, never a value). Returns
+  // the record. Returns NotFound for an unknown tenant, user or document; InvalidArgument for
+  // an empty requested_by, a document listed twice, or a document that is not of the tenant
+  // and form or not in a state the export's status takes.
+  virtual Result<ExportRecord> RecordExport(const NewExport& export_request) = 0;
+  // The documents that earlier exports of form `form_id` in the tenant delivered, for an
+  // export of `status` with --new: an export of verified documents counts only exports of
+  // verified documents (a document delivered in review by an "any" export is still new to
+  // them once verified); an "any" export counts every export. Returns NotFound for an unknown
+  // tenant.
+  virtual Result<std::set<std::int64_t>> ListExportedDocumentIds(const std::string& tenant_code,
+                                                                 const std::string& form_id,
+                                                                 ExportStatus status) = 0;
+  // The exports of one tenant, newest first; of one form only when `form_id` is set. Returns
+  // NotFound for an unknown tenant.
+  virtual Result<std::vector<ExportRecord>> ListExports(
+      const std::string& tenant_code, const std::optional<std::string>& form_id) = 0;
 
   // ---- letters ----
 
