@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/japanese_era.h"
+#include "models/utf8.h"
 
 namespace adbridge::output {
 namespace {
@@ -27,35 +28,6 @@ Status EmptyValue() {
 bool AllAsciiDigits(std::string_view text) {
   return !text.empty() &&
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// The characters of valid UTF-8 text, each as its bytes; nothing for invalid UTF-8 (a stray
-// continuation byte, a truncated sequence, an overlong or out-of-range lead byte).
-std::optional<std::vector<std::string_view>> SplitCharacters(std::string_view text) {
-  std::vector<std::string_view> characters;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[pos]);
-    size_t length = 0;
-    if (lead < 0x80) {
-      length = 1;
-    } else if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-    } else {
-      return std::nullopt;
-    }
-    if (pos + length > text.size()) return std::nullopt;
-    for (size_t k = 1; k < length; ++k) {
-      if ((static_cast<unsigned char>(text[pos + k]) & 0xC0) != 0x80) return std::nullopt;
-    }
-    characters.push_back(text.substr(pos, length));
-    pos += length;
-  }
-  return characters;
 }
 
 // The amount without leading zeros ("0" stays), or why it is not one.
@@ -425,10 +397,10 @@ Result<std::string> Yen(std::string_view integer) {
 }
 
 Result<std::string> WithSama(std::string_view name) {
-  const std::optional<std::vector<std::string_view>> characters = SplitCharacters(name);
+  const std::optional<std::u32string> characters = models::DecodeUtf8(name);
   if (!characters) return NotNormalised("氏名", "a name");
   if (std::all_of(characters->begin(), characters->end(),
-                  [](std::string_view c) { return c == " " || c == "\t" || c == "　"; })) {
+                  [](char32_t c) { return c == U' ' || c == U'\t' || c == U'　'; })) {
     return EmptyValue();
   }
   return std::string(name) + " 様";
@@ -455,7 +427,7 @@ Result<std::string> PhoneGroups(std::string_view digits) {
 
 Result<std::string> Masked(std::string_view value, int keep_last) {
   if (value.empty()) return EmptyValue();
-  const std::optional<std::vector<std::string_view>> characters = SplitCharacters(value);
+  const std::optional<std::u32string> characters = models::DecodeUtf8(value);
   if (!characters) return NotNormalised("文字列（UTF-8）", "text (UTF-8)");
   const size_t count = characters->size();
   const size_t keep =
@@ -465,7 +437,7 @@ Result<std::string> Masked(std::string_view value, int keep_last) {
     if (i < count - keep) {
       out += "＊";
     } else {
-      out += (*characters)[i];
+      models::AppendUtf8(out, (*characters)[i]);
     }
   }
   return out;

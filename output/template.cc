@@ -320,8 +320,10 @@ Result<std::string> ExpandText(const Template& t, const TemplateText& text,
     Result<std::string> filtered = placeholder.filter->apply(value, field);
     if (!filtered.ok()) {
       const std::string document = std::to_string(record.document_id);
-      const Text& why = filtered.status().text();
-      return Status(filtered.status().code(),
+      // status() returns a copy: keep it, so that `why` does not refer to a destroyed one.
+      const Status refused = filtered.status();
+      const Text& why = refused.text();
+      return Status(refused.code(),
                     {"文書 " + document + ": 項目 " + placeholder.name + ": " + why.ja,
                      "document " + document + ": field " + placeholder.name + ": " + why.en});
     }

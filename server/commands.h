@@ -17,6 +17,7 @@ std::vector<CommandSpec> UsersCommands();     // users add, users list
 std::vector<CommandSpec> ReviewCommands();    // review next|submit|skip|unreadable|escalate
 std::vector<CommandSpec> LettersCommands();   // letters
 std::vector<CommandSpec> ExportCommands();    // export
+std::vector<CommandSpec> ScriptsCommands();   // scripts
 
 }  // namespace adbridge::server
 
