@@ -1,17 +1,32 @@
 #include "output/pdf_document.h"
 
+#include <hb-subset.h>
+#include <hb.h>
 #include <hpdf.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <fstream>
 #include <opencv2/core.hpp>
 #include <opencv2/objdetect.hpp>
+#include <set>
 #include <system_error>
 #include <utility>
 
 #include "models/utf8.h"
 
 namespace adbridge::output {
+
+// The libharu page a recorded drawing call is finally drawn on, with the document's fonts.
+struct internal::PdfReplay {
+  HPDF_Page page;
+  HPDF_Font fonts[2];
+  double height_mm;
+  double Y(double y_mm) const { return (height_mm - y_mm) * kPointsPerMm; }
+};
+
 namespace {
 
 struct HpdfDocDeleter {
@@ -19,15 +34,34 @@ struct HpdfDocDeleter {
 };
 using HpdfDocPtr = std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, HpdfDocDeleter>;
 
+using Replay = internal::PdfReplay;
+using DrawOp = std::function<void(const Replay&)>;
+
+struct RecordedPage {
+  double width_mm = 0;
+  double height_mm = 0;
+  std::vector<DrawOp> ops;
+};
+
+int FaceIndex(Typeface face) { return face == Typeface::kMincho ? 0 : 1; }
+
 }  // namespace
 
-// The libharu document and what its error handler recorded. Kept behind a pointer that never
-// moves, because libharu holds the address of `error` as its handler's user data.
+// A document is drawn twice. The calls are recorded, with the characters each typeface sets,
+// while text is measured against the whole fonts in a document that is never written; Save()
+// then cuts each font down to the characters used (HarfBuzz's subsetter) and replays the calls
+// into the document it writes, which embeds only those small fonts. libharu on its own embeds
+// a font's tables whole, a quarter of a megabyte per typeface in every file however short.
+// Kept behind a pointer that never moves, because libharu holds its address as the error
+// handler's user data.
 struct PdfDocument::State {
-  HpdfDocPtr doc;
   FontFiles files;
-  HPDF_Font fonts[2] = {nullptr, nullptr};
+  HpdfDocPtr measuring;  // the whole fonts, for widths only
+  HPDF_Font measuring_fonts[2] = {nullptr, nullptr};
   bool font_failed[2] = {false, false};
+  std::set<char32_t> used[2];  // the characters set in each typeface
+  std::vector<RecordedPage> pages;
+  std::string title, author;
   // The first error libharu reported (0 when none), and the font that could not be loaded.
   HPDF_STATUS error = 0;
   HPDF_STATUS detail = 0;
@@ -49,6 +83,82 @@ std::string Hex(HPDF_STATUS code) {
   std::snprintf(buffer, sizeof buffer, "0x%04lX", static_cast<unsigned long>(code));
   return buffer;
 }
+
+HpdfDocPtr NewHpdfDoc(PdfDocument::State* state) {
+  HpdfDocPtr doc(HPDF_New(RecordError, state));
+  if (doc == nullptr) return doc;
+  HPDF_SetCompressionMode(doc.get(), HPDF_COMP_ALL);
+  HPDF_UseUTFEncodings(doc.get());
+  HPDF_SetCurrentEncoder(doc.get(), "UTF-8");
+  return doc;
+}
+
+// The font file cut down to `characters` (their glyphs, metrics and cmap entries; the widths
+// stay those of the whole font). Returns Internal when HarfBuzz cannot read or cut the font.
+Result<std::string> SubsetFont(const std::filesystem::path& file,
+                               const std::set<char32_t>& characters) {
+  const Status failed = Status::Internal("フォントを切り出せません: " + file.string(),
+                                         "cannot subset the font " + file.string());
+  hb_blob_t* blob = hb_blob_create_from_file_or_fail(file.c_str());
+  if (blob == nullptr) return failed;
+  hb_face_t* face = hb_face_create(blob, 0);
+  hb_blob_destroy(blob);
+  hb_subset_input_t* input = hb_subset_input_create_or_fail();
+  if (input == nullptr) {
+    hb_face_destroy(face);
+    return failed;
+  }
+  hb_set_t* unicodes = hb_subset_input_unicode_set(input);
+  for (char32_t c : characters) hb_set_add(unicodes, c);
+  hb_face_t* subset = hb_subset_or_fail(face, input);
+  hb_subset_input_destroy(input);
+  hb_face_destroy(face);
+  if (subset == nullptr) return failed;
+  hb_blob_t* out = hb_face_reference_blob(subset);
+  unsigned int length = 0;
+  const char* data = hb_blob_get_data(out, &length);
+  std::string bytes(data == nullptr ? "" : std::string(data, length));
+  hb_blob_destroy(out);
+  hb_face_destroy(subset);
+  if (bytes.empty()) return failed;
+  return bytes;
+}
+
+// libharu loads TrueType fonts from files only: a subset goes through a temporary file,
+// removed when this goes out of scope.
+class TemporaryFontFile {
+ public:
+  static Result<TemporaryFontFile> Write(const std::string& bytes) {
+    static std::atomic<unsigned> counter{0};
+    std::error_code ec;
+    const std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+    const std::filesystem::path path =
+        dir / ("adbridge-font-" + std::to_string(getpid()) + "-" + std::to_string(counter++) +
+               ".ttf");
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (ec || !out) {
+      std::filesystem::remove(path, ec);
+      return Status::Unavailable("一時ファイルを書けません: " + path.string(),
+                                 "cannot write the temporary file " + path.string());
+    }
+    return TemporaryFontFile(path);
+  }
+  TemporaryFontFile(TemporaryFontFile&& other) noexcept : path_(std::move(other.path_)) {
+    other.path_.clear();
+  }
+  TemporaryFontFile& operator=(TemporaryFontFile&&) = delete;
+  ~TemporaryFontFile() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  explicit TemporaryFontFile(std::filesystem::path path) : path_(std::move(path)) {}
+  std::filesystem::path path_;
+};
 
 }  // namespace
 
@@ -91,6 +201,7 @@ Result<ModuleGrid> EncodeQrCode(std::string_view payload) {
   return grid;
 }
 
+
 // ---- PdfDocument ----
 
 PdfDocument::PdfDocument(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -109,15 +220,8 @@ Result<PdfDocument> PdfDocument::Create(const FontFiles& fonts) {
   }
   auto state = std::make_unique<State>();
   state->files = fonts;
-  state->doc.reset(HPDF_New(RecordError, state.get()));
-  if (state->doc == nullptr) {
-    return Status::Internal("PDF を作り始められません (libharu)", "cannot start a PDF (libharu)");
-  }
-  HPDF_Doc doc = state->doc.get();
-  HPDF_SetCompressionMode(doc, HPDF_COMP_ALL);
-  HPDF_UseUTFEncodings(doc);
-  HPDF_SetCurrentEncoder(doc, "UTF-8");
-  if (state->error != 0) {
+  state->measuring = NewHpdfDoc(state.get());
+  if (state->measuring == nullptr || state->error != 0) {
     return Status::Internal("PDF を作り始められません (libharu " + Hex(state->error) + ")",
                             "cannot start a PDF (libharu " + Hex(state->error) + ")");
   }
@@ -125,33 +229,63 @@ Result<PdfDocument> PdfDocument::Create(const FontFiles& fonts) {
 }
 
 void* PdfDocument::Font(Typeface face) {
-  const int i = face == Typeface::kMincho ? 0 : 1;
+  const int i = FaceIndex(face);
   State& s = *state_;
-  if (s.fonts[i] != nullptr || s.font_failed[i]) return s.fonts[i];
+  if (s.measuring_fonts[i] != nullptr || s.font_failed[i]) return s.measuring_fonts[i];
   const std::filesystem::path& file = i == 0 ? s.files.mincho : s.files.gothic;
-  const char* name = HPDF_LoadTTFontFromFile(s.doc.get(), file.c_str(), HPDF_TRUE);
-  if (name != nullptr) s.fonts[i] = HPDF_GetFont(s.doc.get(), name, "UTF-8");
-  if (s.fonts[i] == nullptr) {
+  const char* name = HPDF_LoadTTFontFromFile(s.measuring.get(), file.c_str(), HPDF_FALSE);
+  if (name != nullptr) s.measuring_fonts[i] = HPDF_GetFont(s.measuring.get(), name, "UTF-8");
+  if (s.measuring_fonts[i] == nullptr) {
     s.font_failed[i] = true;
     s.failed_font = file.string();
   }
-  return s.fonts[i];
+  return s.measuring_fonts[i];
 }
 
 PdfPage PdfDocument::AddPage(double width_mm, double height_mm) {
-  HPDF_Page page = HPDF_AddPage(state_->doc.get());
-  if (page != nullptr) {
-    HPDF_Page_SetWidth(page, static_cast<HPDF_REAL>(width_mm * kPointsPerMm));
-    HPDF_Page_SetHeight(page, static_cast<HPDF_REAL>(height_mm * kPointsPerMm));
-  }
+  state_->pages.push_back(RecordedPage{width_mm, height_mm, {}});
   ++page_count_;
-  return PdfPage(this, page, width_mm, height_mm);
+  return PdfPage(this, state_->pages.size() - 1, width_mm, height_mm);
 }
 
 void PdfDocument::SetInfo(std::string_view title, std::string_view author) {
-  // The information dictionary is PDFDocEncoding text; libharu writes what it is given, so
-  // only the ASCII-safe parts go there (the Japanese title is on the page itself).
+  state_->title = title;
+  state_->author = author;
+}
+
+Result<std::string> PdfDocument::Save() {
+  State& s = *state_;
+  auto libharu_failed = [&s](std::string_view ja, std::string_view en) {
+    const std::string code = Hex(s.error) + "/" + std::to_string(s.detail);
+    return Status::Internal(std::string(ja) + " (libharu " + code + ")",
+                            std::string(en) + " (libharu " + code + ")");
+  };
+  if (!s.failed_font.empty()) {
+    return Status::Internal("フォントを読み込めません: " + s.failed_font,
+                            "cannot load the font " + s.failed_font);
+  }
+  if (s.error != 0) return libharu_failed("PDF を作れません", "cannot make the PDF");
+
+  HpdfDocPtr doc = NewHpdfDoc(&s);
+  if (doc == nullptr) return Status::Internal("PDF を作り始められません", "cannot start a PDF");
+  Replay replay{nullptr, {nullptr, nullptr}, 0};
+  std::vector<TemporaryFontFile> subsets;
+  for (int i = 0; i < 2; ++i) {
+    if (s.used[i].empty()) continue;
+    const std::filesystem::path& file = i == 0 ? s.files.mincho : s.files.gothic;
+    ADB_ASSIGN_OR_RETURN(std::string bytes, SubsetFont(file, s.used[i]));
+    ADB_ASSIGN_OR_RETURN(TemporaryFontFile subset, TemporaryFontFile::Write(bytes));
+    const char* name = HPDF_LoadTTFontFromFile(doc.get(), subset.path().c_str(), HPDF_TRUE);
+    if (name != nullptr) replay.fonts[i] = HPDF_GetFont(doc.get(), name, "UTF-8");
+    if (replay.fonts[i] == nullptr) {
+      return Status::Internal("フォントを埋め込めません: " + file.string(),
+                              "cannot embed the font " + file.string());
+    }
+    subsets.push_back(std::move(subset));
+  }
   auto ascii = [](std::string_view text) {
+    // The information dictionary is PDFDocEncoding text; libharu writes what it is given, so
+    // only the ASCII-safe parts go there (the Japanese title is on the page itself).
     std::string out;
     for (char c : text) {
       if (static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F) {
@@ -160,55 +294,49 @@ void PdfDocument::SetInfo(std::string_view title, std::string_view author) {
     }
     return out;
   };
-  HPDF_SetInfoAttr(state_->doc.get(), HPDF_INFO_TITLE, ascii(title).c_str());
-  HPDF_SetInfoAttr(state_->doc.get(), HPDF_INFO_AUTHOR, ascii(author).c_str());
-  HPDF_SetInfoAttr(state_->doc.get(), HPDF_INFO_CREATOR, "adbridge");
-}
-
-Result<std::string> PdfDocument::Save() {
-  State& s = *state_;
-  if (!s.failed_font.empty()) {
-    return Status::Internal("フォントを読み込めません: " + s.failed_font,
-                            "cannot load the font " + s.failed_font);
+  HPDF_SetInfoAttr(doc.get(), HPDF_INFO_CREATOR, "adbridge");
+  if (!s.title.empty()) HPDF_SetInfoAttr(doc.get(), HPDF_INFO_TITLE, ascii(s.title).c_str());
+  if (!s.author.empty()) HPDF_SetInfoAttr(doc.get(), HPDF_INFO_AUTHOR, ascii(s.author).c_str());
+  for (const RecordedPage& recorded : s.pages) {
+    replay.page = HPDF_AddPage(doc.get());
+    if (replay.page == nullptr) break;
+    replay.height_mm = recorded.height_mm;
+    HPDF_Page_SetWidth(replay.page, static_cast<HPDF_REAL>(recorded.width_mm * kPointsPerMm));
+    HPDF_Page_SetHeight(replay.page, static_cast<HPDF_REAL>(recorded.height_mm * kPointsPerMm));
+    for (const DrawOp& op : recorded.ops) op(replay);
   }
-  if (s.error == 0) HPDF_SaveToStream(s.doc.get());
-  if (s.error != 0) {
-    const std::string code = Hex(s.error) + "/" + std::to_string(s.detail);
-    return Status::Internal("PDF を作れません (libharu " + code + ")",
-                            "cannot make the PDF (libharu " + code + ")");
-  }
-  HPDF_ResetStream(s.doc.get());
-  std::string bytes(HPDF_GetStreamSize(s.doc.get()), '\0');
+  if (s.error == 0) HPDF_SaveToStream(doc.get());
+  if (s.error != 0) return libharu_failed("PDF を作れません", "cannot make the PDF");
+  HPDF_ResetStream(doc.get());
+  std::string bytes(HPDF_GetStreamSize(doc.get()), '\0');
   HPDF_UINT32 size = static_cast<HPDF_UINT32>(bytes.size());
-  HPDF_ReadFromStream(s.doc.get(), reinterpret_cast<HPDF_BYTE*>(bytes.data()), &size);
+  HPDF_ReadFromStream(doc.get(), reinterpret_cast<HPDF_BYTE*>(bytes.data()), &size);
   bytes.resize(size);
-  if (s.error != 0) {
-    return Status::Internal("PDF を読み出せません (libharu " + Hex(s.error) + ")",
-                            "cannot read the PDF back (libharu " + Hex(s.error) + ")");
-  }
+  if (s.error != 0) return libharu_failed("PDF を読み出せません", "cannot read the PDF back");
   return bytes;
 }
 
 // ---- PdfPage ----
 
-double PdfPage::Y(double y_mm) const { return (height_mm_ - y_mm) * kPointsPerMm; }
-
-void PdfPage::SetFont(Typeface face, double size_pt) {
-  auto* font = static_cast<HPDF_Font>(document_->Font(face));
-  if (font == nullptr || page_ == nullptr) return;
-  HPDF_Page_SetFontAndSize(static_cast<HPDF_Page>(page_), font, static_cast<HPDF_REAL>(size_pt));
+void PdfPage::Record(std::function<void(const internal::PdfReplay&)> op) {
+  document_->state_->pages[index_].ops.push_back(std::move(op));
 }
 
 void PdfPage::Text(double x_mm, double baseline_mm, std::string_view utf8, Typeface face,
                    double size_pt) {
-  if (page_ == nullptr || utf8.empty() || document_->Font(face) == nullptr) return;
-  auto page = static_cast<HPDF_Page>(page_);
-  const std::string text(utf8);
-  HPDF_Page_BeginText(page);
-  SetFont(face, size_pt);
-  HPDF_Page_TextOut(page, static_cast<HPDF_REAL>(x_mm * kPointsPerMm),
-                    static_cast<HPDF_REAL>(Y(baseline_mm)), text.c_str());
-  HPDF_Page_EndText(page);
+  if (utf8.empty() || document_->Font(face) == nullptr) return;
+  const std::optional<std::u32string> decoded = models::DecodeUtf8(utf8);
+  if (!decoded) return;  // a record's values are valid UTF-8; anything else is not drawn
+  document_->state_->used[FaceIndex(face)].insert(decoded->begin(), decoded->end());
+  Record([text = std::string(utf8), x_mm, baseline_mm, face, size_pt](const Replay& replay) {
+    HPDF_Font font = replay.fonts[FaceIndex(face)];
+    if (font == nullptr || replay.page == nullptr) return;
+    HPDF_Page_BeginText(replay.page);
+    HPDF_Page_SetFontAndSize(replay.page, font, static_cast<HPDF_REAL>(size_pt));
+    HPDF_Page_TextOut(replay.page, static_cast<HPDF_REAL>(x_mm * kPointsPerMm),
+                      static_cast<HPDF_REAL>(replay.Y(baseline_mm)), text.c_str());
+    HPDF_Page_EndText(replay.page);
+  });
 }
 
 void PdfPage::TextRight(double right_mm, double baseline_mm, std::string_view utf8,
@@ -235,63 +363,68 @@ MeasureText PdfPage::Measure(Typeface face, double size_pt) {
 }
 
 void PdfPage::Rect(const models::BoxMm& box, double line_mm, double grey) {
-  if (page_ == nullptr) return;
-  auto page = static_cast<HPDF_Page>(page_);
-  HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(line_mm * kPointsPerMm));
-  HPDF_Page_SetGrayStroke(page, static_cast<HPDF_REAL>(grey));
-  HPDF_Page_Rectangle(page, static_cast<HPDF_REAL>(box.x * kPointsPerMm),
-                      static_cast<HPDF_REAL>(Y(box.y + box.height)),
-                      static_cast<HPDF_REAL>(box.width * kPointsPerMm),
-                      static_cast<HPDF_REAL>(box.height * kPointsPerMm));
-  HPDF_Page_Stroke(page);
+  Record([box, line_mm, grey](const Replay& replay) {
+    if (replay.page == nullptr) return;
+    HPDF_Page_SetLineWidth(replay.page, static_cast<HPDF_REAL>(line_mm * kPointsPerMm));
+    HPDF_Page_SetGrayStroke(replay.page, static_cast<HPDF_REAL>(grey));
+    HPDF_Page_Rectangle(replay.page, static_cast<HPDF_REAL>(box.x * kPointsPerMm),
+                        static_cast<HPDF_REAL>(replay.Y(box.y + box.height)),
+                        static_cast<HPDF_REAL>(box.width * kPointsPerMm),
+                        static_cast<HPDF_REAL>(box.height * kPointsPerMm));
+    HPDF_Page_Stroke(replay.page);
+  });
 }
 
 void PdfPage::FillRect(const models::BoxMm& box, double grey) {
-  if (page_ == nullptr) return;
-  auto page = static_cast<HPDF_Page>(page_);
-  HPDF_Page_SetGrayFill(page, static_cast<HPDF_REAL>(grey));
-  HPDF_Page_Rectangle(page, static_cast<HPDF_REAL>(box.x * kPointsPerMm),
-                      static_cast<HPDF_REAL>(Y(box.y + box.height)),
-                      static_cast<HPDF_REAL>(box.width * kPointsPerMm),
-                      static_cast<HPDF_REAL>(box.height * kPointsPerMm));
-  HPDF_Page_Fill(page);
-  HPDF_Page_SetGrayFill(page, 0);
+  Record([box, grey](const Replay& replay) {
+    if (replay.page == nullptr) return;
+    HPDF_Page_SetGrayFill(replay.page, static_cast<HPDF_REAL>(grey));
+    HPDF_Page_Rectangle(replay.page, static_cast<HPDF_REAL>(box.x * kPointsPerMm),
+                        static_cast<HPDF_REAL>(replay.Y(box.y + box.height)),
+                        static_cast<HPDF_REAL>(box.width * kPointsPerMm),
+                        static_cast<HPDF_REAL>(box.height * kPointsPerMm));
+    HPDF_Page_Fill(replay.page);
+    HPDF_Page_SetGrayFill(replay.page, 0);
+  });
 }
 
 void PdfPage::Line(double x1_mm, double y1_mm, double x2_mm, double y2_mm, double line_mm,
                    double grey) {
-  if (page_ == nullptr) return;
-  auto page = static_cast<HPDF_Page>(page_);
-  HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(line_mm * kPointsPerMm));
-  HPDF_Page_SetGrayStroke(page, static_cast<HPDF_REAL>(grey));
-  HPDF_Page_MoveTo(page, static_cast<HPDF_REAL>(x1_mm * kPointsPerMm),
-                   static_cast<HPDF_REAL>(Y(y1_mm)));
-  HPDF_Page_LineTo(page, static_cast<HPDF_REAL>(x2_mm * kPointsPerMm),
-                   static_cast<HPDF_REAL>(Y(y2_mm)));
-  HPDF_Page_Stroke(page);
+  Record([=](const Replay& replay) {
+    if (replay.page == nullptr) return;
+    HPDF_Page_SetLineWidth(replay.page, static_cast<HPDF_REAL>(line_mm * kPointsPerMm));
+    HPDF_Page_SetGrayStroke(replay.page, static_cast<HPDF_REAL>(grey));
+    HPDF_Page_MoveTo(replay.page, static_cast<HPDF_REAL>(x1_mm * kPointsPerMm),
+                     static_cast<HPDF_REAL>(replay.Y(y1_mm)));
+    HPDF_Page_LineTo(replay.page, static_cast<HPDF_REAL>(x2_mm * kPointsPerMm),
+                     static_cast<HPDF_REAL>(replay.Y(y2_mm)));
+    HPDF_Page_Stroke(replay.page);
+  });
 }
 
 void PdfPage::Modules(const ModuleGrid& grid, double x_mm, double y_mm, double module_mm) {
-  if (page_ == nullptr) return;
-  auto page = static_cast<HPDF_Page>(page_);
-  HPDF_Page_SetGrayFill(page, 0);
-  for (int r = 0; r < grid.size; ++r) {
-    int c = 0;
-    while (c < grid.size) {
-      if (!grid.At(r, c)) {
-        ++c;
-        continue;
+  Record([grid, x_mm, y_mm, module_mm](const Replay& replay) {
+    if (replay.page == nullptr) return;
+    HPDF_Page_SetGrayFill(replay.page, 0);
+    for (int row = 0; row < grid.size; ++row) {
+      int c = 0;
+      while (c < grid.size) {
+        if (!grid.At(row, c)) {
+          ++c;
+          continue;
+        }
+        const int start = c;
+        while (c < grid.size && grid.At(row, c)) ++c;
+        const double top = y_mm + row * module_mm;
+        HPDF_Page_Rectangle(
+            replay.page, static_cast<HPDF_REAL>((x_mm + start * module_mm) * kPointsPerMm),
+            static_cast<HPDF_REAL>(replay.Y(top + module_mm)),
+            static_cast<HPDF_REAL>((c - start) * module_mm * kPointsPerMm),
+            static_cast<HPDF_REAL>(module_mm * kPointsPerMm));
       }
-      const int start = c;
-      while (c < grid.size && grid.At(r, c)) ++c;
-      const double top = y_mm + r * module_mm;
-      HPDF_Page_Rectangle(page, static_cast<HPDF_REAL>((x_mm + start * module_mm) * kPointsPerMm),
-                          static_cast<HPDF_REAL>(Y(top + module_mm)),
-                          static_cast<HPDF_REAL>((c - start) * module_mm * kPointsPerMm),
-                          static_cast<HPDF_REAL>(module_mm * kPointsPerMm));
     }
-  }
-  HPDF_Page_Fill(page);
+    HPDF_Page_Fill(replay.page);
+  });
 }
 
 // ---- line breaking ----

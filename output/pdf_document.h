@@ -9,8 +9,10 @@
 //   Result<std::string> bytes = pdf->Save();
 //
 // Japanese text is set in IPAex Mincho (body) and IPAex Gothic (headings, instructions), each
-// loaded the first time it is used and embedded as a subset CID font with UTF-8 text, so only
-// the glyphs a document uses travel with it and the text can be searched and copied.
+// embedded as a subset CID font with UTF-8 text: Save() cuts each typeface down to the
+// characters the document sets (HarfBuzz's subsetter), so a one-page letter is tens of
+// kilobytes rather than the half megabyte of the whole fonts, and the text can be searched and
+// copied. Drawing calls are recorded and drawn into the written document by Save().
 //
 // Errors: drawing calls do not fail one by one. libharu reports a failure through an error
 // handler that records the first one (a C callback must not throw); Save() returns it, so a
@@ -63,6 +65,9 @@ struct FontFiles {
 using MeasureText = std::function<double(std::string_view utf8)>;
 
 class PdfDocument;
+namespace internal {
+struct PdfReplay;
+}
 
 class PdfPage {
  public:
@@ -93,13 +98,13 @@ class PdfPage {
 
  private:
   friend class PdfDocument;
-  PdfPage(PdfDocument* document, void* page, double width_mm, double height_mm)
-      : document_(document), page_(page), width_mm_(width_mm), height_mm_(height_mm) {}
-  void SetFont(Typeface face, double size_pt);
-  double Y(double y_mm) const;  // top-down mm to libharu's bottom-up points
+  PdfPage(PdfDocument* document, std::size_t index, double width_mm, double height_mm)
+      : document_(document), index_(index), width_mm_(width_mm), height_mm_(height_mm) {}
+  // Keeps a drawing call for the page, to be drawn when the document is saved.
+  void Record(std::function<void(const internal::PdfReplay&)> op);
 
   PdfDocument* document_;
-  void* page_;  // HPDF_Page, owned by the document
+  std::size_t index_;  // of the page in its document
   double width_mm_;
   double height_mm_;
 };
@@ -122,7 +127,8 @@ class PdfDocument {
   void SetInfo(std::string_view title, std::string_view author);
 
   // The finished PDF. Returns Internal naming libharu's error code when any drawing or font
-  // loading failed.
+  // loading failed, or when a font cannot be cut down; Unavailable when the temporary file a
+  // cut-down font goes through cannot be written.
   Result<std::string> Save();
 
   struct State;  // defined in pdf_document.cc
@@ -130,7 +136,9 @@ class PdfDocument {
  private:
   friend class PdfPage;
   explicit PdfDocument(std::unique_ptr<State> state);
-  void* Font(Typeface face);  // HPDF_Font, loaded on first use; nullptr after a failure
+  // The whole font in the measuring document (HPDF_Font), loaded on first use; nullptr after
+  // a failure, which Save() reports.
+  void* Font(Typeface face);
 
   std::unique_ptr<State> state_;
   int page_count_ = 0;

@@ -16,6 +16,7 @@ packages=(
   libpoco-dev               # the HTTP server
   libsodium-dev             # password hashing (Argon2id), session tokens, constant-time compares
   libhpdf-dev               # letters and blank forms as PDF
+  libharfbuzz-dev           # fonts cut down to the characters a PDF sets, so one letter stays small
   libfreetype-dev           # the image of a printed blank form, its text set as the PDF sets it
   googletest libgtest-dev libgmock-dev  # tests
   fonts-ipaexfont           # printed Japanese (IPAex Gothic and Mincho)
