@@ -1082,6 +1082,14 @@ Status SqliteStore::RecordBlob(const std::string& sha256, std::int64_t size,
   return tx.Commit();
 }
 
+// A task's field type, empty or a type's name. Reviewers ask the queue by type, so a misspelt
+// type would hide the task from them.
+Status CheckFieldType(const std::string& field, const std::string& type) {
+  if (type.empty() || ParseFieldType(type)) return Status::Ok();
+  return Status::InvalidArgument("項目 " + field + " の型が不明です: " + type,
+                                 "field " + field + " has an unknown type: " + type);
+}
+
 // The checks of a new document that need no database.
 Status CheckNewDocument(const NewDocument& document) {
   if (!IsSha256Name(document.original_sha256)) {
@@ -1182,11 +1190,7 @@ Result<DocumentInsert> SqliteStore::InsertTypedDocument(const TypedDocument& typ
                                    "a typed document needs a form and has no pages");
   }
   for (const TypedDocument::Field& field : typed.fields) {
-    if (!field.field_type.empty() && !ParseFieldType(field.field_type)) {
-      return Status::InvalidArgument(
-          "項目 " + field.name + " の型が不明です: " + field.field_type,
-          "field " + field.name + " has an unknown type: " + field.field_type);
-    }
+    ADB_RETURN_IF_ERROR(CheckFieldType(field.name, field.field_type));
   }
   std::lock_guard lock(mu_);
   ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
@@ -1319,12 +1323,7 @@ Status SqliteStore::RecordReading(const DocumentReading& reading) {
     if (field.snippet_sha256 && !IsSha256Name(*field.snippet_sha256)) {
       return MalformedSha256("切り出し画像の名前", "a snippet name", *field.snippet_sha256);
     }
-    // Reviewers ask the queue by type, so a misspelt type would hide the task from them.
-    if (!field.field_type.empty() && !ParseFieldType(field.field_type)) {
-      return Status::InvalidArgument(
-          "項目 " + field.name + " の型が不明です: " + field.field_type,
-          "field " + field.name + " has an unknown type: " + field.field_type);
-    }
+    ADB_RETURN_IF_ERROR(CheckFieldType(field.name, field.field_type));
   }
   if (!IsValidJson(reading.detail_json)) {
     return Status::InvalidArgument("読み取りの詳細が JSON ではありません",
