@@ -251,6 +251,19 @@ TEST_F(PhoneIntakeTest, AnUnknownColumnOrFormRefusesTheFileAndStoresNothing) {
   EXPECT_EQ(Documents(), 0u);
 }
 
+TEST_F(PhoneIntakeTest, AFileWhoseEveryRowIsMalformedReportsTheRowsNotTheColumns) {
+  // No row names a form that could judge applicant_name, yet the column is not to blame.
+  Result<PhoneIntakeReport> report =
+      Ingest("form,applicant_name\r\njuminhyo-request\r\njuminhyo-request,a,b\r\n");
+  ASSERT_TRUE(report.ok()) << report.status().message(Lang::kEn);
+  EXPECT_TRUE(report->records.empty());
+  ASSERT_EQ(report->errors.size(), 2u);
+  EXPECT_EQ(report->errors[0].line, 2);
+  EXPECT_THAT(report->errors[0].reason.ja, HasSubstr("見出しは 2 個"));
+  EXPECT_EQ(report->errors[1].line, 3);
+  EXPECT_EQ(Documents(), 0u);
+}
+
 TEST_F(PhoneIntakeTest, TheSameFileAgainInAnyEncodingAddsNothing) {
   const std::string text = std::string(kHeader) + kCompleteRow +
                            "juminhyo-request,塩尻 太郎,,1960-01-02,,,,,,,,,,phone\r\n";
