@@ -686,6 +686,7 @@ class SqliteStore final : public Store {
   Result<std::vector<FormRecord>> ListForms() override;
 
   Result<DocumentInsert> InsertDocument(const NewDocument& document) override;
+  Result<DocumentInsert> InsertTypedDocument(const TypedDocument& typed) override;
 
   Result<Document> GetDocument(std::int64_t id) override {
     std::lock_guard lock(mu_);
@@ -810,6 +811,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<Tenant>> FindTenantLocked(const std::string& code);
+  // InsertDocument's work, inside the caller's transaction.
+  Result<DocumentInsert> InsertDocumentLocked(const NewDocument& document);
   Result<Tenant> EnsureTenantLocked(const std::string& code, const std::string& name);
   Result<std::optional<FormRecord>> FindFormLocked(const std::string& id,
                                                    std::optional<int> version);
@@ -1079,7 +1082,16 @@ Status SqliteStore::RecordBlob(const std::string& sha256, std::int64_t size,
   return tx.Commit();
 }
 
-Result<DocumentInsert> SqliteStore::InsertDocument(const NewDocument& document) {
+// A task's field type, empty or a type's name. Reviewers ask the queue by type, so a misspelt
+// type would hide the task from them.
+Status CheckFieldType(const std::string& field, const std::string& type) {
+  if (type.empty() || ParseFieldType(type)) return Status::Ok();
+  return Status::InvalidArgument("項目 " + field + " の型が不明です: " + type,
+                                 "field " + field + " has an unknown type: " + type);
+}
+
+// The checks of a new document that need no database.
+Status CheckNewDocument(const NewDocument& document) {
   if (!IsSha256Name(document.original_sha256)) {
     return MalformedSha256("原本の名前", "the original's name", document.original_sha256);
   }
@@ -1098,11 +1110,21 @@ Result<DocumentInsert> SqliteStore::InsertDocument(const NewDocument& document) 
           "a page size or resolution is negative: " + document.source_name);
     }
   }
+  return Status::Ok();
+}
 
+Result<DocumentInsert> SqliteStore::InsertDocument(const NewDocument& document) {
+  ADB_RETURN_IF_ERROR(CheckNewDocument(document));
   std::lock_guard lock(mu_);
   // IMMEDIATE: the duplicate check and the insert must see the same data, also against
   // another process inserting the same file at the same moment.
   ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(DocumentInsert inserted, InsertDocumentLocked(document));
+  ADB_RETURN_IF_ERROR(tx.Commit());
+  return inserted;
+}
+
+Result<DocumentInsert> SqliteStore::InsertDocumentLocked(const NewDocument& document) {
   ADB_ASSIGN_OR_RETURN(std::optional<Tenant> tenant, FindTenantLocked(document.tenant_code));
   if (!tenant) return UnknownTenant(document.tenant_code);
 
@@ -1130,7 +1152,6 @@ Result<DocumentInsert> SqliteStore::InsertDocument(const NewDocument& document) 
     if (found) {
       const std::int64_t id = existing.Int(0);
       ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent("document.duplicate", id, detail)));
-      ADB_RETURN_IF_ERROR(tx.Commit());
       return DocumentInsert{.document_id = id, .duplicate = true};
     }
   }
@@ -1159,8 +1180,69 @@ Result<DocumentInsert> SqliteStore::InsertDocument(const NewDocument& document) 
     ADB_RETURN_IF_ERROR(insert.Run());
   }
   ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent("document.ingested", id, detail)));
-  ADB_RETURN_IF_ERROR(tx.Commit());
   return DocumentInsert{.document_id = id, .duplicate = false};
+}
+
+Result<DocumentInsert> SqliteStore::InsertTypedDocument(const TypedDocument& typed) {
+  ADB_RETURN_IF_ERROR(CheckNewDocument(typed.document));
+  if (!typed.document.form_id || !typed.document.pages.empty()) {
+    return Status::InvalidArgument("入力された文書には様式が要り、ページはありません",
+                                   "a typed document needs a form and has no pages");
+  }
+  for (const TypedDocument::Field& field : typed.fields) {
+    ADB_RETURN_IF_ERROR(CheckFieldType(field.name, field.field_type));
+  }
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(DocumentInsert inserted, InsertDocumentLocked(typed.document));
+  if (inserted.duplicate) {
+    ADB_RETURN_IF_ERROR(tx.Commit());
+    return inserted;
+  }
+  const std::int64_t id = inserted.document_id;
+  int open_tasks = 0;
+  for (const TypedDocument::Field& field : typed.fields) {
+    {
+      ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertField));
+      insert.BindInt(1, id)
+          .BindText(2, field.name)
+          .BindText(3, field.value)
+          .BindText(4, field.typed_value)
+          .BindNull(5)
+          .BindText(6, FieldStateName(field.accept ? FieldState::kAutoAccepted
+                                                   : FieldState::kNeedsReview))
+          .BindText(7, field.validation_error)
+          .BindNull(8);
+      ADB_RETURN_IF_ERROR(insert.Run());
+    }
+    if (field.accept) continue;
+    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertTask));
+    insert.BindInt(1, id)
+        .BindInt(2, sqlite3_last_insert_rowid(db_.get()))
+        .BindText(3, TaskKindName(field.task_kind))
+        .BindInt(4, 0)
+        .BindText(5, field.review_reason)
+        .BindText(6, field.field_type)
+        .BindInt(7, field.on_site_only ? 1 : 0);
+    ADB_RETURN_IF_ERROR(insert.Run());
+    ++open_tasks;
+  }
+  {
+    ADB_ASSIGN_OR_RETURN(Statement form, statements_.Get(kSelectDocument));
+    form.BindInt(1, id);
+    ADB_ASSIGN_OR_RETURN(bool row, form.Step());
+    if (!row) return Status::Internal("文書が消えました", "the document vanished");
+    ADB_ASSIGN_OR_RETURN(Document document, ReadDocument(form));
+    ADB_ASSIGN_OR_RETURN(Statement update, statements_.Get(kSetDocumentRead));
+    update.BindInt(1, id)
+        .BindText(2, DocumentStateName(open_tasks > 0 ? DocumentState::kInReview
+                                                      : DocumentState::kVerified))
+        .BindOptionalText(3, document.form_id)
+        .BindOptionalInt(4, document.form_version);
+    ADB_RETURN_IF_ERROR(update.Run());
+  }
+  ADB_RETURN_IF_ERROR(tx.Commit());
+  return inserted;
 }
 
 // ---- reading ----
@@ -1241,12 +1323,7 @@ Status SqliteStore::RecordReading(const DocumentReading& reading) {
     if (field.snippet_sha256 && !IsSha256Name(*field.snippet_sha256)) {
       return MalformedSha256("切り出し画像の名前", "a snippet name", *field.snippet_sha256);
     }
-    // Reviewers ask the queue by type, so a misspelt type would hide the task from them.
-    if (!field.field_type.empty() && !ParseFieldType(field.field_type)) {
-      return Status::InvalidArgument(
-          "項目 " + field.name + " の型が不明です: " + field.field_type,
-          "field " + field.name + " has an unknown type: " + field.field_type);
-    }
+    ADB_RETURN_IF_ERROR(CheckFieldType(field.name, field.field_type));
   }
   if (!IsValidJson(reading.detail_json)) {
     return Status::InvalidArgument("読み取りの詳細が JSON ではありません",

@@ -208,6 +208,24 @@ struct DocumentReading {
   std::string detail_json = "{}";  // what the audit event keeps (method, scores, timings)
 };
 
+// A document whose fields a person typed (a phone-intake record), stored whole by
+// Store::InsertTypedDocument. There is no machine reading: no confidence, no snippet.
+struct TypedDocument {
+  NewDocument document;  // source kPhone, form_id set, no pages
+  struct Field {
+    std::string name;
+    std::string typed_value;  // as the operator typed it (what a reviewer is shown pre-filled)
+    std::string value;        // the normalised value; the typed one when it does not normalise
+    bool accept = false;      // true: the value stands; false: a review task is opened
+    std::string validation_error;
+    TaskKind task_kind = TaskKind::kField;  // when not accepted
+    std::string review_reason;              // the operator's note, or why it failed
+    std::string field_type;                 // the definition's type ("date")
+    bool on_site_only = false;
+  };
+  std::vector<Field> fields;
+};
+
 // ---- people ----
 
 enum class Role { kAdmin, kSupervisor, kFrontdesk, kReviewer, kDepartment };
@@ -485,6 +503,14 @@ class Store {
   virtual Result<Document> GetDocument(std::int64_t id) = 0;
   // Documents in id order; all when `state` is empty.
   virtual Result<std::vector<Document>> ListDocuments(std::optional<DocumentState> state) = 0;
+
+  // Stores a typed document in one transaction: the document as InsertDocument does (the same
+  // original again is the existing document, with duplicate set, and nothing else changes),
+  // its fields with a review task for each one not accepted, and its state: in_review when a
+  // task is open, verified otherwise. Audited "document.ingested" like a scan. Errors as
+  // InsertDocument's, and InvalidArgument for a document without a form, with pages, or with a
+  // field_type that is not a field type's name.
+  virtual Result<DocumentInsert> InsertTypedDocument(const TypedDocument& typed) = 0;
 
   // Records that a blob is on disk (called after BlobStore::Put, before rows point to it).
   virtual Status RecordBlob(const std::string& sha256, std::int64_t size,

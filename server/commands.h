@@ -9,7 +9,7 @@
 namespace adbridge::server {
 
 std::vector<CommandSpec> FormsCommands();     // forms add, forms list, forms render
-std::vector<CommandSpec> IngestCommands();    // ingest
+std::vector<CommandSpec> IngestCommands();    // ingest, ingest-phone
 std::vector<CommandSpec> DocumentCommands();  // documents list
 std::vector<CommandSpec> ProcessCommands();   // process
 std::vector<CommandSpec> ServeCommands();     // serve

@@ -1,7 +1,9 @@
 // adbridge ingest [--form ID] [--tenant T] [--max-megapixels N] FILE...
+// adbridge ingest-phone [--tenant T] FILE.csv
 #include <charconv>
 #include <string>
 
+#include "ingest/phone_intake.h"
 #include "ingest/scan_ingestor.h"
 #include "server/commands.h"
 #include "server/data_dir.h"
@@ -59,6 +61,34 @@ int Ingest(Invocation& in) {
   return failures == 0 ? kExitOk : kExitFailure;
 }
 
+// One document per row of a phone-intake CSV file. Rows that are refused are reported on
+// stderr by line and the others stored; the exit code says whether any row was refused.
+int IngestPhone(Invocation& in) {
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ingest::PhoneIntakeOptions options;
+  if (auto tenant = in.Get("--tenant")) {
+    ADB_ASSIGN_OR_RETURN_EXIT(models::Tenant t, data.store->GetTenant(*tenant), in.err);
+    options.tenant_code = t.code;
+  }
+  const std::string& file = in.arguments.at(0);
+  ingest::PhoneIntake intake(*data.store, data.blobs, options);
+  Result<ingest::PhoneIntakeReport> report = intake.IngestFile(file);
+  if (!report.ok()) return Fail(in.err, report.status().WithPrefix(file + ": "));
+  for (const ingest::PhoneRecord& record : report->records) {
+    PrintJsonLine(in.out, {{"document", record.document_id},
+                           {"source", file + ":" + std::to_string(record.line)},
+                           {"duplicate", record.duplicate},
+                           {"state", models::DocumentStateName(record.state)}});
+  }
+  for (const ingest::PhoneRowError& error : report->errors) {
+    const std::string line = std::to_string(error.line);
+    in.err << "adbridge: " << file << ": "
+           << (DefaultLang() == Lang::kJa ? line + " 行目: " : "line " + line + ": ")
+           << error.reason.In(DefaultLang()) << "\n";
+  }
+  return report->errors.empty() ? kExitOk : kExitFailure;
+}
+
 }  // namespace
 
 std::vector<CommandSpec> IngestCommands() {
@@ -75,7 +105,17 @@ std::vector<CommandSpec> IngestCommands() {
              {"1 ページの画素数の上限 (既定: 60)", "largest page in megapixels (default: 60)"}}},
            1,
            -1,
-           Ingest}};
+           Ingest},
+          {{"ingest-phone"},
+           "FILE.csv",
+           {"電話受付の記録 (CSV: UTF-8 か CP932) を 1 行 1 文書として取り込み、"
+            "1 件 1 行の JSON で表示する",
+            "store phone-intake records (CSV in UTF-8 or CP932), one document per row; prints one "
+            "JSON line per record"},
+           {{"--tenant", "CODE", {"自治体 (既定: default)", "the municipality (default: default)"}}},
+           1,
+           1,
+           IngestPhone}};
 }
 
 }  // namespace adbridge::server

@@ -79,6 +79,8 @@ int Next(Invocation& in) {
                          {"blind", item->blind},
                          {"options", options},
                          {"reason", item->reason},
+                         // The phone operator's note; a phone record has no snippet to look at.
+                         {"note", item->note ? nlohmann::ordered_json(*item->note) : nullptr},
                          {"lease_expires_at", item->lease_expires_at}});
   return kExitOk;
 }

@@ -393,6 +393,61 @@ TEST_F(StoreTest, PhoneRecordIsStoredAsAPhoneDocumentWithoutPages) {
   EXPECT_EQ(doc->page_count, 0);
 }
 
+TEST_F(StoreTest, TypedDocumentKeepsTypedValuesWithoutConfidenceAndOpensTasksForTheRest) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_TRUE(store->AddForm(Form(*store)).ok());
+  TypedDocument typed;
+  typed.document.source = DocumentSource::kPhone;
+  typed.document.source_name = "calls.csv:2";
+  typed.document.original_sha256 =
+      AddBlob(*store, "form,birth_date,phone\r\njuminhyo-request,S25.4.1,0263\r\n", "text/csv");
+  typed.document.media_type = "text/csv";
+  typed.document.form_id = "juminhyo-request";
+  TypedDocument::Field birth_date;
+  birth_date.name = "birth_date";
+  birth_date.typed_value = "S25.4.1";
+  birth_date.value = "1950-04-01";
+  birth_date.accept = true;
+  birth_date.field_type = "date";
+  TypedDocument::Field phone;
+  phone.name = "phone";
+  phone.typed_value = phone.value = "0263";
+  phone.validation_error = "too short";
+  phone.review_reason = "聞き取りにくい";
+  phone.field_type = "phone";
+  typed.fields = {birth_date, phone};
+  Result<DocumentInsert> inserted = store->InsertTypedDocument(typed);
+  ASSERT_TRUE(inserted.ok()) << inserted.status().message(Lang::kEn);
+  EXPECT_FALSE(inserted->duplicate);
+  EXPECT_EQ(store->GetDocument(inserted->document_id)->state, DocumentState::kInReview);
+  const std::vector<FieldRecord> fields = store->ListFields(inserted->document_id).value();
+  ASSERT_EQ(fields.size(), 2u);
+  EXPECT_EQ(fields[0].value, "1950-04-01");
+  EXPECT_EQ(fields[0].ocr_value, "S25.4.1");
+  EXPECT_EQ(fields[0].state, FieldState::kAutoAccepted);
+  EXPECT_FALSE(fields[0].confidence);
+  EXPECT_EQ(fields[1].state, FieldState::kNeedsReview);
+  const std::vector<ReviewTask> tasks = store->ListReviewTasks(inserted->document_id).value();
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].field_name, "phone");
+  EXPECT_EQ(tasks[0].reason, "聞き取りにくい");
+
+  // The same original again changes nothing: no second set of fields or tasks.
+  Result<DocumentInsert> again = store->InsertTypedDocument(typed);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->document_id, inserted->document_id);
+  EXPECT_EQ(store->ListFields(inserted->document_id)->size(), 2u);
+  EXPECT_EQ(store->ListReviewTasks(inserted->document_id)->size(), 1u);
+
+  // Without a form nothing is stored.
+  TypedDocument formless = typed;
+  formless.document.form_id.reset();
+  formless.document.original_sha256 = AddBlob(*store, "form\r\n\r\n", "text/csv");
+  EXPECT_EQ(store->InsertTypedDocument(formless).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->ListDocuments(std::nullopt)->size(), 1u);
+}
+
 TEST_F(StoreTest, SameOriginalTwiceIsOneDocumentMarkedDuplicate) {
   std::unique_ptr<Store> store = Open();
   const std::string sha = AddBlob(*store, "scan bytes");
