@@ -550,15 +550,8 @@ Result<std::vector<RecordValues>> RecordsAwaitingLetter(models::Store& store,
   std::vector<RecordValues> records;
   records.reserve(documents.size());
   for (const models::Document& document : documents) {
-    RecordValues record;
-    record.document_id = document.id;
-    record.today = today;
     ADB_ASSIGN_OR_RETURN(std::vector<models::FieldRecord> fields, store.ListFields(document.id));
-    for (models::FieldRecord& field : fields) {
-      record.fields[field.name] =
-          field.state == models::FieldState::kUnreadable ? std::nullopt : std::move(field.value);
-    }
-    records.push_back(std::move(record));
+    records.push_back(RecordValuesOf(document.id, std::move(fields), today));
   }
   return records;
 }

@@ -82,10 +82,8 @@ Result<VerifiedPhoneScripts> BuildVerifiedPhoneScripts(models::Store& store, std
   for (const models::Document& document : documents) {
     ADB_ASSIGN_OR_RETURN(const ScriptTemplate* script_template,
                          versions.Get(*document.form_version));
-    ADB_ASSIGN_OR_RETURN(const std::vector<models::FieldRecord> fields,
-                         store.ListFields(document.id));
-    RecordValues record{document.id, {}, today};
-    for (const models::FieldRecord& field : fields) record.fields[field.name] = field.value;
+    ADB_ASSIGN_OR_RETURN(std::vector<models::FieldRecord> fields, store.ListFields(document.id));
+    const RecordValues record = RecordValuesOf(document.id, std::move(fields), today);
     Result<PhoneScript> script = BuildPhoneScript(*script_template, record);
     if (script.ok()) {
       made.scripts.push_back(*std::move(script));

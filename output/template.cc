@@ -300,6 +300,16 @@ Result<TemplateText> ParseTemplateText(const Template& t, std::string_view key,
   return parsed;
 }
 
+RecordValues RecordValuesOf(std::int64_t document_id, std::vector<models::FieldRecord> fields,
+                            std::string today) {
+  RecordValues record{document_id, {}, std::move(today)};
+  for (models::FieldRecord& field : fields) {
+    record.fields[field.name] =
+        field.state == models::FieldState::kUnreadable ? std::nullopt : std::move(field.value);
+  }
+  return record;
+}
+
 Result<std::string> ExpandText(const Template& t, const TemplateText& text,
                                const RecordValues& record) {
   std::string out;

@@ -34,6 +34,7 @@
 
 #include "models/form_definition.h"
 #include "models/status.h"
+#include "models/store.h"
 #include "output/resident_values.h"
 
 namespace adbridge::output {
@@ -113,6 +114,10 @@ struct RecordValues {
   std::map<std::string, std::optional<std::string>> fields;
   std::string today;  // YYYY-MM-DD (models::TodayInJapan())
 };
+
+// A stored document's fields as templates see them (a field marked unreadable has no value).
+RecordValues RecordValuesOf(std::int64_t document_id, std::vector<models::FieldRecord> fields,
+                            std::string today);
 
 // The text with every placeholder replaced by its (filtered) value. Returns InvalidArgument
 // naming the document and the field (never its value) when a field it places is absent, empty
