@@ -21,6 +21,7 @@
 
 #include "review/watermark.h"
 #include "server/credentials.h"
+#include "server/http_exchange.h"
 #include "server/web_assets.h"
 
 namespace adbridge::server {
@@ -30,87 +31,13 @@ using Poco::Net::HTTPResponse;
 using Json = nlohmann::json;
 
 constexpr char kSessionCookie[] = "adbridge_session";
-constexpr int kMaxJsonDepth = 16;
 // What is left unread of a refused request's body is read and dropped up to this much; past it
 // the connection is closed instead of kept alive.
 constexpr std::streamsize kMaxUnreadBodyBytes = 1 << 20;
 
-// One place where a Status becomes an HTTP status.
-HTTPResponse::HTTPStatus HttpStatusOf(StatusCode code) {
-  switch (code) {
-    case StatusCode::kOk:
-      return HTTPResponse::HTTP_OK;
-    case StatusCode::kInvalidArgument:
-      return HTTPResponse::HTTP_BAD_REQUEST;
-    case StatusCode::kNotFound:
-      return HTTPResponse::HTTP_NOT_FOUND;
-    case StatusCode::kAlreadyExists:
-    case StatusCode::kFailedPrecondition:
-      return HTTPResponse::HTTP_CONFLICT;
-    case StatusCode::kPermissionDenied:
-      return HTTPResponse::HTTP_FORBIDDEN;
-    case StatusCode::kResourceExhausted:
-      return HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE;
-    case StatusCode::kUnavailable:
-      return HTTPResponse::HTTP_SERVICE_UNAVAILABLE;
-    case StatusCode::kDataLoss:
-    case StatusCode::kInternal:
-      return HTTPResponse::HTTP_INTERNAL_SERVER_ERROR;
-  }
-  return HTTPResponse::HTTP_INTERNAL_SERVER_ERROR;
-}
 
-Json ErrorJson(const Status& status) {
-  return {{"error",
-           {{"code", StatusCodeName(status.code())},
-            {"message", status.text().ja},
-            {"message_en", status.text().en}}}};
-}
 
-// The deepest nesting of arrays and objects in `text`, counted outside strings. Checked before
-// parsing so a hostile body cannot make the parser or the destructor recurse deeply.
-int JsonDepth(std::string_view text) {
-  int depth = 0;
-  int deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return deepest;
-}
 
-std::optional<std::int64_t> ParseId(std::string_view text) {
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
-  return value;
-}
-
-std::vector<std::string> SplitPath(const std::string& path) {
-  std::vector<std::string> parts;
-  std::size_t start = 1;
-  while (start <= path.size()) {
-    const std::size_t slash = path.find('/', start);
-    const std::size_t end = slash == std::string::npos ? path.size() : slash;
-    parts.push_back(path.substr(start, end - start));
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
-  return parts;
-}
 
 // Reads what the handler left of the request's body, so that the next request on a kept-alive
 // connection starts where it should: a refusal (401, 403, 413) answers without reading the body,
@@ -156,13 +83,17 @@ double Round(double value, int decimals) {
   return std::round(value * scale) / scale;
 }
 
-Json OptionalText(const std::optional<std::string>& text) {
-  return text ? Json(*text) : Json(nullptr);
-}
-
 Json ResultJson(const review::EntryResult& result) {
   return {{"result", review::OutcomeName(result.outcome)},
           {"document_state", models::DocumentStateName(result.document_state)}};
+}
+
+// An entry's outcome; a refused value is a 400 that says whether it may be confirmed.
+void SendEntry(Exchange& ex, const review::EntryResult& result) {
+  if (result.outcome != review::Outcome::kRefused) return ex.Ok(ResultJson(result));
+  Json error = ErrorJson(Status(StatusCode::kInvalidArgument, result.refusal));
+  error["can_confirm"] = result.can_confirm;
+  ex.Send(HTTPResponse::HTTP_BAD_REQUEST, error);
 }
 
 // A real hash of a password nobody has, so a login with an unknown name takes as long as one
@@ -174,36 +105,6 @@ std::string DummyHash() {
 
 }  // namespace
 
-// One request and its answer, with the session once it is known.
-struct Api::Exchange {
-  Poco::Net::HTTPServerRequest& request;
-  Poco::Net::HTTPServerResponse& response;
-  std::string method;
-  std::string path;
-  Poco::URI uri;
-  std::optional<models::User> user;
-  std::optional<models::Session> session;
-  bool answered = false;
-
-  void Send(HTTPResponse::HTTPStatus status, const Json& body) {
-    response.setStatus(status);
-    response.setContentType("application/json; charset=utf-8");
-    response.set("Cache-Control", "no-store");
-    const std::string text = body.dump(-1, ' ', false, Json::error_handler_t::replace);
-    response.setContentLength(static_cast<std::streamsize>(text.size()));
-    response.send() << text;
-    answered = true;
-  }
-  void Ok(const Json& body) { Send(HTTPResponse::HTTP_OK, body); }
-  // An entry's outcome; a refused value is a 400 that says whether it may be confirmed.
-  void SendEntry(const review::EntryResult& result) {
-    if (result.outcome != review::Outcome::kRefused) return Ok(ResultJson(result));
-    Json error = ErrorJson(Status(StatusCode::kInvalidArgument, result.refusal));
-    error["can_confirm"] = result.can_confirm;
-    Send(HTTPResponse::HTTP_BAD_REQUEST, error);
-  }
-  void Fail(const Status& status) { Send(HttpStatusOf(status.code()), ErrorJson(status)); }
-};
 
 Api::Api(models::Store& store, const models::BlobStore& blobs, ApiOptions options)
     : store_(store),
@@ -336,81 +237,12 @@ void Api::Route(Exchange& ex) {
   if (parts.size() == 3 && parts[1] == "documents" && ex.method == "GET") {
     if (std::optional<std::int64_t> id = ParseId(parts[2])) return GetDocument(ex, *id);
   }
+  for (const std::unique_ptr<RouteGroup>& group : groups_) {
+    if (group->Route(ex, parts)) return;
+  }
   ex.Fail(Status::NotFound("その API はありません", "there is no such API"));
 }
 
-namespace {
-
-Status BodyTooLarge(std::size_t limit) {
-  const std::string kib = std::to_string(limit / 1024);
-  return Status::ResourceExhausted("要求が大きすぎます (" + kib + " KiB まで)",
-                                   "the request is too large (" + kib + " KiB at most)");
-}
-
-// Reads the request body as a JSON object. An empty body is an empty object.
-Result<Json> ReadJsonBody(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
-  if (request.hasContentLength() &&
-      request.getContentLength64() > static_cast<Poco::Int64>(limit)) {
-    return BodyTooLarge(limit);
-  }
-  std::string body;
-  std::istream& in = request.stream();
-  char buffer[4096];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    body.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (body.size() > limit) {
-      return BodyTooLarge(limit);
-    }
-  }
-  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return Json::object();
-  if (JsonDepth(body) > kMaxJsonDepth) {
-    return Status::ResourceExhausted("JSON の入れ子が深すぎます", "the JSON is nested too deeply");
-  }
-  Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) {
-    return Status::InvalidArgument("要求の本文が JSON として読めません",
-                                   "the request body is not valid JSON");
-  }
-  if (!parsed.is_object()) {
-    return Status::InvalidArgument("要求の本文は JSON のオブジェクトです",
-                                   "the request body must be a JSON object");
-  }
-  return parsed;
-}
-
-// A string member of `body`; absent or null is nullopt; another type is an error.
-Result<std::optional<std::string>> StringMember(const Json& body, const char* name) {
-  auto found = body.find(name);
-  if (found == body.end() || found->is_null()) return std::optional<std::string>();
-  if (!found->is_string()) {
-    return Status::InvalidArgument(std::string("「") + name + "」は文字列です",
-                                   std::string("\"") + name + "\" must be a string");
-  }
-  return std::optional<std::string>(found->get<std::string>());
-}
-
-Result<bool> BoolMember(const Json& body, const char* name) {
-  auto found = body.find(name);
-  if (found == body.end() || found->is_null()) return false;
-  if (!found->is_boolean()) {
-    return Status::InvalidArgument(std::string("「") + name + "」は true か false です",
-                                   std::string("\"") + name + "\" must be true or false");
-  }
-  return found->get<bool>();
-}
-
-Status RoleRefused() {
-  return Status::PermissionDenied("この操作は許されていません", "your role may not do this");
-}
-
-bool HasRole(const models::User& user, std::initializer_list<models::Role> roles) {
-  for (models::Role role : roles) {
-    if (user.role == role) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 void Api::Login(Exchange& ex) {
   Result<Json> body = ReadJsonBody(ex.request, options_.max_body_bytes);
@@ -598,7 +430,7 @@ void Api::TaskAction(Exchange& ex, std::int64_t task_id, const std::string& acti
     result = queue_.Escalate(*ex.user, task_id, note->value_or(""));
   }
   if (!result.ok()) return ex.Fail(result.status());
-  ex.SendEntry(*result);
+  SendEntry(ex, *result);
 }
 
 std::string Api::FormTitle(const std::string& form_id, int version) {
@@ -670,7 +502,7 @@ void Api::SupervisorDecide(Exchange& ex, std::int64_t task_id) {
   }
   Result<review::EntryResult> result = queue_.Decide(*ex.user, task_id, *value, *confirm);
   if (!result.ok()) return ex.Fail(result.status());
-  ex.SendEntry(*result);
+  SendEntry(ex, *result);
 }
 
 // The supervisors' path to a snippet (the escalations list links to it): supervisors only, like

@@ -14,18 +14,25 @@
 #define ADBRIDGE_SERVER_API_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "models/blob_store.h"
 #include "models/store.h"
 #include "review/review_queue.h"
-
-namespace Poco::Net {
-class HTTPServerRequest;
-class HTTPServerResponse;
-}  // namespace Poco::Net
+#include "server/http_exchange.h"
 
 namespace adbridge::server {
+
+// A group of endpoints kept in its own file (the front desk's, the departments'). The Api has
+// already found the caller's session and checked the CSRF token of a POST; Route answers the
+// request and returns true when it is one of the group's, and returns false otherwise.
+class RouteGroup {
+ public:
+  virtual ~RouteGroup() = default;
+  virtual bool Route(Exchange& exchange, const std::vector<std::string>& parts) = 0;
+};
 
 struct ApiOptions {
   review::QueueOptions queue;
@@ -35,7 +42,7 @@ struct ApiOptions {
   int login_failures_per_name = 5;
   int login_failures_per_address = 20;
   int login_window_seconds = 15 * 60;
-  std::size_t max_body_bytes = 64 * 1024;
+  std::size_t max_body_bytes = kMaxJsonBodyBytes;
 };
 
 class Api {
@@ -46,7 +53,6 @@ class Api {
   void Handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
 
  private:
-  struct Exchange;
   void Route(Exchange& exchange);
   void Login(Exchange& exchange);
   void Logout(Exchange& exchange);
@@ -70,6 +76,7 @@ class Api {
   const ApiOptions options_;
   review::ReviewQueue queue_;
   const std::string dummy_hash_;  // verified against when a login name is unknown
+  std::vector<std::unique_ptr<RouteGroup>> groups_;  // asked in order after the Api's own routes
 };
 
 }  // namespace adbridge::server
