@@ -15,78 +15,38 @@
 // ADBRIDGE_SCREENSHOTS the folder for review.png and supervisor.png (default ./screenshots;
 // docs/screenshots to refresh the committed ones); KEEP_DATA=1 keeps the data folder.
 // Exits 0 when every check passed, 1 with a message naming the failed one.
-import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const SHOTS = path.resolve(process.env.ADBRIDGE_SCREENSHOTS || 'screenshots');
-const PASSWORD = 'browser-test-password-1';
+import {BrowserTest, REPO, jsonLines} from './harness.mjs';
+
+const t = new BrowserTest('browser_review');
+const fail = (message) => t.fail(message);
+const step = (message) => t.step(message);
 const REVIEWER = 'hanako';
 const SUPERVISOR = 'sato';
 const MIN_ENTRIES = 10;
 const MAX_ACTIONS = 60;
 const VERIFIED_JA = 'この書類の確認がすべて終わりました';
 
-let server = null;
-let serverLog = '';
-let context = null;
-let profile = '';
-let data = '';
-
-class TestFailure extends Error {}
-function fail(message) {
-  throw new TestFailure(message);
-}
-function step(message) {
-  console.log(`browser_review: ${message}`);
-}
-
 // ---- the data: forms, scans, users ----
 
-function adbridge(args, {input, allowFailure = false} = {}) {
-  const result = spawnSync(process.env.ADBRIDGE, ['--data', data, ...args], {
-    cwd: REPO, input, encoding: 'utf8', env: {...process.env, OMP_THREAD_LIMIT: '1'},
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.error) fail(`adbridge ${args[0]}: ${result.error.message}`);
-  if (result.status !== 0 && !allowFailure) {
-    fail(`adbridge ${args.join(' ')} exited ${result.status}: ${result.stderr.trim()}`);
-  }
-  return result;
-}
-
-function jsonLines(text) {
-  return text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line));
-}
-
 function verifiedDocuments() {
-  return new Set(jsonLines(adbridge(['documents', 'list', '--state', 'verified']).stdout)
+  return new Set(jsonLines(t.adbridge(['documents', 'list', '--state', 'verified']).stdout)
                      .filter((d) => d.state === undefined || d.state === 'verified')
                      .map((d) => d.document ?? d.id));
 }
 
 function prepareData() {
-  data = fs.mkdtempSync(path.join(os.tmpdir(), 'adbridge-browser-'));
-  step(`data folder ${data}`);
-  const forms = fs.readdirSync(path.join(REPO, 'models/forms'))
-                    .filter((name) => name.endsWith('.json'))
-                    .map((name) => path.join('models/forms', name));
-  adbridge(['forms', 'add', ...forms]);
-  const scans = fs.readdirSync(path.join(REPO, 'samples/scans'))
-                    .filter((name) => /\.(png|jpe?g|tiff?)$/i.test(name))
-                    .map((name) => path.join('samples/scans', name));
-  adbridge(['ingest', ...scans]);
-  adbridge(['process']);
-  const inReview = jsonLines(adbridge(['documents', 'list', '--state', 'in_review']).stdout);
+  t.prepareData();
+  t.adbridge(['forms', 'add', ...t.bundledForms()]);
+  t.adbridge(['ingest', ...t.sampleScans()]);
+  t.adbridge(['process']);
+  const inReview = jsonLines(t.adbridge(['documents', 'list', '--state', 'in_review']).stdout);
   if (inReview.length === 0) fail('no sample document is waiting for review after `adbridge process`');
   step(`${inReview.length} documents wait for review`);
-  adbridge(['users', 'add', REVIEWER, '--role', 'reviewer'], {input: `${PASSWORD}\n`});
-  adbridge(['users', 'add', SUPERVISOR, '--role', 'supervisor'], {input: `${PASSWORD}\n`});
+  t.addUser(REVIEWER, 'reviewer');
+  t.addUser(SUPERVISOR, 'supervisor');
 }
 
 // ---- what the reviewer types: the ground truth of the sample scans ----
@@ -132,106 +92,6 @@ function distance(a, b) {
   return row[y.length];
 }
 
-// ---- the server ----
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const {port} = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer() {
-  const port = await freePort();
-  server = spawn(process.env.ADBRIDGE,
-                 ['--data', data, 'serve', '--port', String(port), '--bind', '127.0.0.1'],
-                 {cwd: REPO, env: {...process.env, OMP_THREAD_LIMIT: '1'},
-                  stdio: ['ignore', 'pipe', 'pipe']});
-  const keep = (chunk) => { serverLog = (serverLog + chunk).slice(-4000); };
-  server.stdout.on('data', keep);
-  server.stderr.on('data', keep);
-  let exited = null;
-  server.on('exit', (code, signal) => { exited = signal || `exit code ${code}`; });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30000;
-  while (Date.now() < deadline) {
-    if (exited) fail(`adbridge serve stopped (${exited}) before answering`);
-    try {
-      const response = await fetch(`${base}/`);
-      if (response.ok && (response.headers.get('content-type') || '').startsWith('text/html')) {
-        step(`adbridge serve answers at ${base}`);
-        return base;
-      }
-    } catch (e) {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  fail(`adbridge serve did not answer GET / at ${base} within 30 s`);
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const done = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  const timer = setTimeout(() => server.kill('SIGKILL'), 10000);
-  await done;
-  clearTimeout(timer);
-}
-
-// ---- the browser ----
-
-// Debian's chromium and playwright-core, checked before anything else is done.
-async function findBrowser() {
-  if (!fs.existsSync(CHROMIUM)) {
-    fail(`${CHROMIUM} is not installed: apt-get install chromium (scripts/install-deps.sh does)`);
-  }
-  try {
-    return (await import('playwright-core')).chromium;
-  } catch (e) {
-    fail(`playwright-core is missing: run npm ci in tests/browser (test.sh does) — ${e.message}`);
-  }
-}
-
-async function launch(chromium) {
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'adbridge-chromium-'));
-  // launchPersistentContext passes the fresh folder as --user-data-dir.
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: {width: 1280, height: 900},
-    locale: 'ja-JP',
-    timezoneId: 'Asia/Tokyo',
-  });
-  const page = context.pages()[0] || await context.newPage();
-  page.setDefaultTimeout(15000);
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  return {page, pageErrors};
-}
-
-async function logIn(page, base, name, landing) {
-  await page.goto(`${base}/`);
-  await page.waitForSelector('#name:focus');  // the name box has the focus: type at once
-  await page.keyboard.type(name);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(PASSWORD);
-  await page.keyboard.press('Enter');
-  try {
-    await page.waitForURL(`${base}${landing}`);
-  } catch (e) {
-    const error = await page.textContent('#login-error').catch(() => '');
-    fail(`${name} did not reach ${landing} after logging in (page says: ${error || 'nothing'})`);
-  }
-}
-
 // What the review page shows of its task, read from the page.
 function readTask(page) {
   return page.evaluate(() => {
@@ -273,7 +133,7 @@ async function settled(page, id) {
 }
 
 async function review(page, base, truthOf) {
-  await logIn(page, base, REVIEWER, '/review');
+  await t.logIn(page, base, REVIEWER, '/review');
   step(`${REVIEWER} logged in and reached /review`);
   let entries = 0;          // entries that count as work today (not skips)
   let escalatedId = null;
@@ -289,8 +149,8 @@ async function review(page, base, truthOf) {
     if (!task.snippet) fail(`task ${task.id}: its snippet is not shown (${task.snippetNote || 'no image'})`);
     if (!task.blind && task.value && !task.selected) fail(`task ${task.id}: the reading is not selected`);
     if (!shot) {
-      fs.mkdirSync(SHOTS, {recursive: true});
-      await page.screenshot({path: path.join(SHOTS, 'review.png')});
+      fs.mkdirSync(t.shots, {recursive: true});
+      await page.screenshot({path: path.join(t.shots, 'review.png')});
       shot = true;
     }
 
@@ -362,7 +222,7 @@ async function review(page, base, truthOf) {
 async function supervise(page, base, reviewed, truthOf) {
   await page.click('.logout');
   await page.waitForURL(`${base}/`);
-  await logIn(page, base, SUPERVISOR, '/supervisor');
+  await t.logIn(page, base, SUPERVISOR, '/supervisor');
   step(`${SUPERVISOR} logged in and reached /supervisor`);
   const row = page.locator(`#reviewers tr[data-reviewer="${REVIEWER}"]`);
   await row.waitFor().catch(() => fail(`the supervisor page has no row for ${REVIEWER}`));
@@ -374,7 +234,7 @@ async function supervise(page, base, reviewed, truthOf) {
   if (!(await card.locator('img').evaluate((img) => img.naturalWidth > 0).catch(() => false))) {
     fail(`the snippet of escalated task ${reviewed.escalatedId} is not shown to the supervisor`);
   }
-  await page.screenshot({path: path.join(SHOTS, 'supervisor.png'), fullPage: true});
+  await page.screenshot({path: path.join(t.shots, 'supervisor.png'), fullPage: true});
 
   const task = reviewed.escalatedTask;
   const value = truthOf(task.formTitle, task.label, task.value) ?? task.value;
@@ -386,20 +246,12 @@ async function supervise(page, base, reviewed, truthOf) {
   step(`${SUPERVISOR} settled escalated task ${task.id}: ${await page.textContent('#status')}`);
 }
 
-async function main() {
-  if (!process.env.ADBRIDGE) fail('set ADBRIDGE to the adbridge binary (ctest does)');
-  const watchdog = setTimeout(() => {
-    console.error('browser_review: FAILED: the test took longer than 5 minutes');
-    process.exit(1);
-  }, 300000);
-  watchdog.unref();
-
-  const chromium = await findBrowser();
+await t.run(async () => {
   prepareData();
   const before = verifiedDocuments();
   const truthOf = loadTruth();
-  const base = await startServer();
-  const {page, pageErrors} = await launch(chromium);
+  const base = await t.startServer();
+  const {page} = await t.launch();
 
   const reviewed = await review(page, base, truthOf);
   const after = verifiedDocuments();
@@ -408,26 +260,5 @@ async function main() {
   step(`adbridge documents list --state verified: newly verified ${newly.join(', ')}`);
 
   await supervise(page, base, reviewed, truthOf);
-  if (pageErrors.length) fail(`the pages threw: ${pageErrors.join(' | ')}`);
-  step(`screenshots in ${SHOTS}`);
-}
-
-let failed = false;
-process.on('exit', () => {
-  if (server && server.exitCode === null) server.kill('SIGKILL');
+  step(`screenshots in ${t.shots}`);
 });
-try {
-  await main();
-  console.log('browser_review: PASSED');
-} catch (e) {
-  failed = true;
-  console.error(`browser_review: FAILED: ${e instanceof TestFailure ? e.message : e.stack}`);
-  if (serverLog) console.error(`--- the end of adbridge serve's output ---\n${serverLog}`);
-} finally {
-  if (context) await context.close().catch(() => {});
-  if (profile) fs.rmSync(profile, {recursive: true, force: true});
-  await stopServer();
-  if (data && !failed && !process.env.KEEP_DATA) fs.rmSync(data, {recursive: true, force: true});
-  else if (data) console.error(`browser_review: data folder kept: ${data}`);
-}
-process.exit(failed ? 1 : 0);
