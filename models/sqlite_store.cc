@@ -187,9 +187,6 @@ constexpr char kOffsetPages[] =
     "UPDATE pages SET page_index = page_index + ?2 WHERE document_id = ?1";
 constexpr char kSelectPageIds[] = "SELECT id FROM pages WHERE document_id = ?1 ORDER BY page_index";
 constexpr char kSetPageIndex[] = "UPDATE pages SET page_index = ?2 WHERE id = ?1";
-constexpr char kInsertSourcedPage[] =
-    "INSERT INTO pages (document_id, page_index, width_px, height_px, dpi, source_sha256, "
-    "source_index, rotation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 // The merged document's pages follow the other's: moved past them (?3 is past both documents'
 // highest numbers), then renumbered.
 constexpr char kMovePages[] =
@@ -890,6 +887,9 @@ class SqliteStore final : public Store {
   Result<std::optional<Tenant>> FindTenantLocked(const std::string& code);
   // InsertDocument's work, inside the caller's transaction.
   Result<DocumentInsert> InsertDocumentLocked(const NewDocument& document);
+  // The document's row and its pages, each page from the original; returns its id.
+  Result<std::int64_t> InsertDocumentRowLocked(std::int64_t tenant_id, const NewDocument& document,
+                                               std::optional<int> form_version);
   Result<Tenant> EnsureTenantLocked(const std::string& code, const std::string& name);
   Result<std::optional<FormRecord>> FindFormLocked(const std::string& id,
                                                    std::optional<int> version);
@@ -1251,9 +1251,18 @@ Result<DocumentInsert> SqliteStore::InsertDocumentLocked(const NewDocument& docu
     }
   }
 
+  ADB_ASSIGN_OR_RETURN(const std::int64_t id,
+                       InsertDocumentRowLocked(tenant->id, document, form_version));
+  ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent("document.ingested", id, detail)));
+  return DocumentInsert{.document_id = id, .duplicate = false};
+}
+
+Result<std::int64_t> SqliteStore::InsertDocumentRowLocked(std::int64_t tenant_id,
+                                                          const NewDocument& document,
+                                                          std::optional<int> form_version) {
   {
     ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertDocument));
-    insert.BindInt(1, tenant->id)
+    insert.BindInt(1, tenant_id)
         .BindText(2, DocumentSourceName(document.source))
         .BindText(3, document.source_name)
         .BindText(4, document.original_sha256)
@@ -1275,8 +1284,7 @@ Result<DocumentInsert> SqliteStore::InsertDocumentLocked(const NewDocument& docu
         .BindText(6, document.original_sha256);
     ADB_RETURN_IF_ERROR(insert.Run());
   }
-  ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent("document.ingested", id, detail)));
-  return DocumentInsert{.document_id = id, .duplicate = false};
+  return id;
 }
 
 Result<DocumentInsert> SqliteStore::InsertTypedDocument(const TypedDocument& typed) {
@@ -1830,32 +1838,13 @@ Result<std::int64_t> SqliteStore::SplitDocument(std::int64_t document_id,
         "the split-off document's original is not recorded as a blob: " + piece.original_sha256);
   }
   ADB_ASSIGN_OR_RETURN(Tenant tenant, GetTenantLocked(tenant_code));
-  {
-    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertDocument));
-    insert.BindInt(1, tenant.id)
-        .BindText(2, DocumentSourceName(DocumentSource::kScan))
-        .BindText(3, piece.source_name)
-        .BindText(4, piece.original_sha256)
-        .BindText(5, piece.media_type)
-        .BindInt(6, piece.original_size)
-        .BindNull(7)
-        .BindNull(8);
-    ADB_RETURN_IF_ERROR(insert.Run());
-  }
-  const std::int64_t piece_id = sqlite3_last_insert_rowid(db_.get());
-  for (std::size_t i = 0; i < piece.pages.size(); ++i) {
-    const NewDocument::Page& page = piece.pages[i];
-    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertSourcedPage));
-    insert.BindInt(1, piece_id)
-        .BindInt(2, static_cast<std::int64_t>(i))
-        .BindInt(3, page.width_px)
-        .BindInt(4, page.height_px)
-        .BindInt(5, page.dpi)
-        .BindText(6, piece.original_sha256)
-        .BindInt(7, static_cast<std::int64_t>(i))
-        .BindInt(8, 0);
-    ADB_RETURN_IF_ERROR(insert.Run());
-  }
+  // A scan of its own, identified again when it is read (no duplicate check: its pages were
+  // this tenant's document a moment ago).
+  NewDocument scan = piece;
+  scan.source = DocumentSource::kScan;
+  scan.form_id.reset();
+  ADB_ASSIGN_OR_RETURN(const std::int64_t piece_id,
+                       InsertDocumentRowLocked(tenant.id, scan, std::nullopt));
   {
     ADB_ASSIGN_OR_RETURN(Statement remove, statements_.Get(kDeletePagesFrom));
     remove.BindInt(1, document_id).BindInt(2, first_page);
