@@ -152,6 +152,10 @@ constexpr char kSelectPages[] =
     "SELECT page_index, form_page, outcome, note, width_px, height_px, dpi, "
     "coalesce(source_sha256, ''), coalesce(source_index, page_index), rotation FROM pages "
     "WHERE document_id = ?1 ORDER BY page_index";
+constexpr char kSelectTasks[] =
+    "SELECT t.id, t.document_id, t.field_id, coalesce(f.name, ''), t.kind, t.state, t.priority, "
+    "t.reason FROM review_tasks t LEFT JOIN fields f ON f.id = t.field_id "
+    "WHERE t.document_id = ?1 ORDER BY t.id";
 
 // ---- the front desk's fixes ----
 // What a fix checks first: whose the document is, its state, whether review work has begun
@@ -193,10 +197,6 @@ constexpr char kMovePages[] =
     "UPDATE pages SET document_id = ?1, page_index = page_index + ?3 WHERE document_id = ?2";
 constexpr char kSelectExported[] = "SELECT 1 FROM export_documents WHERE document_id = ?1 LIMIT 1";
 constexpr char kDeleteDocument[] = "DELETE FROM documents WHERE id = ?1";
-constexpr char kSelectTasks[] =
-    "SELECT t.id, t.document_id, t.field_id, coalesce(f.name, ''), t.kind, t.state, t.priority, "
-    "t.reason FROM review_tasks t LEFT JOIN fields f ON f.id = t.field_id "
-    "WHERE t.document_id = ?1 ORDER BY t.id";
 // ---- people and sessions ----
 constexpr char kSelectUserIdByName[] = "SELECT id FROM users WHERE name = ?1";
 constexpr char kSelectUserDisabled[] = "SELECT disabled FROM users WHERE id = ?1";
