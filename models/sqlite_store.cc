@@ -87,8 +87,8 @@ constexpr char kSelectFormDocuments[] = ADB_DOCUMENT_COLUMNS
 // The front desk's list, newest first (documents_by_tenant, documents_by_tenant_state).
 constexpr char kSelectTenantDocuments[] =
     ADB_DOCUMENT_COLUMNS "WHERE d.tenant_id = ?1 ORDER BY d.id DESC LIMIT ?2";
-constexpr char kSelectTenantDocumentsInState[] = ADB_DOCUMENT_COLUMNS
-    "WHERE d.tenant_id = ?1 AND d.state = ?3 ORDER BY d.id DESC LIMIT ?2";
+constexpr char kSelectTenantDocumentsInState[] =
+    ADB_DOCUMENT_COLUMNS "WHERE d.tenant_id = ?1 AND d.state = ?3 ORDER BY d.id DESC LIMIT ?2";
 constexpr char kSelectDocumentsAwaitingLetter[] = ADB_DOCUMENT_COLUMNS
     "WHERE t.code = ?1 AND d.form_id = ?2 AND d.state = 'verified' "
     "AND NOT EXISTS (SELECT 1 FROM letters l WHERE l.document_id = d.id) ORDER BY d.id";
@@ -796,8 +796,8 @@ class SqliteStore final : public Store {
   Result<std::int64_t> SplitDocument(std::int64_t document_id, const std::string& tenant_code,
                                      int first_page, const NewDocument& piece,
                                      std::int64_t user_id) override;
-  Status MergeDocuments(std::int64_t into_id, std::int64_t from_id,
-                        const std::string& tenant_code, std::int64_t user_id) override;
+  Status MergeDocuments(std::int64_t into_id, std::int64_t from_id, const std::string& tenant_code,
+                        std::int64_t user_id) override;
   Result<std::vector<Document>> ListTenantDocuments(const std::string& tenant_code,
                                                     std::optional<DocumentState> state,
                                                     int limit) override;
@@ -1803,8 +1803,9 @@ Result<std::int64_t> SqliteStore::SplitDocument(std::int64_t document_id,
                                                 const std::string& tenant_code, int first_page,
                                                 const NewDocument& piece, std::int64_t user_id) {
   if (first_page < 0) {
-    return Status::InvalidArgument("分ける位置が負です: " + std::to_string(first_page),
-                                   "the page to split at is negative: " + std::to_string(first_page));
+    return Status::InvalidArgument(
+        "分ける位置が負です: " + std::to_string(first_page),
+        "the page to split at is negative: " + std::to_string(first_page));
   }
   ADB_RETURN_IF_ERROR(CheckNewDocument(piece));
   if (piece.tenant_code != tenant_code) {
@@ -1818,18 +1819,18 @@ Result<std::int64_t> SqliteStore::SplitDocument(std::int64_t document_id,
   if (first_page == 0 || first_page >= doc.pages) {
     return Status::FailedPrecondition(
         "文書 " + name + " (全 " + std::to_string(doc.pages) + " ページ) はページ " +
-            std::to_string(first_page) + " では分けられません。2 つの文書それぞれに 1 ページ以上要ります",
-        "document " + name + " (" + std::to_string(doc.pages) +
-            " pages) cannot be split at page " + std::to_string(first_page) +
-            "; each part needs at least one page");
+            std::to_string(first_page) +
+            " では分けられません。2 つの文書それぞれに 1 ページ以上要ります",
+        "document " + name + " (" + std::to_string(doc.pages) + " pages) cannot be split at page " +
+            std::to_string(first_page) + "; each part needs at least one page");
   }
   const int moved = doc.pages - first_page;
   if (static_cast<int>(piece.pages.size()) != moved) {
     return Status::InvalidArgument(
         "分けた文書のページ数 (" + std::to_string(piece.pages.size()) + ") が分けるページ数 (" +
             std::to_string(moved) + ") と違います",
-        "the split-off document has " + std::to_string(piece.pages.size()) +
-            " pages, not the " + std::to_string(moved) + " split off");
+        "the split-off document has " + std::to_string(piece.pages.size()) + " pages, not the " +
+            std::to_string(moved) + " split off");
   }
   ADB_ASSIGN_OR_RETURN(bool recorded, BlobRecordedLocked(piece.original_sha256));
   if (!recorded) {
@@ -1851,9 +1852,9 @@ Result<std::int64_t> SqliteStore::SplitDocument(std::int64_t document_id,
     ADB_RETURN_IF_ERROR(remove.Run());
   }
   ADB_RETURN_IF_ERROR(ResetForReadingLocked(document_id));
-  ADB_RETURN_IF_ERROR(AuditFixLocked(
-      user_id, "document.split", document_id,
-      {{"first_page", first_page}, {"pages", moved}, {"new_document", piece_id}}));
+  ADB_RETURN_IF_ERROR(
+      AuditFixLocked(user_id, "document.split", document_id,
+                     {{"first_page", first_page}, {"pages", moved}, {"new_document", piece_id}}));
   ADB_RETURN_IF_ERROR(AuditFixLocked(user_id, "document.split", piece_id,
                                      {{"from_document", document_id},
                                       {"first_page", first_page},
@@ -1867,9 +1868,9 @@ Result<std::int64_t> SqliteStore::SplitDocument(std::int64_t document_id,
 Status SqliteStore::MergeDocuments(std::int64_t into_id, std::int64_t from_id,
                                    const std::string& tenant_code, std::int64_t user_id) {
   if (into_id == from_id) {
-    return Status::InvalidArgument("文書をそれ自身とはまとめられません: " + std::to_string(into_id),
-                                   "a document cannot be merged into itself: " +
-                                       std::to_string(into_id));
+    return Status::InvalidArgument(
+        "文書をそれ自身とはまとめられません: " + std::to_string(into_id),
+        "a document cannot be merged into itself: " + std::to_string(into_id));
   }
   std::lock_guard lock(mu_);
   ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
