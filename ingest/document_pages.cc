@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace adbridge::ingest {
 namespace {
@@ -165,6 +166,9 @@ Result<std::vector<GreyPage>> LoadDocumentPages(const models::BlobStore& blobs,
                                                 const std::vector<models::PageRecord>& pages,
                                                 const ImageLimits& limits) {
   std::map<std::string, std::vector<GreyPage>> sources;  // each file decoded once
+  // How many pages still need each decoded page: the last one takes it without a copy.
+  std::map<std::pair<std::string, int>, int> uses;
+  for (const models::PageRecord& page : pages) ++uses[{page.source_sha256, page.source_index}];
   std::vector<GreyPage> images;
   images.reserve(pages.size());
   for (const models::PageRecord& page : pages) {
@@ -186,8 +190,13 @@ Result<std::vector<GreyPage>> LoadDocumentPages(const models::BlobStore& blobs,
               " がありません",
           "the file of page " + number + " has no page " + std::to_string(page.source_index + 1));
     }
-    ADB_ASSIGN_OR_RETURN(GreyPage image,
-                         RotateGreyPage(source->second[page.source_index], page.rotation));
+    GreyPage& decoded = source->second[static_cast<std::size_t>(page.source_index)];
+    if (--uses[{page.source_sha256, page.source_index}] == 0 && page.rotation == 0) {
+      ADB_RETURN_IF_ERROR(CheckPage(decoded));
+      images.push_back(std::move(decoded));
+      continue;
+    }
+    ADB_ASSIGN_OR_RETURN(GreyPage image, RotateGreyPage(decoded, page.rotation));
     images.push_back(std::move(image));
   }
   return images;

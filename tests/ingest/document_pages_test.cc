@@ -183,7 +183,7 @@ TEST_F(DocumentPagesTest, PagesComeFromEachOfTheirSourcesTurnedAsStored) {
   const GreyPage b0 = Pattern(50, 70, 200, 3);
   const std::string a = Put(*EncodePagesAsTiff({a0, a1}));
   const std::string b = Put(*EncodePagesAsTiff({b0}));
-  std::vector<models::PageRecord> records(3);
+  std::vector<models::PageRecord> records(4);
   records[0].source_sha256 = a;
   records[0].source_index = 1;
   records[1].source_sha256 = b;
@@ -191,9 +191,12 @@ TEST_F(DocumentPagesTest, PagesComeFromEachOfTheirSourcesTurnedAsStored) {
   records[2].source_sha256 = a;
   records[2].source_index = 0;
   records[2].rotation = 180;
+  records[3].source_sha256 = a;  // the same page twice is two whole pages
+  records[3].source_index = 1;
   Result<std::vector<GreyPage>> pages = LoadDocumentPages(blobs_, records, ImageLimits{});
   ASSERT_TRUE(pages.ok()) << pages.status().message(Lang::kEn);
-  ASSERT_EQ(pages->size(), 3u);
+  ASSERT_EQ(pages->size(), 4u);
+  EXPECT_TRUE((*pages)[3].pixels == a1.pixels);
   EXPECT_TRUE((*pages)[0].pixels == a1.pixels);
   EXPECT_EQ((*pages)[1].width, 70);
   EXPECT_EQ((*pages)[1].height, 50);
