@@ -55,14 +55,21 @@ constexpr char kInsertFormPage[] =
 constexpr char kSelectBlobSize[] = "SELECT size FROM blobs WHERE sha256 = ?1";
 constexpr char kInsertBlob[] = "INSERT INTO blobs (sha256, size, media_type) VALUES (?1, ?2, ?3)";
 
+// The same file is the document it is the original of, or the one its pages went to (a scan
+// merged into another document). Served by documents' UNIQUE index and pages_by_source.
 constexpr char kSelectDocumentByOriginal[] =
-    "SELECT id FROM documents WHERE tenant_id = ?1 AND original_sha256 = ?2";
+    "SELECT id FROM documents WHERE tenant_id = ?1 AND original_sha256 = ?2 "
+    "UNION ALL "
+    "SELECT p.document_id FROM pages p JOIN documents d ON d.id = p.document_id "
+    "WHERE p.source_sha256 = ?2 AND d.tenant_id = ?1 LIMIT 1";
+// A form named when the document is made was said by a person (form_assigned).
 constexpr char kInsertDocument[] =
     "INSERT INTO documents (tenant_id, source, source_name, original_sha256, media_type, "
-    "original_size, form_id, form_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "original_size, form_id, form_version, form_assigned) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7 IS NOT NULL)";
 constexpr char kInsertPage[] =
-    "INSERT INTO pages (document_id, page_index, width_px, height_px, dpi) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO pages (document_id, page_index, width_px, height_px, dpi, source_sha256, "
+    "source_index) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?2)";
 
 #define ADB_DOCUMENT_COLUMNS                                                                   \
   "SELECT d.id, t.code, d.source, d.source_name, d.original_sha256, d.media_type, d.form_id, " \
@@ -77,6 +84,11 @@ constexpr char kSelectFormDocuments[] = ADB_DOCUMENT_COLUMNS
     "WHERE d.tenant_id = ?1 AND d.form_id = ?2 AND d.state IN (SELECT value FROM json_each(?3)) "
     "ORDER BY d.id";
 // Letters: the verified documents of a form that no batch has answered yet (documents_by_form).
+// The front desk's list, newest first (documents_by_tenant, documents_by_tenant_state).
+constexpr char kSelectTenantDocuments[] =
+    ADB_DOCUMENT_COLUMNS "WHERE d.tenant_id = ?1 ORDER BY d.id DESC LIMIT ?2";
+constexpr char kSelectTenantDocumentsInState[] = ADB_DOCUMENT_COLUMNS
+    "WHERE d.tenant_id = ?1 AND d.state = ?3 ORDER BY d.id DESC LIMIT ?2";
 constexpr char kSelectDocumentsAwaitingLetter[] = ADB_DOCUMENT_COLUMNS
     "WHERE t.code = ?1 AND d.form_id = ?2 AND d.state = 'verified' "
     "AND NOT EXISTS (SELECT 1 FROM letters l WHERE l.document_id = d.id) ORDER BY d.id";
@@ -110,8 +122,12 @@ constexpr char kClaimDocument[] =
     "  ORDER BY attempts, id LIMIT 1) "
     "RETURNING id";
 constexpr char kSelectLease[] = "SELECT state, lease_owner, attempts FROM documents WHERE id = ?1";
+// A reading that identified no form keeps the form a person said the document is.
 constexpr char kSetDocumentRead[] =
-    "UPDATE documents SET state = ?2, form_id = ?3, form_version = ?4, failure_reason = '', "
+    "UPDATE documents SET state = ?2, "
+    "form_id = CASE WHEN ?3 IS NULL AND form_assigned = 1 THEN form_id ELSE ?3 END, "
+    "form_version = CASE WHEN ?3 IS NULL AND form_assigned = 1 THEN form_version ELSE ?4 END, "
+    "failure_reason = '', "
     "lease_owner = NULL, lease_expires_at = NULL, updated_at = " ADB_NOW_SQL " WHERE id = ?1";
 constexpr char kReleaseDocument[] =
     "UPDATE documents SET state = ?2, failure_reason = ?3, lease_owner = NULL, "
@@ -133,8 +149,53 @@ constexpr char kSelectFields[] =
     "SELECT id, document_id, name, value, ocr_value, confidence, state, validation_error, "
     "snippet_sha256 FROM fields WHERE document_id = ?1 ORDER BY id";
 constexpr char kSelectPages[] =
-    "SELECT page_index, form_page, outcome, note, width_px, height_px, dpi FROM pages "
+    "SELECT page_index, form_page, outcome, note, width_px, height_px, dpi, "
+    "coalesce(source_sha256, ''), coalesce(source_index, page_index), rotation FROM pages "
     "WHERE document_id = ?1 ORDER BY page_index";
+
+// ---- the front desk's fixes ----
+// What a fix checks first: whose the document is, its state, whether review work has begun
+// on it (an entry other than a skip, or a reviewer holding an unexpired lease) and its pages.
+constexpr char kSelectFixable[] =
+    "SELECT t.code, d.state, d.source, "
+    "(SELECT count(*) FROM review_entries e JOIN review_tasks x ON x.id = e.task_id "
+    "  WHERE x.document_id = d.id AND e.action <> 'skip') + "
+    "(SELECT count(*) FROM review_tasks x WHERE x.document_id = d.id AND x.state = 'leased' "
+    "  AND x.lease_expires_at >= " ADB_NOW_SQL "), "
+    "(SELECT count(*) FROM pages p WHERE p.document_id = d.id), d.source_name "
+    "FROM documents d JOIN tenants t ON t.id = d.tenant_id WHERE d.id = ?1";
+// Read again from the start; a form the machine found is forgotten, one a person said is kept.
+constexpr char kResetDocument[] =
+    "UPDATE documents SET state = 'received', attempts = 0, failure_reason = '', "
+    "lease_owner = NULL, lease_expires_at = NULL, "
+    "form_id = CASE WHEN form_assigned = 1 THEN form_id END, "
+    "form_version = CASE WHEN form_assigned = 1 THEN form_version END, "
+    "updated_at = " ADB_NOW_SQL " WHERE id = ?1";
+constexpr char kClearPageOutcomes[] =
+    "UPDATE pages SET form_page = NULL, outcome = NULL, note = '' WHERE document_id = ?1";
+constexpr char kAssignForm[] =
+    "UPDATE documents SET form_id = ?2, form_version = ?3, form_assigned = 1 WHERE id = ?1";
+constexpr char kRotatePage[] =
+    "UPDATE pages SET rotation = (rotation + ?3) % 360 WHERE document_id = ?1 AND page_index = ?2";
+constexpr char kDeletePage[] = "DELETE FROM pages WHERE document_id = ?1 AND page_index = ?2";
+constexpr char kDeletePagesFrom[] = "DELETE FROM pages WHERE document_id = ?1 AND page_index >= ?2";
+// Renumbering moves every page past the highest number first (?2 is that number plus one), so
+// UNIQUE (document_id, page_index) never sees two pages on one number while they move.
+constexpr char kSelectLastPageIndex[] =
+    "SELECT coalesce(max(page_index), 0) FROM pages WHERE document_id = ?1";
+constexpr char kOffsetPages[] =
+    "UPDATE pages SET page_index = page_index + ?2 WHERE document_id = ?1";
+constexpr char kSelectPageIds[] = "SELECT id FROM pages WHERE document_id = ?1 ORDER BY page_index";
+constexpr char kSetPageIndex[] = "UPDATE pages SET page_index = ?2 WHERE id = ?1";
+constexpr char kInsertSourcedPage[] =
+    "INSERT INTO pages (document_id, page_index, width_px, height_px, dpi, source_sha256, "
+    "source_index, rotation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+// The merged document's pages follow the other's: moved past them (?3 is past both documents'
+// highest numbers), then renumbered.
+constexpr char kMovePages[] =
+    "UPDATE pages SET document_id = ?1, page_index = page_index + ?3 WHERE document_id = ?2";
+constexpr char kSelectExported[] = "SELECT 1 FROM export_documents WHERE document_id = ?1 LIMIT 1";
+constexpr char kDeleteDocument[] = "DELETE FROM documents WHERE id = ?1";
 constexpr char kSelectTasks[] =
     "SELECT t.id, t.document_id, t.field_id, coalesce(f.name, ''), t.kind, t.state, t.priority, "
     "t.reason FROM review_tasks t LEFT JOIN fields f ON f.id = t.field_id "
@@ -728,6 +789,22 @@ class SqliteStore final : public Store {
   Result<std::vector<PageRecord>> ListPages(std::int64_t document_id) override;
   Result<std::vector<ReviewTask>> ListReviewTasks(std::int64_t document_id) override;
 
+  Status AssignForm(std::int64_t document_id, const std::string& tenant_code,
+                    const std::string& form_id, std::optional<int> version,
+                    std::int64_t user_id) override;
+  Status RotatePage(std::int64_t document_id, const std::string& tenant_code, int page_index,
+                    int degrees, std::int64_t user_id) override;
+  Status RemovePage(std::int64_t document_id, const std::string& tenant_code, int page_index,
+                    std::int64_t user_id) override;
+  Result<std::int64_t> SplitDocument(std::int64_t document_id, const std::string& tenant_code,
+                                     int first_page, const NewDocument& piece,
+                                     std::int64_t user_id) override;
+  Status MergeDocuments(std::int64_t into_id, std::int64_t from_id,
+                        const std::string& tenant_code, std::int64_t user_id) override;
+  Result<std::vector<Document>> ListTenantDocuments(const std::string& tenant_code,
+                                                    std::optional<DocumentState> state,
+                                                    int limit) override;
+
   Result<User> AddUser(const NewUser& user) override;
   Result<User> GetUser(std::int64_t id) override;
   Result<User> GetUserByName(const std::string& name) override;
@@ -840,6 +917,24 @@ class SqliteStore final : public Store {
   Result<Tenant> GetTenantLocked(const std::string& code);
   // The batch as stored; NotFound when there is none.
   Result<LetterBatch> GetLetterBatchLocked(std::int64_t batch_id);
+
+  // What a fix needs to know of the document it is about.
+  struct Fixable {
+    int pages = 0;
+    std::string source_name;
+  };
+  // OK (with the document's page count) when the front desk may fix document `id` of
+  // `tenant_code`; the errors the fixes document in store.h otherwise.
+  Result<Fixable> CheckFixableLocked(std::int64_t id, const std::string& tenant_code);
+  // Sends a fixed document back to be read again (see store.h).
+  Status ResetForReadingLocked(std::int64_t id);
+  // The highest page_index of the document (0 when it has no pages).
+  Result<std::int64_t> LastPageIndexLocked(std::int64_t id);
+  // Gives the document's pages the numbers 0..n-1 in their current order.
+  Status RenumberPagesLocked(std::int64_t id);
+  // Records a fix by a user.
+  Status AuditFixLocked(std::int64_t user_id, const char* action, std::int64_t document_id,
+                        const nlohmann::json& detail);
 
   std::mutex mu_;
   SqliteDb db_;
@@ -1176,7 +1271,8 @@ Result<DocumentInsert> SqliteStore::InsertDocumentLocked(const NewDocument& docu
         .BindInt(2, static_cast<std::int64_t>(i))
         .BindInt(3, page.width_px)
         .BindInt(4, page.height_px)
-        .BindInt(5, page.dpi);
+        .BindInt(5, page.dpi)
+        .BindText(6, document.original_sha256);
     ADB_RETURN_IF_ERROR(insert.Run());
   }
   ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent("document.ingested", id, detail)));
@@ -1491,6 +1587,9 @@ Result<std::vector<PageRecord>> SqliteStore::ListPages(std::int64_t document_id)
     page.width_px = static_cast<int>(stmt.Int(4));
     page.height_px = static_cast<int>(stmt.Int(5));
     page.dpi = static_cast<int>(stmt.Int(6));
+    page.source_sha256 = stmt.Text(7);
+    page.source_index = static_cast<int>(stmt.Int(8));
+    page.rotation = static_cast<int>(stmt.Int(9));
     pages.push_back(std::move(page));
   }
   return pages;
@@ -1523,6 +1622,327 @@ Result<std::vector<ReviewTask>> SqliteStore::ListReviewTasks(std::int64_t docume
     tasks.push_back(std::move(task));
   }
   return tasks;
+}
+
+// ---- the front desk's fixes ----
+
+Status BadPage(std::int64_t document_id, int page_index, int pages) {
+  const std::string doc = std::to_string(document_id);
+  const std::string page = std::to_string(page_index);
+  const std::string n = std::to_string(pages);
+  return Status::InvalidArgument(
+      "文書 " + doc + " にページ " + page + " はありません (0〜" + std::to_string(pages - 1) +
+          "、全 " + n + " ページ)",
+      "document " + doc + " has no page " + page + " (it has " + n + " pages, numbered from 0)");
+}
+
+Result<SqliteStore::Fixable> SqliteStore::CheckFixableLocked(std::int64_t id,
+                                                             const std::string& tenant_code) {
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectFixable));
+  stmt.BindInt(1, id);
+  ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  const std::string name = std::to_string(id);
+  // Another municipality's document is as absent as one that does not exist.
+  if (!row || stmt.Text(0) != tenant_code) {
+    return Status::NotFound("文書がありません: " + name, "no such document: " + name);
+  }
+  const std::string state = stmt.Text(1);
+  if (state == DocumentStateName(DocumentState::kProcessing)) {
+    return Status::FailedPrecondition(
+        "文書 " + name + " は読み取り中です。読み終わってから直してください",
+        "document " + name + " is being read; fix it once reading is done");
+  }
+  if (state == DocumentStateName(DocumentState::kVerified)) {
+    return Status::FailedPrecondition(
+        "文書 " + name + " は確認が済んでいるため直せません",
+        "document " + name + " is verified and can no longer be fixed");
+  }
+  if (stmt.Text(2) != DocumentSourceName(DocumentSource::kScan)) {
+    return Status::FailedPrecondition(
+        "文書 " + name + " は電話で受けた記録です。直せるのはスキャンだけです",
+        "document " + name + " is a phone record; only scans can be fixed");
+  }
+  if (stmt.Int(3) > 0) {
+    return Status::FailedPrecondition(
+        "文書 " + name + " は確認作業が始まっています。直せません",
+        "review of document " + name + " has begun; it can no longer be fixed");
+  }
+  return Fixable{.pages = static_cast<int>(stmt.Int(4)), .source_name = stmt.Text(5)};
+}
+
+Status SqliteStore::ResetForReadingLocked(std::int64_t id) {
+  // Tasks first: deleting them takes their (skip) entries with them.
+  for (const char* sql : {kDeleteTasks, kDeleteFields, kClearPageOutcomes, kResetDocument}) {
+    ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(sql));
+    stmt.BindInt(1, id);
+    ADB_RETURN_IF_ERROR(stmt.Run());
+  }
+  return Status::Ok();
+}
+
+Result<std::int64_t> SqliteStore::LastPageIndexLocked(std::int64_t id) {
+  ADB_ASSIGN_OR_RETURN(Statement last, statements_.Get(kSelectLastPageIndex));
+  last.BindInt(1, id);
+  ADB_ASSIGN_OR_RETURN(bool row, last.Step());
+  return row ? last.Int(0) : 0;
+}
+
+Status SqliteStore::RenumberPagesLocked(std::int64_t id) {
+  {
+    ADB_ASSIGN_OR_RETURN(std::int64_t last, LastPageIndexLocked(id));
+    ADB_ASSIGN_OR_RETURN(Statement offset, statements_.Get(kOffsetPages));
+    offset.BindInt(1, id).BindInt(2, last + 1);
+    ADB_RETURN_IF_ERROR(offset.Run());
+  }
+  std::vector<std::int64_t> page_ids;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement select, statements_.Get(kSelectPageIds));
+    select.BindInt(1, id);
+    for (;;) {
+      ADB_ASSIGN_OR_RETURN(bool row, select.Step());
+      if (!row) break;
+      page_ids.push_back(select.Int(0));
+    }
+  }
+  for (std::size_t i = 0; i < page_ids.size(); ++i) {
+    ADB_ASSIGN_OR_RETURN(Statement update, statements_.Get(kSetPageIndex));
+    update.BindInt(1, page_ids[i]).BindInt(2, static_cast<std::int64_t>(i));
+    ADB_RETURN_IF_ERROR(update.Run());
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::AuditFixLocked(std::int64_t user_id, const char* action,
+                                   std::int64_t document_id, const nlohmann::json& detail) {
+  AuditEvent event = SystemEvent(action, document_id, DumpJson(detail));
+  event.user_id = user_id;
+  return AppendAuditLocked(event);
+}
+
+Status SqliteStore::AssignForm(std::int64_t document_id, const std::string& tenant_code,
+                               const std::string& form_id, std::optional<int> version,
+                               std::int64_t user_id) {
+  if (form_id.empty()) {
+    return Status::InvalidArgument("様式 id が空です", "the form id is empty");
+  }
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_RETURN_IF_ERROR(CheckFixableLocked(document_id, tenant_code).status());
+  ADB_ASSIGN_OR_RETURN(std::optional<FormRecord> form, FindFormLocked(form_id, version));
+  if (!form) return UnknownForm(form_id, version);
+  {
+    ADB_ASSIGN_OR_RETURN(Statement assign, statements_.Get(kAssignForm));
+    assign.BindInt(1, document_id).BindText(2, form->id).BindInt(3, form->version);
+    ADB_RETURN_IF_ERROR(assign.Run());
+  }
+  ADB_RETURN_IF_ERROR(ResetForReadingLocked(document_id));
+  ADB_RETURN_IF_ERROR(AuditFixLocked(user_id, "document.form_assigned", document_id,
+                                     {{"form_id", form->id}, {"version", form->version}}));
+  return tx.Commit();
+}
+
+Status SqliteStore::RotatePage(std::int64_t document_id, const std::string& tenant_code,
+                               int page_index, int degrees, std::int64_t user_id) {
+  if (degrees != 90 && degrees != 180 && degrees != 270) {
+    return Status::InvalidArgument(
+        "回転は 90・180・270 度のどれかです: " + std::to_string(degrees),
+        "a page turns by 90, 180 or 270 degrees: " + std::to_string(degrees));
+  }
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Fixable doc, CheckFixableLocked(document_id, tenant_code));
+  if (page_index < 0 || page_index >= doc.pages) {
+    return BadPage(document_id, page_index, doc.pages);
+  }
+  {
+    ADB_ASSIGN_OR_RETURN(Statement rotate, statements_.Get(kRotatePage));
+    rotate.BindInt(1, document_id).BindInt(2, page_index).BindInt(3, degrees);
+    ADB_RETURN_IF_ERROR(rotate.Run());
+  }
+  ADB_RETURN_IF_ERROR(ResetForReadingLocked(document_id));
+  ADB_RETURN_IF_ERROR(AuditFixLocked(user_id, "document.page_rotated", document_id,
+                                     {{"page", page_index}, {"degrees", degrees}}));
+  return tx.Commit();
+}
+
+Status SqliteStore::RemovePage(std::int64_t document_id, const std::string& tenant_code,
+                               int page_index, std::int64_t user_id) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Fixable doc, CheckFixableLocked(document_id, tenant_code));
+  if (page_index < 0 || page_index >= doc.pages) {
+    return BadPage(document_id, page_index, doc.pages);
+  }
+  if (doc.pages == 1) {
+    const std::string name = std::to_string(document_id);
+    return Status::FailedPrecondition(
+        "文書 " + name + " のページはこの 1 枚だけなので抜けません",
+        "this is the only page of document " + name + "; it cannot be taken out");
+  }
+  {
+    ADB_ASSIGN_OR_RETURN(Statement remove, statements_.Get(kDeletePage));
+    remove.BindInt(1, document_id).BindInt(2, page_index);
+    ADB_RETURN_IF_ERROR(remove.Run());
+  }
+  ADB_RETURN_IF_ERROR(RenumberPagesLocked(document_id));
+  ADB_RETURN_IF_ERROR(ResetForReadingLocked(document_id));
+  ADB_RETURN_IF_ERROR(AuditFixLocked(user_id, "document.page_removed", document_id,
+                                     {{"page", page_index}, {"pages_left", doc.pages - 1}}));
+  return tx.Commit();
+}
+
+Result<std::int64_t> SqliteStore::SplitDocument(std::int64_t document_id,
+                                                const std::string& tenant_code, int first_page,
+                                                const NewDocument& piece, std::int64_t user_id) {
+  if (first_page < 0) {
+    return Status::InvalidArgument("分ける位置が負です: " + std::to_string(first_page),
+                                   "the page to split at is negative: " + std::to_string(first_page));
+  }
+  ADB_RETURN_IF_ERROR(CheckNewDocument(piece));
+  if (piece.tenant_code != tenant_code) {
+    return Status::InvalidArgument("分けた文書は元の文書と同じ自治体のものです",
+                                   "the split-off document belongs to the same tenant");
+  }
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Fixable doc, CheckFixableLocked(document_id, tenant_code));
+  const std::string name = std::to_string(document_id);
+  if (first_page == 0 || first_page >= doc.pages) {
+    return Status::FailedPrecondition(
+        "文書 " + name + " (全 " + std::to_string(doc.pages) + " ページ) はページ " +
+            std::to_string(first_page) + " では分けられません。2 つの文書それぞれに 1 ページ以上要ります",
+        "document " + name + " (" + std::to_string(doc.pages) +
+            " pages) cannot be split at page " + std::to_string(first_page) +
+            "; each part needs at least one page");
+  }
+  const int moved = doc.pages - first_page;
+  if (static_cast<int>(piece.pages.size()) != moved) {
+    return Status::InvalidArgument(
+        "分けた文書のページ数 (" + std::to_string(piece.pages.size()) + ") が分けるページ数 (" +
+            std::to_string(moved) + ") と違います",
+        "the split-off document has " + std::to_string(piece.pages.size()) +
+            " pages, not the " + std::to_string(moved) + " split off");
+  }
+  ADB_ASSIGN_OR_RETURN(bool recorded, BlobRecordedLocked(piece.original_sha256));
+  if (!recorded) {
+    return Status::FailedPrecondition(
+        "分けた文書の原本がブロブとして記録されていません: " + piece.original_sha256,
+        "the split-off document's original is not recorded as a blob: " + piece.original_sha256);
+  }
+  ADB_ASSIGN_OR_RETURN(Tenant tenant, GetTenantLocked(tenant_code));
+  {
+    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertDocument));
+    insert.BindInt(1, tenant.id)
+        .BindText(2, DocumentSourceName(DocumentSource::kScan))
+        .BindText(3, piece.source_name)
+        .BindText(4, piece.original_sha256)
+        .BindText(5, piece.media_type)
+        .BindInt(6, piece.original_size)
+        .BindNull(7)
+        .BindNull(8);
+    ADB_RETURN_IF_ERROR(insert.Run());
+  }
+  const std::int64_t piece_id = sqlite3_last_insert_rowid(db_.get());
+  for (std::size_t i = 0; i < piece.pages.size(); ++i) {
+    const NewDocument::Page& page = piece.pages[i];
+    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertSourcedPage));
+    insert.BindInt(1, piece_id)
+        .BindInt(2, static_cast<std::int64_t>(i))
+        .BindInt(3, page.width_px)
+        .BindInt(4, page.height_px)
+        .BindInt(5, page.dpi)
+        .BindText(6, piece.original_sha256)
+        .BindInt(7, static_cast<std::int64_t>(i))
+        .BindInt(8, 0);
+    ADB_RETURN_IF_ERROR(insert.Run());
+  }
+  {
+    ADB_ASSIGN_OR_RETURN(Statement remove, statements_.Get(kDeletePagesFrom));
+    remove.BindInt(1, document_id).BindInt(2, first_page);
+    ADB_RETURN_IF_ERROR(remove.Run());
+  }
+  ADB_RETURN_IF_ERROR(ResetForReadingLocked(document_id));
+  ADB_RETURN_IF_ERROR(AuditFixLocked(
+      user_id, "document.split", document_id,
+      {{"first_page", first_page}, {"pages", moved}, {"new_document", piece_id}}));
+  ADB_RETURN_IF_ERROR(AuditFixLocked(user_id, "document.split", piece_id,
+                                     {{"from_document", document_id},
+                                      {"first_page", first_page},
+                                      {"pages", moved},
+                                      {"source_name", piece.source_name},
+                                      {"sha256", piece.original_sha256}}));
+  ADB_RETURN_IF_ERROR(tx.Commit());
+  return piece_id;
+}
+
+Status SqliteStore::MergeDocuments(std::int64_t into_id, std::int64_t from_id,
+                                   const std::string& tenant_code, std::int64_t user_id) {
+  if (into_id == from_id) {
+    return Status::InvalidArgument("文書をそれ自身とはまとめられません: " + std::to_string(into_id),
+                                   "a document cannot be merged into itself: " +
+                                       std::to_string(into_id));
+  }
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Fixable into, CheckFixableLocked(into_id, tenant_code));
+  ADB_ASSIGN_OR_RETURN(Fixable from, CheckFixableLocked(from_id, tenant_code));
+  {
+    // The record of what an export delivered must keep pointing at the document it delivered.
+    ADB_ASSIGN_OR_RETURN(Statement exported, statements_.Get(kSelectExported));
+    exported.BindInt(1, from_id);
+    ADB_ASSIGN_OR_RETURN(bool found, exported.Step());
+    if (found) {
+      const std::string name = std::to_string(from_id);
+      return Status::FailedPrecondition(
+          "文書 " + name + " は書き出し済みなので、ほかの文書にまとめられません",
+          "document " + name + " was already exported and cannot be merged into another");
+    }
+  }
+  {
+    ADB_ASSIGN_OR_RETURN(std::int64_t into_last, LastPageIndexLocked(into_id));
+    ADB_ASSIGN_OR_RETURN(std::int64_t from_last, LastPageIndexLocked(from_id));
+    ADB_ASSIGN_OR_RETURN(Statement move, statements_.Get(kMovePages));
+    move.BindInt(1, into_id).BindInt(2, from_id).BindInt(3, into_last + from_last + 2);
+    ADB_RETURN_IF_ERROR(move.Run());
+  }
+  ADB_RETURN_IF_ERROR(RenumberPagesLocked(into_id));
+  {
+    // Its fields and tasks (with their skips) go with it; the audit trail stays.
+    ADB_ASSIGN_OR_RETURN(Statement remove, statements_.Get(kDeleteDocument));
+    remove.BindInt(1, from_id);
+    ADB_RETURN_IF_ERROR(remove.Run());
+  }
+  ADB_RETURN_IF_ERROR(ResetForReadingLocked(into_id));
+  ADB_RETURN_IF_ERROR(AuditFixLocked(user_id, "document.merged", into_id,
+                                     {{"from_document", from_id},
+                                      {"from_source_name", from.source_name},
+                                      {"first_page", into.pages},
+                                      {"pages", from.pages}}));
+  ADB_RETURN_IF_ERROR(AuditFixLocked(user_id, "document.merged", from_id,
+                                     {{"into_document", into_id}, {"first_page", into.pages}}));
+  return tx.Commit();
+}
+
+Result<std::vector<Document>> SqliteStore::ListTenantDocuments(const std::string& tenant_code,
+                                                               std::optional<DocumentState> state,
+                                                               int limit) {
+  if (limit < 1) {
+    return Status::InvalidArgument("件数は 1 以上です", "the limit must be at least 1");
+  }
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Tenant tenant, GetTenantLocked(tenant_code));
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(state ? kSelectTenantDocumentsInState
+                                                             : kSelectTenantDocuments));
+  stmt.BindInt(1, tenant.id).BindInt(2, limit);
+  if (state) stmt.BindText(3, DocumentStateName(*state));
+  std::vector<Document> documents;
+  for (;;) {
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    ADB_ASSIGN_OR_RETURN(Document doc, ReadDocument(stmt));
+    documents.push_back(std::move(doc));
+  }
+  return documents;
 }
 
 // ---- people and sessions ----

@@ -29,7 +29,7 @@
 namespace adbridge::models {
 
 // The schema version this program creates and understands.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // The tenant every installation starts with; documents go to it unless another is named.
 inline constexpr std::string_view kDefaultTenant = "default";
@@ -152,14 +152,20 @@ struct FieldRecord {
   std::optional<std::string> snippet_sha256;
 };
 
+// One page of a document. Its image is page `source_index` of the file `source_sha256` (the
+// document's original, or the original of a scan merged into it), turned clockwise by
+// `rotation` degrees after decoding.
 struct PageRecord {
-  int page_index = 0;                // 0-based position in the original file
+  int page_index = 0;                // 0-based position in the document, contiguous 0..n-1
   std::optional<int> form_page;      // 1-based page of the form it was identified as
   std::optional<PageOutcome> outcome;  // none until read
   std::string note;                  // why, for pages not read (in the default language)
-  int width_px = 0;
+  int width_px = 0;                  // the page in its source file, before rotation
   int height_px = 0;
   int dpi = 0;
+  std::string source_sha256;         // the file the image comes from, in the BlobStore
+  int source_index = 0;              // 0-based page in that file
+  int rotation = 0;                  // 0, 90, 180 or 270, clockwise
 };
 
 struct ReviewTask {
@@ -495,7 +501,8 @@ class Store {
   virtual Result<std::vector<FormRecord>> ListForms() = 0;
 
   // Creates a document in state kReceived with its pages and an audit event, or, when the
-  // tenant already has a document with the same original, returns that one with duplicate set.
+  // tenant already has a document with the same original (or whose pages come from that file,
+  // as after a merge), returns that one with duplicate set. Its pages come from the original.
   // Returns NotFound for an unknown tenant or form, FailedPrecondition when the original is not
   // recorded as a blob.
   virtual Result<DocumentInsert> InsertDocument(const NewDocument& document) = 0;
@@ -544,7 +551,7 @@ class Store {
 
   // The fields of a document in the form's order (the order they were recorded).
   virtual Result<std::vector<FieldRecord>> ListFields(std::int64_t document_id) = 0;
-  // The pages of a document in file order.
+  // The pages of a document in document order (page_index 0..n-1).
   virtual Result<std::vector<PageRecord>> ListPages(std::int64_t document_id) = 0;
   // The review tasks of a document, oldest first.
   virtual Result<std::vector<ReviewTask>> ListReviewTasks(std::int64_t document_id) = 0;
@@ -677,6 +684,59 @@ class Store {
   virtual Result<LetterBatch> GetLetterBatch(std::int64_t batch_id) = 0;
   // The letters of a batch in page order (empty for an unknown batch).
   virtual Result<std::vector<LetterRecord>> ListLetters(std::int64_t batch_id) = 0;
+
+  // ---- the front desk's fixes ----
+  //
+  // A fix corrects what the scanner got wrong. It is only allowed on a scan no person has
+  // worked on yet and nobody is reading: state received, in_review or failed, and no review
+  // task with an entry other than a skip or with a reviewer's unexpired lease. Every fix:
+  //  - returns NotFound for an unknown document or one of another tenant than `tenant_code`
+  //    (so ids of other municipalities cannot be probed), FailedPrecondition for a document
+  //    being read (読み取り中です), verified, a phone record, or with review work begun
+  //    (確認作業が始まっています), InvalidArgument for bad arguments, NotFound for an unknown
+  //    user;
+  //  - happens in one transaction with one audit event per document ("document.form_assigned",
+  //    "document.page_rotated", "document.page_removed", "document.split", "document.merged")
+  //    by `user_id`, its detail naming the page, degrees, form or other document;
+  //  - sends the document(s) back to be read again: state received, attempts 0, no failure
+  //    reason, page outcomes and form pages cleared, fields and review tasks (with their skips)
+  //    deleted, and a form the machine had found forgotten (a form a person said is kept).
+
+  // The front desk says which form a document is (an unidentified or misidentified scan); it
+  // is then read as that form. `version` empty: the newest. NotFound for an unknown form.
+  virtual Status AssignForm(std::int64_t document_id, const std::string& tenant_code,
+                            const std::string& form_id, std::optional<int> version,
+                            std::int64_t user_id) = 0;
+  // Turns one page clockwise by `degrees` (90, 180 or 270) more. InvalidArgument for other
+  // degrees or a page the document does not have.
+  virtual Status RotatePage(std::int64_t document_id, const std::string& tenant_code,
+                            int page_index, int degrees, std::int64_t user_id) = 0;
+  // Takes a page (a blank back side) out of the document; the original file keeps it and the
+  // pages after it move up. FailedPrecondition for the only page, InvalidArgument for a page
+  // the document does not have.
+  virtual Status RemovePage(std::int64_t document_id, const std::string& tenant_code,
+                            int page_index, std::int64_t user_id) = 0;
+  // Pages [first_page, n) become a new document, in state received; returns its id. `piece` is
+  // the new document's original: a file holding exactly those pages, already in the BlobStore
+  // and recorded (ingest::EncodePagesAsTiff makes it, with each page's rotation applied, so the
+  // new pages have rotation 0). Its tenant must be `tenant_code` and its pages as many as are
+  // split off (InvalidArgument otherwise); its form_id is ignored (the piece is identified
+  // again). FailedPrecondition when first_page is 0 or n or more, or the piece is not recorded.
+  virtual Result<std::int64_t> SplitDocument(std::int64_t document_id,
+                                             const std::string& tenant_code, int first_page,
+                                             const NewDocument& piece,
+                                             std::int64_t user_id) = 0;
+  // Appends the pages of `from_id` to `into_id` (they keep their source and rotation) and
+  // removes `from_id`; its original stays as the source of those pages, so uploading it again
+  // finds `into_id`. Both documents must be the tenant's and fixable. InvalidArgument when they
+  // are the same document; FailedPrecondition when an export already delivered `from_id`.
+  virtual Status MergeDocuments(std::int64_t into_id, std::int64_t from_id,
+                                const std::string& tenant_code, std::int64_t user_id) = 0;
+  // Documents of one tenant, newest (highest id) first, at most `limit`, only those in `state`
+  // when it is set. NotFound for an unknown tenant, InvalidArgument for a limit below 1.
+  virtual Result<std::vector<Document>> ListTenantDocuments(const std::string& tenant_code,
+                                                            std::optional<DocumentState> state,
+                                                            int limit) = 0;
 
   // Appends to the audit log, which can never be changed or deleted.
   virtual Status AppendAudit(const AuditEvent& event) = 0;

@@ -320,6 +320,31 @@ constexpr char kMigration4[] =
     ") STRICT;"
     "CREATE INDEX letters_by_batch ON letters(batch_id);";
 
+// Front-desk fixes (issue 6): a document's pages are no longer simply the pages of its
+// original. Each page says which file its image comes from (source_sha256, source_index: a
+// page merged in from another scan keeps coming from that scan) and how far to turn it
+// (rotation, clockwise, applied after decoding); page_index becomes the page's position in the
+// document, kept contiguous. Existing pages come from their document's original.
+// form_assigned: the form was said by a person (at ingest or at the front desk), so reading
+// again keeps it; a form the machine found is forgotten when the document is read again.
+// Before this version a document could only have a form before reading if ingest was told it.
+constexpr char kMigration5[] =
+    "ALTER TABLE pages ADD COLUMN source_sha256 TEXT REFERENCES blobs(sha256);"
+    "ALTER TABLE pages ADD COLUMN source_index INTEGER"
+    "  CHECK (source_index IS NULL OR source_index >= 0);"
+    "ALTER TABLE pages ADD COLUMN rotation INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (rotation IN (0, 90, 180, 270));"
+    "UPDATE pages SET source_index = page_index, source_sha256 ="
+    "  (SELECT d.original_sha256 FROM documents d WHERE d.id = pages.document_id);"
+    // The duplicate check looks a file up among the pages' sources.
+    "CREATE INDEX pages_by_source ON pages(source_sha256, document_id);"
+    "ALTER TABLE documents ADD COLUMN form_assigned INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (form_assigned IN (0, 1));"
+    "UPDATE documents SET form_assigned = 1"
+    "  WHERE form_id IS NOT NULL AND (source = 'phone' OR state IN ('received', 'processing'));"
+    // The front desk's list: one tenant's documents, newest first.
+    "CREATE INDEX documents_by_tenant ON documents(tenant_id, id);";
+
 #undef ADB_SHA256_CHECK
 #undef ADB_NOW
 
@@ -331,6 +356,8 @@ constexpr std::array kMigrations = {
               kMigration3},
     Migration{4, "exports and the documents each held, letter batches and the letters in them",
               kMigration4},
+    Migration{5, "pages from any source file with their rotation, forms said by a person",
+              kMigration5},
 };
 static_assert(kMigrations.size() == static_cast<std::size_t>(kSchemaVersion),
               "every schema version needs exactly one migration");
