@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -23,22 +24,19 @@
 namespace adbridge::server {
 namespace {
 
-// Reads documents that arrive while the server runs: every few seconds, whatever is waiting
-// is read by ocr::ProcessWaitingDocuments, as `adbridge process` would. Reading failures are
-// the documents' own (recorded by the processor); a store error is reported and retried.
-class BackgroundReader {
+// Runs `work` on a thread of its own, again `period` after each run ends, until destroyed (which
+// waits for a run under way).
+class Repeating {
  public:
-  BackgroundReader(DataDir& data, int jobs, std::ostream& out, std::ostream& err)
-      : data_(data), jobs_(jobs), out_(out), err_(err) {
-    if (jobs_ > 0) thread_ = std::thread([this] { Run(); });
-  }
-  ~BackgroundReader() {
+  Repeating(std::chrono::seconds period, std::function<void()> work)
+      : period_(period), work_(std::move(work)), thread_([this] { Run(); }) {}
+  ~Repeating() {
     {
       std::lock_guard lock(mu_);
       stop_ = true;
     }
     cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    thread_.join();
   }
 
  private:
@@ -46,13 +44,36 @@ class BackgroundReader {
     std::unique_lock lock(mu_);
     while (!stop_) {
       lock.unlock();
-      Status status = Pass();
-      if (!status.ok()) err_ << "adbridge serve: " << status.message() << std::endl;
+      work_();
       lock.lock();
-      cv_.wait_for(lock, std::chrono::seconds(3), [&] { return stop_; });
+      cv_.wait_for(lock, period_, [&] { return stop_; });
     }
   }
 
+  const std::chrono::seconds period_;
+  const std::function<void()> work_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;  // last: started once everything it uses is set
+};
+
+// Reads documents that arrive while the server runs: every few seconds, whatever is waiting
+// is read by ocr::ProcessWaitingDocuments, as `adbridge process` would. Reading failures are
+// the documents' own (recorded by the processor); a store error is reported and retried.
+class BackgroundReader {
+ public:
+  BackgroundReader(DataDir& data, int jobs, std::ostream& out, std::ostream& err)
+      : data_(data), jobs_(jobs), out_(out), err_(err) {
+    if (jobs_ > 0) {
+      thread_.emplace(std::chrono::seconds(3), [this] {
+        Status status = Pass();
+        if (!status.ok()) err_ << "adbridge serve: " << status.message() << std::endl;
+      });
+    }
+  }
+
+ private:
   Status Pass() {
     ADB_ASSIGN_OR_RETURN(std::vector<models::Document> waiting,
                          data_.store->ListDocuments(models::DocumentState::kReceived));
@@ -78,10 +99,7 @@ class BackgroundReader {
   const int jobs_;
   std::ostream& out_;
   std::ostream& err_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  std::optional<Repeating> thread_;  // last: stopped first
 };
 
 // Takes scans from the folder given with --watch: one look a second (see WatchFolder), progress
@@ -89,36 +107,15 @@ class BackgroundReader {
 class FolderWatcher {
  public:
   FolderWatcher(DataDir& data, WatchOptions options, std::ostream& err)
-      : watch_(*data.store, data.blobs, std::move(options), err), err_(err) {
-    thread_ = std::thread([this] { Run(); });
-  }
-  ~FolderWatcher() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
+      : watch_(*data.store, data.blobs, std::move(options), err),
+        thread_(std::chrono::seconds(1), [this, &err] {
+          Result<WatchLook> look = watch_.Look(std::chrono::steady_clock::now());
+          if (!look.ok()) err << "adbridge serve --watch: " << look.status().message() << std::endl;
+        }) {}
 
  private:
-  void Run() {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      Result<WatchLook> look = watch_.Look(std::chrono::steady_clock::now());
-      if (!look.ok()) err_ << "adbridge serve --watch: " << look.status().message() << std::endl;
-      lock.lock();
-      cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_; });
-    }
-  }
-
   WatchFolder watch_;
-  std::ostream& err_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  Repeating thread_;  // last: stopped first
 };
 
 std::optional<long> WholeNumber(const std::string& text, long min, long max) {
