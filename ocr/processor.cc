@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "ingest/document_pages.h"
 #include "ingest/image_probe.h"
 #include "models/cross_checks.h"
 #include "models/form_definition.h"
@@ -140,15 +141,20 @@ class Worker {
  private:
   Status ReadOne(const models::Document& doc, ProcessedDocument& done, double& tesseract_seconds) {
     try {
-      ADB_ASSIGN_OR_RETURN(std::vector<std::uint8_t> bytes, blobs_.Get(doc.original_sha256));
+      // The document's pages as the front desk left them: from whichever file each comes
+      // from, turned as they said.
+      ADB_ASSIGN_OR_RETURN(std::vector<models::PageRecord> records, store_.ListPages(doc.id));
       ADB_ASSIGN_OR_RETURN(std::vector<ingest::GreyPage> pages,
-                           ingest::DecodeGreyPages(bytes, ingest::ImageLimits{}));
-      bytes.clear();
+                           ingest::LoadDocumentPages(blobs_, records, ingest::ImageLimits{}));
       ADB_ASSIGN_OR_RETURN(DocumentResult result,
                            reader_.Read(pages, doc.form_id, models::TodayInJapan()));
       tesseract_seconds = result.tesseract_seconds;
       ADB_ASSIGN_OR_RETURN(models::DocumentReading reading,
                            ToStored(result, doc.id, name_, store_, blobs_));
+      // The reader numbers the pages it was given; the store knows them by page_index.
+      for (models::DocumentReading::Page& page : reading.pages) {
+        page.page_index = records.at(static_cast<std::size_t>(page.page_index)).page_index;
+      }
       Status recorded = store_.RecordReading(reading);
       if (recorded.code() == StatusCode::kFailedPrecondition) lost_lease_ = true;
       ADB_RETURN_IF_ERROR(recorded);
