@@ -39,6 +39,18 @@ std::optional<int> WholeNumber(std::string_view text, int min, int max) {
   return value;
 }
 
+// Query parameter `name` as a whole number in [min, max]; `fallback` when absent or empty.
+Result<int> QueryNumber(const Exchange& ex, const char* name, int fallback, int min, int max) {
+  const std::optional<std::string> text = ex.Query(name);
+  if (!text || text->empty()) return fallback;
+  if (std::optional<int> value = WholeNumber(*text, min, max)) return *value;
+  const std::string range = std::to_string(min) + "〜" + std::to_string(max);
+  return Status::InvalidArgument(
+      std::string(name) + " は " + range + " の整数です",
+      std::string(name) + " is a whole number from " + std::to_string(min) + " to " +
+          std::to_string(max));
+}
+
 // The name an upload is stored under: the file's own name (a browser may send a path), valid
 // UTF-8 without control characters, at most 255 bytes.
 Result<std::string> SourceName(const std::optional<std::string>& given) {
@@ -170,17 +182,10 @@ void FrontdeskApi::ListDocuments(Exchange& ex) {
                                              "there is no document state " + *text));
     }
   }
-  int limit = kDefaultListLimit;
-  if (std::optional<std::string> text = ex.Query("limit"); text && !text->empty()) {
-    std::optional<int> value = WholeNumber(*text, 1, kMaxListLimit);
-    if (!value) {
-      return ex.Fail(Status::InvalidArgument("limit は 1〜1000 の整数です",
-                                             "limit is a whole number from 1 to 1000"));
-    }
-    limit = *value;
-  }
+  Result<int> limit = QueryNumber(ex, "limit", kDefaultListLimit, 1, kMaxListLimit);
+  if (!limit.ok()) return ex.Fail(limit.status());
   Result<std::vector<models::Document>> documents =
-      store_.ListTenantDocuments(ex.user->tenant_code, state, limit);
+      store_.ListTenantDocuments(ex.user->tenant_code, state, *limit);
   if (!documents.ok()) return ex.Fail(documents.status());
   std::map<std::string, std::string> titles;
   Json rows = Json::array();
@@ -201,15 +206,8 @@ void FrontdeskApi::Detail(Exchange& ex, std::int64_t id) {
 }
 
 void FrontdeskApi::Preview(Exchange& ex, std::int64_t id, int page_index) {
-  int width = kDefaultPreviewWidth;
-  if (std::optional<std::string> text = ex.Query("width"); text && !text->empty()) {
-    std::optional<int> value = WholeNumber(*text, 16, kMaxPreviewWidth);
-    if (!value) {
-      return ex.Fail(Status::InvalidArgument("width は 16〜1600 の整数です",
-                                             "width is a whole number from 16 to 1600"));
-    }
-    width = *value;
-  }
+  Result<int> width = QueryNumber(ex, "width", kDefaultPreviewWidth, 16, kMaxPreviewWidth);
+  if (!width.ok()) return ex.Fail(width.status());
   Result<models::Document> document = OwnDocument(*ex.user, id);
   if (!document.ok()) return ex.Fail(document.status());
   Result<std::vector<models::PageRecord>> pages = store_.ListPages(id);
@@ -223,7 +221,7 @@ void FrontdeskApi::Preview(Exchange& ex, std::int64_t id, int page_index) {
   Result<std::vector<ingest::GreyPage>> image =
       ingest::LoadDocumentPages(blobs_, {(*pages)[page_index]}, limits_);
   if (!image.ok()) return ex.Fail(image.status());
-  Result<std::vector<std::uint8_t>> png = ingest::EncodePagePreviewPng(image->front(), width);
+  Result<std::vector<std::uint8_t>> png = ingest::EncodePagePreviewPng(image->front(), *width);
   if (!png.ok()) return ex.Fail(png.status());
   ex.SendBytes("image/png", std::span<const std::uint8_t>(*png));
 }
