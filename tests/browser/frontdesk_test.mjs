@@ -52,6 +52,11 @@ await t.run(async () => {
   fs.writeFileSync(broken, fs.readFileSync(scans[2]).subarray(0, 200));  // a scan cut short
   const base = await t.startServer();
   const {page} = await t.launch();
+  // Listened for from the start: chromium hands file choosers to the test only once the
+  // listener has reached it, which a listener added just before the key press can miss.
+  let chosen;
+  const chooserOpened = new Promise((resolve) => { chosen = resolve; });
+  page.on('filechooser', (chooser) => chosen(chooser));
   await t.logIn(page, base, DESK, '/frontdesk');
   await page.waitForSelector('#who:not(:empty)');
   // Set once: still there at the end only if the page was never reloaded.
@@ -60,7 +65,12 @@ await t.run(async () => {
   // ---- upload through the file chooser, from the keyboard ----
   await page.focus('#drop');
   await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'drop');
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  await page.keyboard.press('Enter');
+  const chooser = await Promise.race([
+    chooserOpened,
+    new Promise((resolve) => setTimeout(() => resolve(null), 15000)),
+  ]);
+  if (!chooser) fail('Enter on the drop zone did not open the file chooser');
   if (!chooser.isMultiple()) fail('the file chooser does not take several files at once');
   await chooser.setFiles([...scans, broken]);
   step('three scans and a broken file chosen');
