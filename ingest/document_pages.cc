@@ -55,7 +55,7 @@ tmsize_t OutWrite(thandle_t handle, void* buffer, tmsize_t size) {
 }
 toff_t OutSeek(thandle_t handle, toff_t offset, int whence) {
   auto* out = static_cast<MemoryOutput*>(handle);
-  const toff_t base = whence == SEEK_CUR ? out->position
+  const toff_t base = whence == SEEK_CUR   ? out->position
                       : whence == SEEK_END ? out->bytes.size()
                                            : 0;
   out->position = base + offset;
@@ -79,9 +79,7 @@ struct TiffCloser {
   void operator()(TIFF* tif) const { TIFFClose(tif); }
 };
 
-Status TiffFailed() {
-  return Status::Internal("TIFF を書けません", "cannot write the TIFF");
-}
+Status TiffFailed() { return Status::Internal("TIFF を書けません", "cannot write the TIFF"); }
 
 bool WriteTiffPage(TIFF* tif, const GreyPage& page, int index, int count) {
   const auto width = static_cast<std::uint32_t>(page.width);
@@ -139,8 +137,8 @@ Result<GreyPage> RotateGreyPage(const GreyPage& page, int degrees) {
     case 0:
       return page;
     case 180: {
-      GreyPage turned{w, h, page.dpi, std::vector<std::uint8_t>(page.pixels.rbegin(),
-                                                                 page.pixels.rend())};
+      GreyPage turned{w, h, page.dpi,
+                      std::vector<std::uint8_t>(page.pixels.rbegin(), page.pixels.rend())};
       return turned;
     }
     case 90:
@@ -206,14 +204,13 @@ Result<std::vector<std::uint8_t>> EncodePagesAsTiff(const std::vector<GreyPage>&
     std::unique_ptr<TIFFOpenOptions, TiffOptionsFreer> options(TIFFOpenOptionsAlloc());
     TIFFOpenOptionsSetErrorHandlerExtR(options.get(), RecordTiffError, &out);
     TIFFOpenOptionsSetWarningHandlerExtR(options.get(), IgnoreTiffWarning, &out);
-    std::unique_ptr<TIFF, TiffCloser> tif(TIFFClientOpenExt("pages", "w", &out, OutRead,
-                                                            OutWrite, OutSeek, OutClose, OutSize,
-                                                            OutMap, OutUnmap, options.get()));
+    std::unique_ptr<TIFF, TiffCloser> tif(TIFFClientOpenExt("pages", "w", &out, OutRead, OutWrite,
+                                                            OutSeek, OutClose, OutSize, OutMap,
+                                                            OutUnmap, options.get()));
     if (!tif) return TiffFailed();
     const int count = static_cast<int>(pages.size());
     for (int i = 0; i < count; ++i) {
-      if (!WriteTiffPage(tif.get(), pages[static_cast<std::size_t>(i)], i, count) ||
-          out.failed) {
+      if (!WriteTiffPage(tif.get(), pages[static_cast<std::size_t>(i)], i, count) || out.failed) {
         return TiffFailed();
       }
     }
@@ -234,12 +231,12 @@ Result<std::vector<std::uint8_t>> EncodePagePreviewPng(const GreyPage& page, int
   std::vector<std::uint8_t> small(static_cast<std::size_t>(width) * height);
   for (int y = 0; y < height; ++y) {
     const int y0 = static_cast<int>(static_cast<std::int64_t>(y) * page.height / height);
-    const int y1 = std::max(
-        y0 + 1, static_cast<int>(static_cast<std::int64_t>(y + 1) * page.height / height));
+    const int y1 =
+        std::max(y0 + 1, static_cast<int>(static_cast<std::int64_t>(y + 1) * page.height / height));
     for (int x = 0; x < width; ++x) {
       const int x0 = static_cast<int>(static_cast<std::int64_t>(x) * page.width / width);
-      const int x1 = std::max(
-          x0 + 1, static_cast<int>(static_cast<std::int64_t>(x + 1) * page.width / width));
+      const int x1 =
+          std::max(x0 + 1, static_cast<int>(static_cast<std::int64_t>(x + 1) * page.width / width));
       small[static_cast<std::size_t>(y) * width + x] = AreaMean(page, x0, x1, y0, y1);
     }
   }
@@ -268,9 +265,9 @@ Result<std::vector<std::uint8_t>> EncodePagePreviewPng(const GreyPage& page, int
 }
 
 Result<std::int64_t> SplitScannedDocument(models::Store& store, const models::BlobStore& blobs,
-                                          std::int64_t document_id,
-                                          const std::string& tenant_code, int first_page,
-                                          std::int64_t user_id, const ImageLimits& limits) {
+                                          std::int64_t document_id, const std::string& tenant_code,
+                                          int first_page, std::int64_t user_id,
+                                          const ImageLimits& limits) {
   ADB_ASSIGN_OR_RETURN(models::Document document, store.GetDocument(document_id));
   if (document.tenant_code != tenant_code) {
     // As the store answers: another municipality's document is not there.
@@ -292,8 +289,8 @@ Result<std::int64_t> SplitScannedDocument(models::Store& store, const models::Bl
 
   // Durable first: the piece is on disk and recorded before a document points to it.
   ADB_ASSIGN_OR_RETURN(std::string sha256, blobs.Put(tiff));
-  ADB_RETURN_IF_ERROR(store.RecordBlob(sha256, static_cast<std::int64_t>(tiff.size()),
-                                       "image/tiff"));
+  ADB_RETURN_IF_ERROR(
+      store.RecordBlob(sha256, static_cast<std::int64_t>(tiff.size()), "image/tiff"));
   models::NewDocument piece;
   piece.tenant_code = tenant_code;
   piece.source = models::DocumentSource::kScan;

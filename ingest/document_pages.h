@@ -56,9 +56,9 @@ Result<std::vector<std::uint8_t>> EncodePagePreviewPng(const GreyPage& page, int
 // new document's id. Errors as Store::SplitDocument, which does the change in one transaction,
 // and LoadDocumentPages's.
 Result<std::int64_t> SplitScannedDocument(models::Store& store, const models::BlobStore& blobs,
-                                          std::int64_t document_id,
-                                          const std::string& tenant_code, int first_page,
-                                          std::int64_t user_id, const ImageLimits& limits);
+                                          std::int64_t document_id, const std::string& tenant_code,
+                                          int first_page, std::int64_t user_id,
+                                          const ImageLimits& limits);
 
 }  // namespace adbridge::ingest
 

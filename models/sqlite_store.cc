@@ -87,8 +87,8 @@ constexpr char kSelectFormDocuments[] = ADB_DOCUMENT_COLUMNS
 // The front desk's list, newest first (documents_by_tenant, documents_by_tenant_state).
 constexpr char kSelectTenantDocuments[] =
     ADB_DOCUMENT_COLUMNS "WHERE d.tenant_id = ?1 ORDER BY d.id DESC LIMIT ?2";
-constexpr char kSelectTenantDocumentsInState[] = ADB_DOCUMENT_COLUMNS
-    "WHERE d.tenant_id = ?1 AND d.state = ?3 ORDER BY d.id DESC LIMIT ?2";
+constexpr char kSelectTenantDocumentsInState[] =
+    ADB_DOCUMENT_COLUMNS "WHERE d.tenant_id = ?1 AND d.state = ?3 ORDER BY d.id DESC LIMIT ?2";
 constexpr char kSelectDocumentsAwaitingLetter[] = ADB_DOCUMENT_COLUMNS
     "WHERE t.code = ?1 AND d.form_id = ?2 AND d.state = 'verified' "
     "AND NOT EXISTS (SELECT 1 FROM letters l WHERE l.document_id = d.id) ORDER BY d.id";
@@ -152,6 +152,10 @@ constexpr char kSelectPages[] =
     "SELECT page_index, form_page, outcome, note, width_px, height_px, dpi, "
     "coalesce(source_sha256, ''), coalesce(source_index, page_index), rotation FROM pages "
     "WHERE document_id = ?1 ORDER BY page_index";
+constexpr char kSelectTasks[] =
+    "SELECT t.id, t.document_id, t.field_id, coalesce(f.name, ''), t.kind, t.state, t.priority, "
+    "t.reason FROM review_tasks t LEFT JOIN fields f ON f.id = t.field_id "
+    "WHERE t.document_id = ?1 ORDER BY t.id";
 
 // ---- the front desk's fixes ----
 // What a fix checks first: whose the document is, its state, whether review work has begun
@@ -187,19 +191,12 @@ constexpr char kOffsetPages[] =
     "UPDATE pages SET page_index = page_index + ?2 WHERE document_id = ?1";
 constexpr char kSelectPageIds[] = "SELECT id FROM pages WHERE document_id = ?1 ORDER BY page_index";
 constexpr char kSetPageIndex[] = "UPDATE pages SET page_index = ?2 WHERE id = ?1";
-constexpr char kInsertSourcedPage[] =
-    "INSERT INTO pages (document_id, page_index, width_px, height_px, dpi, source_sha256, "
-    "source_index, rotation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 // The merged document's pages follow the other's: moved past them (?3 is past both documents'
 // highest numbers), then renumbered.
 constexpr char kMovePages[] =
     "UPDATE pages SET document_id = ?1, page_index = page_index + ?3 WHERE document_id = ?2";
 constexpr char kSelectExported[] = "SELECT 1 FROM export_documents WHERE document_id = ?1 LIMIT 1";
 constexpr char kDeleteDocument[] = "DELETE FROM documents WHERE id = ?1";
-constexpr char kSelectTasks[] =
-    "SELECT t.id, t.document_id, t.field_id, coalesce(f.name, ''), t.kind, t.state, t.priority, "
-    "t.reason FROM review_tasks t LEFT JOIN fields f ON f.id = t.field_id "
-    "WHERE t.document_id = ?1 ORDER BY t.id";
 // ---- people and sessions ----
 constexpr char kSelectUserIdByName[] = "SELECT id FROM users WHERE name = ?1";
 constexpr char kSelectUserDisabled[] = "SELECT disabled FROM users WHERE id = ?1";
@@ -799,8 +796,8 @@ class SqliteStore final : public Store {
   Result<std::int64_t> SplitDocument(std::int64_t document_id, const std::string& tenant_code,
                                      int first_page, const NewDocument& piece,
                                      std::int64_t user_id) override;
-  Status MergeDocuments(std::int64_t into_id, std::int64_t from_id,
-                        const std::string& tenant_code, std::int64_t user_id) override;
+  Status MergeDocuments(std::int64_t into_id, std::int64_t from_id, const std::string& tenant_code,
+                        std::int64_t user_id) override;
   Result<std::vector<Document>> ListTenantDocuments(const std::string& tenant_code,
                                                     std::optional<DocumentState> state,
                                                     int limit) override;
@@ -890,6 +887,9 @@ class SqliteStore final : public Store {
   Result<std::optional<Tenant>> FindTenantLocked(const std::string& code);
   // InsertDocument's work, inside the caller's transaction.
   Result<DocumentInsert> InsertDocumentLocked(const NewDocument& document);
+  // The document's row and its pages, each page from the original; returns its id.
+  Result<std::int64_t> InsertDocumentRowLocked(std::int64_t tenant_id, const NewDocument& document,
+                                               std::optional<int> form_version);
   Result<Tenant> EnsureTenantLocked(const std::string& code, const std::string& name);
   Result<std::optional<FormRecord>> FindFormLocked(const std::string& id,
                                                    std::optional<int> version);
@@ -1251,9 +1251,18 @@ Result<DocumentInsert> SqliteStore::InsertDocumentLocked(const NewDocument& docu
     }
   }
 
+  ADB_ASSIGN_OR_RETURN(const std::int64_t id,
+                       InsertDocumentRowLocked(tenant->id, document, form_version));
+  ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent("document.ingested", id, detail)));
+  return DocumentInsert{.document_id = id, .duplicate = false};
+}
+
+Result<std::int64_t> SqliteStore::InsertDocumentRowLocked(std::int64_t tenant_id,
+                                                          const NewDocument& document,
+                                                          std::optional<int> form_version) {
   {
     ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertDocument));
-    insert.BindInt(1, tenant->id)
+    insert.BindInt(1, tenant_id)
         .BindText(2, DocumentSourceName(document.source))
         .BindText(3, document.source_name)
         .BindText(4, document.original_sha256)
@@ -1275,8 +1284,7 @@ Result<DocumentInsert> SqliteStore::InsertDocumentLocked(const NewDocument& docu
         .BindText(6, document.original_sha256);
     ADB_RETURN_IF_ERROR(insert.Run());
   }
-  ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent("document.ingested", id, detail)));
-  return DocumentInsert{.document_id = id, .duplicate = false};
+  return id;
 }
 
 Result<DocumentInsert> SqliteStore::InsertTypedDocument(const TypedDocument& typed) {
@@ -1795,8 +1803,9 @@ Result<std::int64_t> SqliteStore::SplitDocument(std::int64_t document_id,
                                                 const std::string& tenant_code, int first_page,
                                                 const NewDocument& piece, std::int64_t user_id) {
   if (first_page < 0) {
-    return Status::InvalidArgument("分ける位置が負です: " + std::to_string(first_page),
-                                   "the page to split at is negative: " + std::to_string(first_page));
+    return Status::InvalidArgument(
+        "分ける位置が負です: " + std::to_string(first_page),
+        "the page to split at is negative: " + std::to_string(first_page));
   }
   ADB_RETURN_IF_ERROR(CheckNewDocument(piece));
   if (piece.tenant_code != tenant_code) {
@@ -1810,18 +1819,18 @@ Result<std::int64_t> SqliteStore::SplitDocument(std::int64_t document_id,
   if (first_page == 0 || first_page >= doc.pages) {
     return Status::FailedPrecondition(
         "文書 " + name + " (全 " + std::to_string(doc.pages) + " ページ) はページ " +
-            std::to_string(first_page) + " では分けられません。2 つの文書それぞれに 1 ページ以上要ります",
-        "document " + name + " (" + std::to_string(doc.pages) +
-            " pages) cannot be split at page " + std::to_string(first_page) +
-            "; each part needs at least one page");
+            std::to_string(first_page) +
+            " では分けられません。2 つの文書それぞれに 1 ページ以上要ります",
+        "document " + name + " (" + std::to_string(doc.pages) + " pages) cannot be split at page " +
+            std::to_string(first_page) + "; each part needs at least one page");
   }
   const int moved = doc.pages - first_page;
   if (static_cast<int>(piece.pages.size()) != moved) {
     return Status::InvalidArgument(
         "分けた文書のページ数 (" + std::to_string(piece.pages.size()) + ") が分けるページ数 (" +
             std::to_string(moved) + ") と違います",
-        "the split-off document has " + std::to_string(piece.pages.size()) +
-            " pages, not the " + std::to_string(moved) + " split off");
+        "the split-off document has " + std::to_string(piece.pages.size()) + " pages, not the " +
+            std::to_string(moved) + " split off");
   }
   ADB_ASSIGN_OR_RETURN(bool recorded, BlobRecordedLocked(piece.original_sha256));
   if (!recorded) {
@@ -1830,41 +1839,22 @@ Result<std::int64_t> SqliteStore::SplitDocument(std::int64_t document_id,
         "the split-off document's original is not recorded as a blob: " + piece.original_sha256);
   }
   ADB_ASSIGN_OR_RETURN(Tenant tenant, GetTenantLocked(tenant_code));
-  {
-    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertDocument));
-    insert.BindInt(1, tenant.id)
-        .BindText(2, DocumentSourceName(DocumentSource::kScan))
-        .BindText(3, piece.source_name)
-        .BindText(4, piece.original_sha256)
-        .BindText(5, piece.media_type)
-        .BindInt(6, piece.original_size)
-        .BindNull(7)
-        .BindNull(8);
-    ADB_RETURN_IF_ERROR(insert.Run());
-  }
-  const std::int64_t piece_id = sqlite3_last_insert_rowid(db_.get());
-  for (std::size_t i = 0; i < piece.pages.size(); ++i) {
-    const NewDocument::Page& page = piece.pages[i];
-    ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertSourcedPage));
-    insert.BindInt(1, piece_id)
-        .BindInt(2, static_cast<std::int64_t>(i))
-        .BindInt(3, page.width_px)
-        .BindInt(4, page.height_px)
-        .BindInt(5, page.dpi)
-        .BindText(6, piece.original_sha256)
-        .BindInt(7, static_cast<std::int64_t>(i))
-        .BindInt(8, 0);
-    ADB_RETURN_IF_ERROR(insert.Run());
-  }
+  // A scan of its own, identified again when it is read (no duplicate check: its pages were
+  // this tenant's document a moment ago).
+  NewDocument scan = piece;
+  scan.source = DocumentSource::kScan;
+  scan.form_id.reset();
+  ADB_ASSIGN_OR_RETURN(const std::int64_t piece_id,
+                       InsertDocumentRowLocked(tenant.id, scan, std::nullopt));
   {
     ADB_ASSIGN_OR_RETURN(Statement remove, statements_.Get(kDeletePagesFrom));
     remove.BindInt(1, document_id).BindInt(2, first_page);
     ADB_RETURN_IF_ERROR(remove.Run());
   }
   ADB_RETURN_IF_ERROR(ResetForReadingLocked(document_id));
-  ADB_RETURN_IF_ERROR(AuditFixLocked(
-      user_id, "document.split", document_id,
-      {{"first_page", first_page}, {"pages", moved}, {"new_document", piece_id}}));
+  ADB_RETURN_IF_ERROR(
+      AuditFixLocked(user_id, "document.split", document_id,
+                     {{"first_page", first_page}, {"pages", moved}, {"new_document", piece_id}}));
   ADB_RETURN_IF_ERROR(AuditFixLocked(user_id, "document.split", piece_id,
                                      {{"from_document", document_id},
                                       {"first_page", first_page},
@@ -1878,9 +1868,9 @@ Result<std::int64_t> SqliteStore::SplitDocument(std::int64_t document_id,
 Status SqliteStore::MergeDocuments(std::int64_t into_id, std::int64_t from_id,
                                    const std::string& tenant_code, std::int64_t user_id) {
   if (into_id == from_id) {
-    return Status::InvalidArgument("文書をそれ自身とはまとめられません: " + std::to_string(into_id),
-                                   "a document cannot be merged into itself: " +
-                                       std::to_string(into_id));
+    return Status::InvalidArgument(
+        "文書をそれ自身とはまとめられません: " + std::to_string(into_id),
+        "a document cannot be merged into itself: " + std::to_string(into_id));
   }
   std::lock_guard lock(mu_);
   ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));

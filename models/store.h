@@ -724,8 +724,7 @@ class Store {
   // again). FailedPrecondition when first_page is 0 or n or more, or the piece is not recorded.
   virtual Result<std::int64_t> SplitDocument(std::int64_t document_id,
                                              const std::string& tenant_code, int first_page,
-                                             const NewDocument& piece,
-                                             std::int64_t user_id) = 0;
+                                             const NewDocument& piece, std::int64_t user_id) = 0;
   // Appends the pages of `from_id` to `into_id` (they keep their source and rotation) and
   // removes `from_id`; its original stays as the source of those pages, so uploading it again
   // finds `into_id`. Both documents must be the tenant's and fixable. InvalidArgument when they

@@ -151,7 +151,8 @@ class FixStoreTest : public StoreTest {
     RawDb raw(db_path_);
     EXPECT_EQ(raw.Int("SELECT attempts FROM documents WHERE id = " + std::to_string(id)), 0);
     EXPECT_EQ(raw.Int("SELECT count(*) FROM review_entries e JOIN review_tasks t "
-                      "ON t.id = e.task_id WHERE t.document_id = " + std::to_string(id)),
+                      "ON t.id = e.task_id WHERE t.document_id = " +
+                      std::to_string(id)),
               0);
   }
 
@@ -200,14 +201,19 @@ TEST_F(StoreTest, DatabaseOfSchemaFourGetsPagesFromTheirOriginalAndKeepsFormsPeo
     ASSERT_TRUE(internal::Exec(db.get(), "PRAGMA user_version = 4", {"", ""}).ok());
     const std::string rows =
         "INSERT INTO tenants (code, name) VALUES ('default', 'x');"
-        "INSERT INTO blobs (sha256, size, media_type) VALUES ('" + a + "', 1, 'image/tiff'), ('" +
-        b + "', 1, 'image/png');"
+        "INSERT INTO blobs (sha256, size, media_type) VALUES ('" +
+        a + "', 1, 'image/tiff'), ('" + b +
+        "', 1, 'image/png');"
         "INSERT INTO forms (id, version, title, definition_json) VALUES ('f', 1, 'F', '{}');"
         // 1: read (in review) as f; 2: ingested with --form f, not read yet.
         "INSERT INTO documents (tenant_id, source, source_name, original_sha256, media_type, "
         "original_size, form_id, form_version, state) VALUES "
-        "(1, 'scan', 'two.tif', '" + a + "', 'image/tiff', 1, 'f', 1, 'in_review'),"
-        "(1, 'scan', 'one.png', '" + b + "', 'image/png', 1, 'f', 1, 'received');"
+        "(1, 'scan', 'two.tif', '" +
+        a +
+        "', 'image/tiff', 1, 'f', 1, 'in_review'),"
+        "(1, 'scan', 'one.png', '" +
+        b +
+        "', 'image/png', 1, 'f', 1, 'received');"
         "INSERT INTO pages (document_id, page_index, width_px, height_px, outcome) VALUES "
         "(1, 0, 10, 10, 'identified'), (1, 1, 10, 10, 'blank'), (2, 0, 20, 20, NULL);";
     ASSERT_TRUE(internal::Exec(db.get(), rows.c_str(), {"", ""}).ok());
@@ -537,8 +543,7 @@ TEST_F(FixStoreTest, ADocumentWhoseTaskAReviewerHoldsCannotBeFixed) {
   Read(id);
   Result<std::optional<TaskDetail>> task = store_->ClaimTask({.user_id = reviewer_});
   ASSERT_TRUE(task.ok() && task->has_value());
-  EXPECT_EQ(store_->RemovePage(id, "default", 0, clerk_).code(),
-            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->RemovePage(id, "default", 0, clerk_).code(), StatusCode::kFailedPrecondition);
   const Status assigned = store_->AssignForm(id, "default", form_.id, 1, clerk_);
   EXPECT_EQ(assigned.code(), StatusCode::kFailedPrecondition);
   EXPECT_THAT(Ja(assigned), HasSubstr("確認作業が始まっています"));
@@ -559,10 +564,8 @@ TEST_F(FixStoreTest, AnotherMunicipalitysDocumentIsNotFoundLikeOneThatDoesNotExi
   piece.pages.resize(1);
   EXPECT_EQ(store_->SplitDocument(theirs, "default", 1, piece, clerk_).status().code(),
             StatusCode::kNotFound);
-  EXPECT_EQ(store_->MergeDocuments(ours, theirs, "default", clerk_).code(),
-            StatusCode::kNotFound);
-  EXPECT_EQ(store_->MergeDocuments(theirs, ours, "default", clerk_).code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(store_->MergeDocuments(ours, theirs, "default", clerk_).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->MergeDocuments(theirs, ours, "default", clerk_).code(), StatusCode::kNotFound);
   EXPECT_EQ(Pages(theirs).size(), 2u);
   EXPECT_EQ(Pages(theirs)[0].rotation, 0);
   EXPECT_TRUE(store_->RotatePage(theirs, "shiojiri", 0, 90, clerk_).ok())
