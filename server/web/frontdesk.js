@@ -277,15 +277,18 @@
                        el('strong', {}, t('fd.page', {n})), ' ',
                        el('span', {className: 'muted'}, outcome));
     if (page.note) caption.append(el('span', {className: 'note'}, page.note));
-    const left = el('button', {type: 'button', ariaLabel: t('fd.rotateLeftLabel', {n})}, t('fd.rotateLeft'));
-    const right = el('button', {type: 'button', ariaLabel: t('fd.rotateRightLabel', {n})}, t('fd.rotateRight'));
+    const left = el('button', {type: 'button', ariaLabel: t('fd.rotateLeftLabel', {n}),
+                               dataset: {key: `left-${page.index}`}}, t('fd.rotateLeft'));
+    const right = el('button', {type: 'button', ariaLabel: t('fd.rotateRightLabel', {n}),
+                                dataset: {key: `right-${page.index}`}}, t('fd.rotateRight'));
     left.addEventListener('click', () => fix(`/api/documents/${doc.id}/pages/${page.index}/rotate`,
                                              {degrees: 270}, 'fd.done.rotate', {n}));
     right.addEventListener('click', () => fix(`/api/documents/${doc.id}/pages/${page.index}/rotate`,
                                               {degrees: 90}, 'fd.done.rotate', {n}));
     const tools = el('div', {className: 'page-tools'}, left, right);
     if (count > 1) {
-      const remove = el('button', {type: 'button', ariaLabel: t('fd.removeLabel', {n})}, t('fd.remove'));
+      const remove = el('button', {type: 'button', ariaLabel: t('fd.removeLabel', {n}),
+                                   dataset: {key: `remove-${page.index}`}}, t('fd.remove'));
       remove.addEventListener('click', () => {
         if (!confirm(t('fd.confirmRemove', {n, id: doc.id}))) return;
         fix(`/api/documents/${doc.id}/pages/${page.index}/remove`, {}, 'fd.done.remove', {n});
@@ -293,7 +296,8 @@
       tools.append(remove);
     }
     if (page.index > 0) {
-      const split = el('button', {type: 'button', ariaLabel: t('fd.splitLabel', {n})}, t('fd.split'));
+      const split = el('button', {type: 'button', ariaLabel: t('fd.splitLabel', {n}),
+                                  dataset: {key: `split-${page.index}`}}, t('fd.split'));
       split.addEventListener('click', () => {
         if (!confirm(t('fd.confirmSplit', {n, id: doc.id}))) return;
         fix(`/api/documents/${doc.id}/split`, {first_page: page.index}, 'fd.done.split', {n});
@@ -302,6 +306,19 @@
     }
     return el('li', {className: 'page', dataset: {index: page.index, rotation: page.rotation}},
               el('figure', {}, img, caption), tools);
+  }
+
+  // The key of the panel's control that has the focus, so that it can be found again once the
+  // panel is drawn anew (after a fix, or when the document's state changes).
+  function focusedKey() {
+    const active = document.activeElement;
+    return active && ui.detail.contains(active) ? (active.dataset.key || active.id || '') : '';
+  }
+
+  function restoreFocus(key) {
+    if (!key) return;
+    const target = ui.detail.querySelector(`[data-key="${key}"]`) || document.getElementById(key);
+    (target && ui.detail.contains(target) && !target.disabled ? target : ui.detailHeading).focus();
   }
 
   function renderDetail(data) {
@@ -331,9 +348,12 @@
       ui.detailError.textContent = '';
     }
     try {
-      renderDetail(await api('GET', `/api/frontdesk/documents/${id}`));
+      const data = await api('GET', `/api/frontdesk/documents/${id}`);
+      const key = focusedKey();
+      renderDetail(data);
       renderList();
       if (focus) ui.detailHeading.focus();
+      else restoreFocus(key);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) {
         closeDetail();  // merged into another document, or gone
@@ -356,6 +376,7 @@
   async function fix(path, body, doneKey, vars) {
     if (detailBusy) return;
     detailBusy = true;
+    const key = focusedKey();
     ui.detailStatus.textContent = '';
     ui.detailError.textContent = '';
     for (const button of ui.detail.querySelectorAll('button')) button.disabled = true;
@@ -370,6 +391,7 @@
     } finally {
       detailBusy = false;
       for (const button of ui.detail.querySelectorAll('button')) button.disabled = false;
+      restoreFocus(key);
     }
   }
 

@@ -127,6 +127,8 @@ await t.run(async () => {
   await page.focus('#pages li:first-child .page-tools button:nth-child(2)');  // ⟳
   await page.keyboard.press('Enter');
   await page.waitForSelector('#pages li:first-child[data-rotation="90"]');
+  const kept = await page.evaluate(() => document.activeElement.dataset.key);
+  if (kept !== 'right-0') fail(`after the turn the focus is not back on ⟳ of page 1 (${kept})`);
   const said = await page.textContent('#detail-status');
   if (!said.includes('回しました')) fail(`the panel did not say the page was turned: "${said}"`);
   const detail = await page.evaluate(async (id) => {
