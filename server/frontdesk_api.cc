@@ -132,7 +132,8 @@ bool FrontdeskApi::Route(Exchange& ex, const std::vector<std::string>& parts) {
     }
   }
   if (!answer) return false;
-  const bool forms = n == 2;
+  // The form chooser's list is no secret to the departments either.
+  const bool forms = parts[1] == "forms";
   if (forms ? !HasRole(*ex.user, {models::Role::kFrontdesk, models::Role::kSupervisor,
                                   models::Role::kAdmin, models::Role::kDepartment})
             : !WorksTheFrontDesk(*ex.user)) {

@@ -103,6 +103,11 @@ void WatchFolder::Take(const fs::path& file, WatchLook& look) {
   const std::string name = file.filename().string();
   const Seen seen = seen_[name];
   Result<std::vector<std::uint8_t>> bytes = ReadWhole(file, seen.size, options_.limits.max_bytes);
+  std::error_code ec;
+  if (!bytes.ok() && !fs::exists(file, ec)) {
+    seen_.erase(name);  // taken away by someone else since it was listed
+    return;
+  }
   Result<ingest::IngestedScan> scan = bytes.status();
   if (bytes.ok()) {
     ingest::IngestOptions ingest_options;

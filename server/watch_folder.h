@@ -75,7 +75,7 @@ class WatchFolder {
     std::chrono::steady_clock::time_point since;  // when it was first seen this way
   };
 
-  // Takes one settled file; returns what became of it.
+  // Takes one settled file and counts what became of it in `look`.
   void Take(const std::filesystem::path& file, WatchLook& look);
   // Moves `file` into DIR/`folder`, under a free name; returns where it went.
   Result<std::filesystem::path> MoveAside(const std::filesystem::path& file,
