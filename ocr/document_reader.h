@@ -31,7 +31,7 @@
 namespace adbridge::ocr {
 
 struct PageResult {
-  int page_index = 0;                // 0-based in the file
+  int page_index = 0;                // 0-based among the pages given to Read
   std::optional<int> form_page;      // 1-based, when it is a page of the document's form
   models::PageOutcome outcome = models::PageOutcome::kUnknown;
   Text note;                         // why, for every page not read

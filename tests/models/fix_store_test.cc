@@ -292,6 +292,16 @@ TEST_F(FixStoreTest, AssigningAFormWithoutVersionTakesTheNewestAndAnUnknownFormI
   EXPECT_EQ(Doc(id).form_version, 2) << "a refused fix changes nothing";
 }
 
+TEST_F(FixStoreTest, AFormGivenAtIngestIsKeptWhenTheDocumentIsFixedAndReadAgain) {
+  NewDocument scan = Scan(AddBlob(*store_, "scan with form"), "batch/given.tif");
+  scan.form_id = other_form_.id;
+  Result<DocumentInsert> inserted = store_->InsertDocument(scan);
+  ASSERT_TRUE(inserted.ok());
+  const std::int64_t id = inserted->document_id;
+  ASSERT_TRUE(store_->RotatePage(id, "default", 0, 180, clerk_).ok());
+  EXPECT_EQ(Doc(id).form_id, other_form_.id) << "the form the front desk said at ingest stays";
+}
+
 // ---- turning and removing pages ---------------------------------------------------------------
 
 TEST_F(FixStoreTest, RotatingAReadPageAddsTheTurnAndSendsTheDocumentBackToBeRead) {
