@@ -21,6 +21,7 @@
 
 #include "review/watermark.h"
 #include "server/credentials.h"
+#include "server/frontdesk_api.h"
 #include "server/http_exchange.h"
 #include "server/web_assets.h"
 
@@ -111,7 +112,9 @@ Api::Api(models::Store& store, const models::BlobStore& blobs, ApiOptions option
       blobs_(blobs),
       options_(options),
       queue_(store, options.queue),
-      dummy_hash_(DummyHash()) {}
+      dummy_hash_(DummyHash()) {
+  groups_.push_back(std::make_unique<FrontdeskApi>(store, blobs, options.upload_limits));
+}
 
 void Api::Handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
   Exchange exchange{request, response, request.getMethod(), "", Poco::URI(), {}, {}, false};

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/image_probe.h"
 #include "models/blob_store.h"
 #include "models/store.h"
 #include "review/review_queue.h"
@@ -43,6 +44,8 @@ struct ApiOptions {
   int login_failures_per_address = 20;
   int login_window_seconds = 15 * 60;
   std::size_t max_body_bytes = kMaxJsonBodyBytes;
+  // What a scan uploaded at the front desk may be (its bytes, pages and pixels).
+  ingest::ImageLimits upload_limits;
 };
 
 class Api {

@@ -1,11 +1,15 @@
-// adbridge serve [--port P] [--bind ADDR] [--jobs N] [--lease-minutes M] [--gold-rate R]
+// adbridge serve [--port P] [--bind ADDR] [--jobs N] [--lease-minutes M] [--gold-percent R]
+//                [--watch DIR [--tenant T]]
 #include <pthread.h>
 
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <filesystem>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -15,9 +19,44 @@
 #include "server/data_dir.h"
 #include "server/http_server.h"
 #include "server/json_lines.h"
+#include "server/watch_folder.h"
 
 namespace adbridge::server {
 namespace {
+
+// Runs `work` on a thread of its own, again `period` after each run ends, until destroyed (which
+// waits for a run under way).
+class Repeating {
+ public:
+  Repeating(std::chrono::seconds period, std::function<void()> work)
+      : period_(period), work_(std::move(work)), thread_([this] { Run(); }) {}
+  ~Repeating() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      work_();
+      lock.lock();
+      cv_.wait_for(lock, period_, [&] { return stop_; });
+    }
+  }
+
+  const std::chrono::seconds period_;
+  const std::function<void()> work_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;  // last: started once everything it uses is set
+};
 
 // Reads documents that arrive while the server runs: every few seconds, whatever is waiting
 // is read by ocr::ProcessWaitingDocuments, as `adbridge process` would. Reading failures are
@@ -26,29 +65,15 @@ class BackgroundReader {
  public:
   BackgroundReader(DataDir& data, int jobs, std::ostream& out, std::ostream& err)
       : data_(data), jobs_(jobs), out_(out), err_(err) {
-    if (jobs_ > 0) thread_ = std::thread([this] { Run(); });
-  }
-  ~BackgroundReader() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
+    if (jobs_ > 0) {
+      thread_.emplace(std::chrono::seconds(3), [this] {
+        Status status = Pass();
+        if (!status.ok()) err_ << "adbridge serve: " << status.message() << std::endl;
+      });
     }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
   }
 
  private:
-  void Run() {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      Status status = Pass();
-      if (!status.ok()) err_ << "adbridge serve: " << status.message() << std::endl;
-      lock.lock();
-      cv_.wait_for(lock, std::chrono::seconds(3), [&] { return stop_; });
-    }
-  }
-
   Status Pass() {
     ADB_ASSIGN_OR_RETURN(std::vector<models::Document> waiting,
                          data_.store->ListDocuments(models::DocumentState::kReceived));
@@ -74,10 +99,23 @@ class BackgroundReader {
   const int jobs_;
   std::ostream& out_;
   std::ostream& err_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  std::optional<Repeating> thread_;  // last: stopped first
+};
+
+// Takes scans from the folder given with --watch: one look a second (see WatchFolder), progress
+// on stderr.
+class FolderWatcher {
+ public:
+  FolderWatcher(DataDir& data, WatchOptions options, std::ostream& err)
+      : watch_(*data.store, data.blobs, std::move(options), err),
+        thread_(std::chrono::seconds(1), [this, &err] {
+          Result<WatchLook> look = watch_.Look(std::chrono::steady_clock::now());
+          if (!look.ok()) err << "adbridge serve --watch: " << look.status().message() << std::endl;
+        }) {}
+
+ private:
+  WatchFolder watch_;
+  Repeating thread_;  // last: stopped first
 };
 
 std::optional<long> WholeNumber(const std::string& text, long min, long max) {
@@ -130,15 +168,35 @@ int Serve(Invocation& in) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  std::optional<WatchOptions> watch;
+  if (auto dir = in.Get("--watch")) {
+    std::error_code ec;
+    if (dir->empty() || !std::filesystem::is_directory(*dir, ec)) {
+      return Usage(in.err, "--watch はあるフォルダです: " + *dir,
+                   "--watch must be an existing folder: " + *dir);
+    }
+    watch.emplace();
+    watch->dir = *dir;
+  } else if (in.Has("--tenant")) {
+    return Usage(in.err, "--tenant は --watch と使います", "--tenant goes with --watch");
+  }
+
   ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  if (auto tenant = in.Get("--tenant")) {
+    ADB_ASSIGN_OR_RETURN_EXIT(models::Tenant t, data.store->GetTenant(*tenant), in.err);
+    watch->tenant_code = t.code;
+  }
   ADB_ASSIGN_OR_RETURN_EXIT(std::unique_ptr<HttpServer> server,
                             HttpServer::Start(*data.store, data.blobs, options), in.err);
   PrintJsonLine(in.out,
                 {{"serving", "http://" + options.bind + ":" + std::to_string(server->port()) + "/"},
                  {"port", server->port()},
-                 {"background_jobs", jobs}});
+                 {"background_jobs", jobs},
+                 {"watching", watch ? nlohmann::ordered_json(watch->dir.string()) : nlohmann::ordered_json(nullptr)}});
   {
     BackgroundReader reader(data, jobs, in.out, in.err);
+    std::optional<FolderWatcher> watcher;
+    if (watch) watcher.emplace(data, *watch, in.err);
     int received = 0;
     sigwait(&signals, &received);
   }
@@ -174,7 +232,19 @@ std::vector<CommandSpec> ServeCommands() {
         {"--gold-percent",
          "R",
          {"正解既知の作業を混ぜる割合 % (既定 0)",
-          "percent of claims given a known-answer task (default 0)"}}},
+          "percent of claims given a known-answer task (default 0)"}},
+        {"--watch",
+         "DIR",
+         {"スキャナーが書き込むフォルダからもスキャンを取り込む (書き終わったものだけ。"
+          "取り込んだら DIR/done/ へ、同じものは DIR/duplicates/ へ、画像でないものは "
+          "DIR/failed/ へ移す)",
+          "also take scans from a folder the scanner writes to (complete files only; moved to "
+          "DIR/done/ once stored, DIR/duplicates/ when already stored, DIR/failed/ when not an "
+          "image)"}},
+        {"--tenant",
+         "CODE",
+         {"--watch で取り込む文書の自治体 (既定: default)",
+          "the municipality of the documents --watch takes (default: default)"}}},
        0,
        0,
        Serve}};

@@ -9,10 +9,11 @@ namespace adbridge::server {
 namespace {
 
 // The pages and the file behind each.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kPageRoutes = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kPageRoutes = {{
     {"/", "index.html"},
     {"/review", "review.html"},
     {"/supervisor", "supervisor.html"},
+    {"/frontdesk", "frontdesk.html"},
 }};
 
 constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kContentTypes = {{

@@ -496,5 +496,22 @@ TEST_F(CliTest, ReviewFromTheCommandLineSettlesTheSampleScansTasks) {
       << "a sample document without double-entry fields is now verified";
 }
 
+TEST_F(CliTest, ServeWatchRefusesAMissingFolderAndAnUnknownMunicipalityBeforeServing) {
+  RunResult missing = Adbridge("serve --port 0 --watch " + Quote(dir_ / "no-such-folder") + " " +
+                               Data());
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_NE(missing.err.find("--watch must be an existing folder"), std::string::npos)
+      << missing.err;
+  RunResult alone = Adbridge("serve --port 0 --tenant default " + Data());
+  EXPECT_EQ(alone.exit_code, 2) << alone.err;
+  EXPECT_NE(alone.err.find("--tenant goes with --watch"), std::string::npos) << alone.err;
+  fs::create_directories(dir_ / "inbox");
+  RunResult unknown = Adbridge("serve --port 0 --watch " + Quote(dir_ / "inbox") +
+                               " --tenant nowhere " + Data());
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.err;
+  EXPECT_EQ(unknown.ErrLines(), 1) << unknown.err;
+  EXPECT_TRUE(unknown.out.empty()) << "it never started serving: " << unknown.out;
+}
+
 }  // namespace
 }  // namespace adbridge

@@ -22,7 +22,10 @@ const fs::path kWebDir = fs::path(ADBRIDGE_SOURCE_DIR) / "server" / "web";
 
 // The pages, by route, and the file behind each.
 const std::map<std::string, std::string> kPages = {
-    {"/", "index.html"}, {"/review", "review.html"}, {"/supervisor", "supervisor.html"}};
+    {"/", "index.html"},
+    {"/review", "review.html"},
+    {"/supervisor", "supervisor.html"},
+    {"/frontdesk", "frontdesk.html"}};
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -52,7 +55,7 @@ TEST(WebAssetsTest, EachPageIsServedAtItsRouteAsJapaneseHtml) {
 
 TEST(WebAssetsTest, StylesAndScriptsCarryTheirTextTypes) {
   EXPECT_EQ(FindWebAsset("/app.css")->content_type, "text/css; charset=utf-8");
-  for (const char* script : {"/app.js", "/login.js", "/review.js", "/supervisor.js"}) {
+  for (const char* script : {"/app.js", "/login.js", "/review.js", "/supervisor.js", "/frontdesk.js"}) {
     SCOPED_TRACE(script);
     std::optional<WebAsset> asset = FindWebAsset(script);
     ASSERT_TRUE(asset.has_value());
