@@ -21,7 +21,9 @@
 
 #include "review/watermark.h"
 #include "server/credentials.h"
+#include "server/department_api.h"
 #include "server/http_exchange.h"
+#include "server/intake_api.h"
 #include "server/web_assets.h"
 
 namespace adbridge::server {
@@ -111,7 +113,10 @@ Api::Api(models::Store& store, const models::BlobStore& blobs, ApiOptions option
       blobs_(blobs),
       options_(options),
       queue_(store, options.queue),
-      dummy_hash_(DummyHash()) {}
+      dummy_hash_(DummyHash()) {
+  groups_.push_back(std::make_unique<DepartmentApi>(store, blobs));
+  groups_.push_back(std::make_unique<IntakeApi>(store, blobs, options_.max_upload_bytes));
+}
 
 void Api::Handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
   Exchange exchange{request, response, request.getMethod(), "", Poco::URI(), {}, {}, false};
@@ -588,7 +593,7 @@ void Api::GetDocument(Exchange& ex, std::int64_t id) {
   if (document->tenant_code != ex.user->tenant_code) return ex.Fail(not_found);
   Result<std::vector<models::FieldRecord>> fields = store_.ListFields(id);
   if (!fields.ok()) return ex.Fail(fields.status());
-  const bool sees_on_site = HasRole(*ex.user, {models::Role::kAdmin, models::Role::kSupervisor});
+  const bool sees_on_site = SeesOnSiteOnly(*ex.user);
   std::shared_ptr<const models::FormDefinition> definition;
   if (document->form_id && !sees_on_site) {
     Result<std::shared_ptr<const models::FormDefinition>> found =
@@ -606,8 +611,8 @@ void Api::GetDocument(Exchange& ex, std::int64_t id) {
     Json row = {{"name", f.name},
                 {"state", models::FieldStateName(f.state)},
                 {"confidence", f.confidence ? Json(Round(*f.confidence, 3)) : Json(nullptr)}};
-    row["value"] = masked ? Json("＊＊＊＊") : OptionalText(f.value);
-    row["ocr_value"] = masked ? Json("＊＊＊＊") : OptionalText(f.ocr_value);
+    row["value"] = masked ? Json(kMaskedValue) : OptionalText(f.value);
+    row["ocr_value"] = masked ? Json(kMaskedValue) : OptionalText(f.ocr_value);
     rows.push_back(row);
   }
   ex.Ok({{"document", DocumentJson(*document)}, {"fields", rows}});

@@ -43,6 +43,8 @@ struct ApiOptions {
   int login_failures_per_address = 20;
   int login_window_seconds = 15 * 60;
   std::size_t max_body_bytes = kMaxJsonBodyBytes;
+  // The largest file uploaded as a request's body (a day's phone-intake CSV is far smaller).
+  std::size_t max_upload_bytes = 8 * 1024 * 1024;
 };
 
 class Api {

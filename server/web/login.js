@@ -20,6 +20,8 @@
       location.assign(href('/review'));
     } else if (user.role === 'supervisor') {
       location.assign(href('/supervisor'));
+    } else if (user.role === 'department') {
+      location.assign(href('/department'));
     } else {
       loginSection.hidden = true;
       landing.hidden = false;
