@@ -252,7 +252,10 @@ Adb.addStrings({
       });
       const id = el('th', {scope: 'row', className: 'num'}, String(r.id));
       if (r.state !== 'verified') id.append(' ', el('span', {className: 'badge'}, t('dept.inReview')));
-      return el('tr', {}, id, el('td', {className: 'source'}, r.source_name), ...cells);
+      // The file's own name and line; the folder it was read from is in the tooltip.
+      const source = el('td', {className: 'source', title: r.source_name},
+                        r.source_name.replace(/^.*[\\/]/, ''));
+      return el('tr', {}, id, source, ...cells);
     });
     $('records').tBodies[0].replaceChildren(...rows);
     $('records-summary').textContent = total === 0 ? t('dept.recordsNone')

@@ -128,4 +128,11 @@ await t.run(async () => {
   // The batch is recorded: a second batch has nothing to print.
   await page.click('#letters-button');
   await page.waitForFunction(() => document.getElementById('letters-result').textContent.includes('ありません'));
+
+  // The same page in English.
+  await page.goto(`${base}/department?lang=en`);
+  await page.waitForSelector('#form option', {state: 'attached'});
+  const heading = await page.textContent('h1');
+  if (heading.trim() !== 'Department') fail(`the English page's heading is ${heading}`);
+  if (!(await page.textContent('#export-button')).includes('Export')) fail('the export button is not in English');
 });

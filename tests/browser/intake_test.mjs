@@ -60,6 +60,7 @@ await t.run(async () => {
 
   const documents = jsonLines(t.adbridge(['documents', 'list']).stdout);
   if (documents.length !== 3) fail(`the CLI lists ${documents.length} documents, not 3`);
+  await page.setViewportSize({width: 1280, height: 1100});
   await t.screenshot(page, 'intake.png');
 
   // The same file again: nothing new, each row a duplicate.
