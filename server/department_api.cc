@@ -63,9 +63,10 @@ std::string FileNamePart(std::string_view text) {
   return out;
 }
 
-// A bundled template's id as sent by the page. Over HTTP only bundled templates are taken:
-// a path would let a caller read files of the server.
-Result<std::string> BundledTemplate(const std::optional<std::string>& id) {
+// The bundled template a request's body names in "template". Over HTTP only bundled templates
+// are taken: a path would let a caller read files of the server.
+Result<std::string> BundledTemplate(const Json& body) {
+  ADB_ASSIGN_OR_RETURN(std::optional<std::string> id, StringMember(body, "template"));
   if (!id || id->empty()) {
     return Status::InvalidArgument("雛形 (template) を指定してください", "\"template\" is missing");
   }
@@ -435,11 +436,9 @@ void DepartmentApi::Letters(Exchange& ex) {
   if (!MayMake(*ex.user)) return ex.Fail(RoleRefused());
   Result<Json> body = ReadJsonBody(ex.request, kMaxJsonBodyBytes);
   if (!body.ok()) return ex.Fail(body.status());
-  Result<std::optional<std::string>> template_id = StringMember(*body, "template");
-  if (!template_id.ok()) return ex.Fail(template_id.status());
   Result<bool> large_print = BoolMember(*body, "large_print");
   if (!large_print.ok()) return ex.Fail(large_print.status());
-  Result<std::string> spec = BundledTemplate(*template_id);
+  Result<std::string> spec = BundledTemplate(*body);
   if (!spec.ok()) return ex.Fail(spec.status());
 
   const output::FormLookup forms = [&](const std::string& form_id) {
@@ -500,8 +499,6 @@ void DepartmentApi::Scripts(Exchange& ex) {
   if (!MayMake(*ex.user)) return ex.Fail(RoleRefused());
   Result<Json> body = ReadJsonBody(ex.request, kMaxJsonBodyBytes);
   if (!body.ok()) return ex.Fail(body.status());
-  Result<std::optional<std::string>> template_id = StringMember(*body, "template");
-  if (!template_id.ok()) return ex.Fail(template_id.status());
   Result<std::optional<std::string>> format_text = StringMember(*body, "format");
   if (!format_text.ok()) return ex.Fail(format_text.status());
   output::ScriptFileFormat format = output::ScriptFileFormat::kPdf;
@@ -511,7 +508,7 @@ void DepartmentApi::Scripts(Exchange& ex) {
     return ex.Fail(Status::InvalidArgument("format は pdf か text です: " + **format_text,
                                            "format is pdf or text: " + **format_text));
   }
-  Result<std::string> spec = BundledTemplate(*template_id);
+  Result<std::string> spec = BundledTemplate(*body);
   if (!spec.ok()) return ex.Fail(spec.status());
 
   output::ScriptRunOptions options;

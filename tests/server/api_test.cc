@@ -117,25 +117,8 @@ using http_test::Send;
 
 class ApiTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    Result<std::string> hash = HashPassword(kPassword);
-    ASSERT_TRUE(hash.ok()) << hash.status().message(Lang::kEn);
-    password_hash_ = new std::string(*hash);
-  }
-  static void TearDownTestSuite() {
-    delete password_hash_;
-    password_hash_ = nullptr;
-  }
-
   ApiTest() {
-    std::random_device random;
-    // In memory where the system has it: the store and blobs sync every write to disk, which
-    // costs a third of a second per test on a disk and tests nothing of the API.
-    const std::string name = "adbridge-api-test-" + std::to_string(random());
-    std::error_code in_memory;
-    dir_ = fs::path("/dev/shm") / name;
-    fs::create_directories(dir_, in_memory);
-    if (in_memory) dir_ = fs::temp_directory_path() / name;
+    dir_ = http_test::FreshDataFolder("adbridge-api-test-");
     Result<DataDir> data = OpenDataDir(dir_);
     if (!data.ok()) {
       ADD_FAILURE() << "OpenDataDir: " << data.status().message(Lang::kEn);
@@ -211,7 +194,7 @@ class ApiTest : public ::testing::Test {
     const std::string role = name.substr(name.find('-') + 1);
     user.role = *models::ParseRole(role == "reviewer2" ? "reviewer" : role);
     user.tenant_code = name.substr(0, name.find('-'));
-    user.password_hash = *password_hash_;
+    user.password_hash = http_test::PasswordHashOnce(kPassword);
     Result<models::User> added = store().AddUser(user);
     Check(added.status(), "AddUser " + name);
     if (added.ok()) users_[name] = *added;
@@ -372,7 +355,6 @@ class ApiTest : public ::testing::Test {
     return fields;
   }
 
-  static std::string* password_hash_;
   fs::path dir_;
   std::unique_ptr<DataDir> data_;
   std::unique_ptr<review::ReviewQueue> queue_;
@@ -384,8 +366,6 @@ class ApiTest : public ::testing::Test {
   std::int64_t alpha_document_ = 0;
   std::int64_t beta_document_ = 0;
 };
-
-std::string* ApiTest::password_hash_ = nullptr;
 
 // ---- the permission matrix ----------------------------------------------------------------
 

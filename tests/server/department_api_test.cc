@@ -63,22 +63,8 @@ constexpr std::size_t kUploadLimit = 256 * 1024;
 
 class DepartmentApiTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    Result<std::string> hash = HashPassword(kPassword);
-    ASSERT_TRUE(hash.ok()) << hash.status().message(Lang::kEn);
-    password_hash_ = new std::string(*hash);
-  }
-  static void TearDownTestSuite() {
-    delete password_hash_;
-    password_hash_ = nullptr;
-  }
-
   DepartmentApiTest() {
-    const std::string name = "adbridge-department-api-" + std::to_string(std::random_device()());
-    std::error_code in_memory;
-    dir_ = fs::path("/dev/shm") / name;
-    fs::create_directories(dir_, in_memory);
-    if (in_memory) dir_ = fs::temp_directory_path() / name;
+    dir_ = http_test::FreshDataFolder("adbridge-department-api-");
     {
       adbridge::testing::VerifiedRecords records(dir_);
       EXPECT_TRUE(records.store().EnsureTenant("alpha", "アルファ市").ok());
@@ -141,7 +127,7 @@ class DepartmentApiTest : public ::testing::Test {
     user.name = name;
     user.role = *models::ParseRole(name.substr(name.find('-') + 1));
     user.tenant_code = name.substr(0, name.find('-'));
-    user.password_hash = *password_hash_;
+    user.password_hash = http_test::PasswordHashOnce(kPassword);
     Result<models::User> added = store().AddUser(user);
     ASSERT_TRUE(added.ok()) << added.status().message(Lang::kEn);
     users_[name] = *added;
@@ -193,7 +179,6 @@ class DepartmentApiTest : public ::testing::Test {
     return info.ok() ? info->pages : -1;
   }
 
-  static std::string* password_hash_;
   fs::path dir_;
   std::unique_ptr<DataDir> data_;
   std::unique_ptr<HttpServer> server_;
@@ -203,8 +188,6 @@ class DepartmentApiTest : public ::testing::Test {
   std::int64_t beta_record_ = 0;
   std::int64_t gamma_record_ = 0;
 };
-
-std::string* DepartmentApiTest::password_hash_ = nullptr;
 
 // ---- who may do what ----
 

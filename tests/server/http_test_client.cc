@@ -5,7 +5,14 @@
 #include <Poco/StreamCopier.h>
 
 #include <exception>
+#include <map>
+#include <mutex>
 #include <ostream>
+#include <random>
+#include <stdexcept>
+#include <system_error>
+
+#include "server/credentials.h"
 
 namespace adbridge::server::http_test {
 
@@ -70,6 +77,27 @@ Login LogIn(int port, const models::User& user, const std::string& password, Rep
   login.csrf = answer.json().value("csrf_token", "");
   if (reply != nullptr) *reply = answer;
   return login;
+}
+
+std::filesystem::path FreshDataFolder(const std::string& prefix) {
+  namespace fs = std::filesystem;
+  const std::string name = prefix + std::to_string(std::random_device()());
+  std::error_code in_memory;
+  fs::path dir = fs::path("/dev/shm") / name;
+  fs::create_directories(dir, in_memory);
+  if (in_memory) dir = fs::temp_directory_path() / name;
+  return dir;
+}
+
+const std::string& PasswordHashOnce(const std::string& password) {
+  static std::mutex mu;
+  static std::map<std::string, std::string>* hashes = new std::map<std::string, std::string>;
+  std::lock_guard lock(mu);
+  auto found = hashes->find(password);
+  if (found != hashes->end()) return found->second;
+  Result<std::string> hash = HashPassword(password);
+  if (!hash.ok()) throw std::runtime_error(hash.status().message(Lang::kEn));
+  return hashes->emplace(password, *hash).first->second;
 }
 
 std::string Describe(const Reply& reply) {

@@ -12,6 +12,7 @@
 #include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/NameValueCollection.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -74,6 +75,14 @@ Reply Send(int port, const Request& r, Poco::Net::HTTPClientSession* connection 
 // refused; `reply`, when given, receives the answer.
 Login LogIn(int port, const models::User& user, const std::string& password,
             Reply* reply = nullptr);
+
+// A fresh folder for a test's data, in memory (/dev/shm) where the system has it: the store
+// and blobs sync every write to disk, which costs a third of a second per test on a disk and
+// tests nothing of the API. The caller removes it.
+std::filesystem::path FreshDataFolder(const std::string& prefix);
+
+// The hash of `password`, made once per process (an Argon2id hash costs about 0.1 s).
+const std::string& PasswordHashOnce(const std::string& password);
 
 // "403 {...}" for a failure message.
 std::string Describe(const Reply& reply);
