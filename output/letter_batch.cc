@@ -57,11 +57,13 @@ Result<MadeLetterBatch> MakeLetterBatch(models::Store& store, const models::Blob
   return made;
 }
 
-Status AuditReprint(models::Store& store, const models::LetterBatch& batch,
-                    const std::string& requested_by, std::optional<std::int64_t> user_id) {
+Status AuditBatchHandout(models::Store& store, const models::LetterBatch& batch,
+                         BatchHandout handout, const std::string& requested_by,
+                         std::optional<std::int64_t> user_id) {
   models::AuditEvent event;
   event.user_id = user_id;
-  event.action = "letters.reprinted";
+  event.action =
+      handout == BatchHandout::kReprinted ? "letters.reprinted" : "letters.downloaded";
   event.detail_json = nlohmann::json{{"batch", batch.id},
                                      {"letters", batch.letter_count},
                                      {"requested_by", requested_by}}

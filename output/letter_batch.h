@@ -57,10 +57,15 @@ Result<MadeLetterBatch> MakeLetterBatch(models::Store& store, const models::Blob
                                         const LetterTemplate& letter,
                                         const LetterBatchRequest& request);
 
-// Audits "letters.reprinted" for `batch`, whose kept PDF is handed out again, asked for by
-// `requested_by` (user `user_id` when a user asked). No personal data goes into the event.
-Status AuditReprint(models::Store& store, const models::LetterBatch& batch,
-                    const std::string& requested_by, std::optional<std::int64_t> user_id);
+// How a batch's kept PDF is handed out: written again by `adbridge letters --reprint`
+// ("letters.reprinted"), or downloaded from the department page ("letters.downloaded").
+enum class BatchHandout { kReprinted, kDownloaded };
+
+// Audits the handing out of `batch`'s kept PDF, asked for by `requested_by` (user `user_id`
+// when a user asked). No personal data goes into the event.
+Status AuditBatchHandout(models::Store& store, const models::LetterBatch& batch,
+                         BatchHandout handout, const std::string& requested_by,
+                         std::optional<std::int64_t> user_id);
 
 }  // namespace adbridge::output
 

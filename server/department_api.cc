@@ -487,7 +487,8 @@ void DepartmentApi::LetterBatchPdf(Exchange& ex, std::int64_t batch_id) {
   if (batch->tenant_code != ex.user->tenant_code) return ex.Fail(not_found);
   Result<std::vector<std::uint8_t>> pdf = blobs_.Get(batch->pdf_sha256);
   if (!pdf.ok()) return ex.Fail(pdf.status());
-  if (Status audited = output::AuditReprint(store_, *batch, ex.user->name, ex.user->id);
+  if (Status audited = output::AuditBatchHandout(
+          store_, *batch, output::BatchHandout::kDownloaded, ex.user->name, ex.user->id);
       !audited.ok()) {
     return ex.Fail(audited);
   }

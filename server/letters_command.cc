@@ -163,7 +163,8 @@ int Reprint(Invocation& in, const std::string& out_path) {
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<std::uint8_t> pdf, data.blobs.Get(batch->pdf_sha256),
                             in.err);
   if (Status audited =
-          output::AuditReprint(*data.store, *batch, requester.requested_by, requester.user_id);
+          output::AuditBatchHandout(*data.store, *batch, output::BatchHandout::kReprinted,
+                                    requester.requested_by, requester.user_id);
       !audited.ok()) {
     return Fail(in.err, audited);
   }

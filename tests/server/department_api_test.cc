@@ -71,6 +71,7 @@ class DepartmentApiTest : public ::testing::Test {
       EXPECT_TRUE(records.store().EnsureTenant("beta", "ベータ町").ok());
       records.RegisterBundledForm(kBenefit);
       records.RegisterBundledForm(kCertificate);
+      records.RegisterBundledForm("demand-bus-reservation");
       std::map<std::string, std::string> sato = adbridge::testing::KyufukinValues();
       sato["applicant_name"] = "佐藤 花子";
       sato["applicant_kana"] = "サトウ ハナコ";
@@ -473,7 +474,14 @@ TEST_F(DepartmentApiTest, LettersAreMadeOnceRecordedAndTheirPdfCanBeFetchedAgain
   EXPECT_EQ(pdf.content_type, "application/pdf");
   EXPECT_THAT(pdf.headers.get("Content-Disposition", ""), HasSubstr("attachment;"));
   EXPECT_EQ(PdfPages(pdf.body), batch["pages"].get<int>());
-  EXPECT_EQ(Get(url, "alpha-supervisor").status, 200);  // a reprint is a read
+  EXPECT_EQ(Get(url, "alpha-supervisor").status, 200);  // printing again is a read
+  int downloads = 0;
+  Result<std::vector<models::AuditEvent>> audit = store().RecentAudit(20);
+  ASSERT_TRUE(audit.ok());
+  for (const models::AuditEvent& event : *audit) {
+    downloads += event.action == "letters.downloaded";
+  }
+  EXPECT_EQ(downloads, 2);
 
   // Never twice for a record.
   Reply again = Post("/api/department/letters", {{"template", "kyufukin-decision"}},
@@ -543,9 +551,11 @@ TEST_F(DepartmentApiTest, ScriptsAnswerAPdfOrTextOfTheCallersRecordsOnly) {
   EXPECT_EQ(Post("/api/department/scripts", {{"template", "nope"}}, user).status, 404);
   EXPECT_EQ(Post("/api/department/scripts", {{"template", "kyufukin-decision"}}, user).status, 400);
   EXPECT_EQ(PostRaw("/api/department/scripts", "{", user).status, 400);
-  // A form without verified records has nothing to call about.
+  // A form without verified records has nothing to call about: a clear answer, no empty file.
   Reply none = Post("/api/department/scripts", {{"template", "demand-bus-call"}}, user);
-  EXPECT_TRUE(none.status == 409 || none.status == 404) << Describe(none);
+  EXPECT_EQ(none.status, 409) << Describe(none);
+  EXPECT_THAT(none.json()["error"]["message_en"].get<std::string>(),
+              HasSubstr("no verified record"));
 }
 
 // ---- phone intake ----
