@@ -40,7 +40,7 @@ struct ScriptRunOptions {
   // Only records of this form; it must be the template's form.
   std::optional<std::string> form_id;
   // Who asked, for the audit event (a user of the web pages); none from the command line.
-  std::optional<std::int64_t> user_id;
+  std::optional<std::int64_t> user_id{};
   // Called after each record with how many are done of how many (progress on a terminal).
   std::function<void(std::size_t done, std::size_t total)> on_record;
 };

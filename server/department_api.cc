@@ -95,17 +95,19 @@ Result<models::ExportStatus> ParseStatusText(const std::optional<std::string>& t
   return *status;
 }
 
+// A query parameter that counts records: `fallback` when absent, else a whole number from
+// `min` to `max`.
 Result<std::int64_t> ParseCount(const std::optional<std::string>& text, const char* name,
-                                std::int64_t fallback, std::int64_t max) {
+                                std::int64_t fallback, std::int64_t min, std::int64_t max) {
   if (!text || text->empty()) return fallback;
   std::int64_t value = -1;
   const std::string& t = *text;
   auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
-  if (ec != std::errc() || end != t.data() + t.size() || value < 0 || value > max) {
-    return Status::InvalidArgument(std::string(name) + " は 0 から " + std::to_string(max) +
-                                       " の整数です: " + t,
-                                   std::string(name) + " is a whole number from 0 to " +
-                                       std::to_string(max) + ": " + t);
+  if (ec != std::errc() || end != t.data() + t.size() || value < min || value > max) {
+    const std::string range = std::to_string(min) + " .. " + std::to_string(max);
+    return Status::InvalidArgument(std::string(name) + " は " + range + " の整数です: " + t,
+                                   std::string(name) + " is a whole number in " + range + ": " +
+                                       t);
   }
   return value;
 }
@@ -240,11 +242,11 @@ void DepartmentApi::Records(Exchange& ex) {
   }
   Result<models::ExportStatus> status = ParseStatusText(ex.Query("status"));
   if (!status.ok()) return ex.Fail(status.status());
-  Result<std::int64_t> limit = ParseCount(ex.Query("limit"), "limit", kDefaultRecordLimit,
-                                          kMaxRecordLimit);
+  Result<std::int64_t> limit =
+      ParseCount(ex.Query("limit"), "limit", kDefaultRecordLimit, 1, kMaxRecordLimit);
   if (!limit.ok()) return ex.Fail(limit.status());
   Result<std::int64_t> offset =
-      ParseCount(ex.Query("offset"), "offset", 0, std::numeric_limits<std::int32_t>::max());
+      ParseCount(ex.Query("offset"), "offset", 0, 0, std::numeric_limits<std::int32_t>::max());
   if (!offset.ok()) return ex.Fail(offset.status());
   const std::optional<std::string> only_new = ex.Query("new");
   const std::string query = Lowercase(ex.Query("q").value_or(""));
@@ -262,7 +264,8 @@ void DepartmentApi::Records(Exchange& ex) {
   if (!writer.ok()) return ex.Fail(writer.status());
 
   const bool sees_on_site = SeesOnSiteOnly(*ex.user);
-  // A field is masked when no version of the form lets the caller see it.
+  // Whether the caller sees `name`'s values: the newest version that has the field says; a
+  // field no version knows is masked (nothing says it may be shown).
   auto masked = [&](const std::string& name) {
     if (sees_on_site) return false;
     for (const models::FormDefinition& version : batch->versions) {
@@ -298,7 +301,8 @@ void DepartmentApi::Records(Exchange& ex) {
       }
     }
     if (!found) continue;
-    if (matched++ < *offset || matched > *offset + *limit) continue;
+    const std::int64_t position = matched++;
+    if (position < *offset || position >= *offset + *limit) continue;
     records.push_back({{"id", d.document.id},
                        {"state", models::DocumentStateName(d.document.state)},
                        {"source", models::DocumentSourceName(d.document.source)},

@@ -321,6 +321,7 @@ TEST_F(DepartmentApiTest, RecordsRefuseBrokenQueries) {
   EXPECT_EQ(Get("/api/department/records?form=kyufukin-application&limit=100000", user).status,
             400);
   EXPECT_EQ(Get("/api/department/records?form=kyufukin-application&offset=-1", user).status, 400);
+  EXPECT_EQ(Get("/api/department/records?form=kyufukin-application&limit=0", user).status, 400);
 }
 
 TEST_F(DepartmentApiTest, OnSiteOnlyValuesAreMaskedAndUnsearchableYetExportedAsTheCliDoes) {
