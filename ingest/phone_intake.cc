@@ -104,6 +104,30 @@ void AppendRow(std::string& out, const std::vector<std::string>& cells) {
 }
 
 // Field names in an `uncertain` cell: separated by ASCII spaces or ideographic spaces.
+// `cell` without the spaces an operator typed around it: ASCII white space, U+00A0 and the
+// ideographic space U+3000 (what a Japanese keyboard types in full-width mode).
+void TrimCell(std::string& cell) {
+  auto space_at_start = [&](std::string_view text) -> std::size_t {
+    if (text.empty()) return 0;
+    if (text[0] == ' ' || text[0] == '\t' || text[0] == '\r' || text[0] == '\n') return 1;
+    if (text.starts_with("\xC2\xA0")) return 2;
+    if (text.starts_with("\xE3\x80\x80")) return 3;
+    return 0;
+  };
+  auto space_at_end = [&](std::string_view text) -> std::size_t {
+    if (text.empty()) return 0;
+    const char last = text.back();
+    if (last == ' ' || last == '\t' || last == '\r' || last == '\n') return 1;
+    if (text.ends_with("\xC2\xA0")) return 2;
+    if (text.ends_with("\xE3\x80\x80")) return 3;
+    return 0;
+  };
+  std::string_view text = cell;
+  while (std::size_t n = space_at_start(text)) text.remove_prefix(n);
+  while (std::size_t n = space_at_end(text)) text.remove_suffix(n);
+  if (text.size() != cell.size()) cell = std::string(text);
+}
+
 std::vector<std::string> SplitNames(const std::string& cell) {
   std::string spaced = cell;
   for (std::size_t at; (at = spaced.find("\u3000")) != std::string::npos;) {
@@ -254,6 +278,9 @@ Result<PhoneIntakeReport> PhoneIntake::IngestBytes(std::span<const std::uint8_t>
                                                    std::string_view source_name) {
   ADB_ASSIGN_OR_RETURN(std::string text, DecodePhoneCsv(bytes));
   CsvParse parse = ParseCsv(text);
+  for (CsvRecord& record : parse.records) {
+    for (std::string& cell : record.cells) TrimCell(cell);
+  }
   if (parse.records.empty()) {
     return Status::InvalidArgument("見出し行がありません", "the file has no header row");
   }

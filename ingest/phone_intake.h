@@ -8,7 +8,8 @@
 //
 // The file is UTF-8 (with or without BOM) or CP932, told apart by whether it is valid UTF-8.
 // The header names the columns: `form`, field names of the forms, and the optional
-// `received_at`, `operator`, `note` and `uncertain` (field names, separated by spaces). Each
+// `received_at`, `operator`, `note` and `uncertain` (field names, separated by spaces). Spaces
+// around a cell or a header (ASCII, U+00A0 and the full-width U+3000) are dropped first. Each
 // row's values are normalised and validated as a scan's readings are (models/field_types.h,
 // models/cross_checks.h); a field that fails, or that the operator marked uncertain, goes to
 // review with the operator's note as its reason. The row itself, re-encoded as UTF-8 CSV under

@@ -406,10 +406,14 @@ constexpr char kInsertLetterBatch[] =
 // The primary key (document_id) is the last guard against a second letter.
 constexpr char kInsertLetter[] =
     "INSERT INTO letters (document_id, batch_id, first_page, page_count) VALUES (?1, ?2, ?3, ?4)";
-constexpr char kSelectLetterBatch[] =
-    "SELECT b.id, t.code, b.template, coalesce(b.form_id, ''), b.large_print, b.requested_by, "
-    "b.user_id, b.pdf_sha256, b.letter_count, b.page_count, b.created_at "
-    "FROM letter_batches b JOIN tenants t ON t.id = b.tenant_id WHERE b.id = ?1";
+#define ADB_LETTER_BATCH_COLUMNS                                                               \
+  "SELECT b.id, t.code, b.template, coalesce(b.form_id, ''), b.large_print, b.requested_by, " \
+  "b.user_id, b.pdf_sha256, b.letter_count, b.page_count, b.created_at "                    \
+  "FROM letter_batches b JOIN tenants t ON t.id = b.tenant_id "
+constexpr char kSelectLetterBatch[] = ADB_LETTER_BATCH_COLUMNS "WHERE b.id = ?1";
+constexpr char kSelectLetterBatchesOfTenant[] =
+    ADB_LETTER_BATCH_COLUMNS "WHERE b.tenant_id = ?1 ORDER BY b.id DESC";
+#undef ADB_LETTER_BATCH_COLUMNS
 constexpr char kSelectLetters[] =
     "SELECT document_id, batch_id, first_page, page_count FROM letters WHERE batch_id = ?1 "
     "ORDER BY first_page, document_id";
@@ -840,6 +844,7 @@ class SqliteStore final : public Store {
                                                             const std::string& form_id) override;
   Result<LetterBatch> RecordLetterBatch(const NewLetterBatch& batch) override;
   Result<LetterBatch> GetLetterBatch(std::int64_t batch_id) override;
+  Result<std::vector<LetterBatch>> ListLetterBatches(const std::string& tenant_code) override;
   Result<std::vector<LetterRecord>> ListLetters(std::int64_t batch_id) override;
 
   Status AppendAudit(const AuditEvent& event) override {
@@ -917,6 +922,8 @@ class SqliteStore final : public Store {
   Result<Tenant> GetTenantLocked(const std::string& code);
   // The batch as stored; NotFound when there is none.
   Result<LetterBatch> GetLetterBatchLocked(std::int64_t batch_id);
+  // A row of ADB_LETTER_BATCH_COLUMNS.
+  static LetterBatch ReadLetterBatch(const Statement& stmt);
 
   // What a fix needs to know of the document it is about.
   struct Fixable {
@@ -2868,6 +2875,30 @@ Result<LetterBatch> SqliteStore::GetLetterBatchLocked(std::int64_t batch_id) {
     const std::string id = std::to_string(batch_id);
     return Status::NotFound("手紙の束がありません: " + id, "no such letter batch: " + id);
   }
+  return ReadLetterBatch(stmt);
+}
+
+Result<LetterBatch> SqliteStore::GetLetterBatch(std::int64_t batch_id) {
+  std::lock_guard lock(mu_);
+  return GetLetterBatchLocked(batch_id);
+}
+
+Result<std::vector<LetterBatch>> SqliteStore::ListLetterBatches(const std::string& tenant_code) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Tenant tenant, GetTenantLocked(tenant_code));
+  ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectLetterBatchesOfTenant));
+  stmt.BindInt(1, tenant.id);
+  std::vector<LetterBatch> batches;
+  for (;;) {
+    ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    batches.push_back(ReadLetterBatch(stmt));
+  }
+  return batches;
+}
+
+LetterBatch SqliteStore::ReadLetterBatch(const Statement& stmt) {
   return LetterBatch{.id = stmt.Int(0),
                      .tenant_code = stmt.Text(1),
                      .template_id = stmt.Text(2),
@@ -2879,11 +2910,6 @@ Result<LetterBatch> SqliteStore::GetLetterBatchLocked(std::int64_t batch_id) {
                      .letter_count = static_cast<int>(stmt.Int(8)),
                      .page_count = static_cast<int>(stmt.Int(9)),
                      .created_at = stmt.Text(10)};
-}
-
-Result<LetterBatch> SqliteStore::GetLetterBatch(std::int64_t batch_id) {
-  std::lock_guard lock(mu_);
-  return GetLetterBatchLocked(batch_id);
 }
 
 Result<std::vector<LetterRecord>> SqliteStore::ListLetters(std::int64_t batch_id) {

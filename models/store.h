@@ -682,6 +682,8 @@ class Store {
   virtual Result<LetterBatch> RecordLetterBatch(const NewLetterBatch& batch) = 0;
   // Returns NotFound when there is no such batch.
   virtual Result<LetterBatch> GetLetterBatch(std::int64_t batch_id) = 0;
+  // The letter batches of one tenant, newest first. Returns NotFound for an unknown tenant.
+  virtual Result<std::vector<LetterBatch>> ListLetterBatches(const std::string& tenant_code) = 0;
   // The letters of a batch in page order (empty for an unknown batch).
   virtual Result<std::vector<LetterRecord>> ListLetters(std::int64_t batch_id) = 0;
 

@@ -179,6 +179,24 @@ Result<ExportBatch> SelectForExport(models::Store& store, const ExportSelection&
 
 // ---- options and messages ----
 
+models::NewExport ExportToRecord(const ExportSelection& selection, const ExportOptions& options,
+                                 const std::vector<models::DocumentWithFields>& documents,
+                                 std::string requested_by, std::optional<std::int64_t> user_id,
+                                 int replaced) {
+  models::NewExport record;
+  record.tenant_code = selection.tenant_code;
+  record.form_id = selection.form_id;
+  record.requested_by = std::move(requested_by);
+  record.user_id = user_id;
+  record.format = options.format;
+  record.encoding = options.encoding;
+  record.status = selection.status;
+  record.only_new = selection.only_new;
+  record.replaced_characters = replaced;
+  for (const models::DocumentWithFields& d : documents) record.document_ids.push_back(d.document.id);
+  return record;
+}
+
 Status CheckExportOptions(const ExportOptions& options) {
   if (options.format != ExportFormat::kJsonLines) return Status::Ok();
   if (options.encoding == ExportEncoding::kCp932) {

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -61,6 +62,15 @@ struct ExportOptions {
 // Returns InvalidArgument, saying why, for JSON Lines in CP932 or with a BOM: JSON text is
 // UTF-8 and carries no byte order mark (RFC 8259, section 8.1).
 Status CheckExportOptions(const ExportOptions& options);
+
+// What Store::RecordExport keeps of an export of `selection` with `options` that was written
+// whole with `documents`, asked for by `requested_by` (a login name or "os:<login>"), with
+// `replaced` characters written as 〓.
+models::NewExport ExportToRecord(const ExportSelection& selection,
+                                 const ExportOptions& options,
+                                 const std::vector<models::DocumentWithFields>& documents,
+                                 std::string requested_by, std::optional<std::int64_t> user_id,
+                                 int replaced);
 
 // A character the export's encoding cannot hold, and where it is.
 struct Unmappable {

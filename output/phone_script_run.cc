@@ -72,18 +72,20 @@ Result<VerifiedPhoneScripts> BuildVerifiedPhoneScripts(models::Store& store, std
                                    common.source_name + ": the template is for form " +
                                        common.form.id + ", not " + *options.form_id);
   }
-  ADB_ASSIGN_OR_RETURN(std::vector<models::Document> documents,
-                       store.ListDocuments(models::DocumentState::kVerified));
-  std::erase_if(documents, [&](const models::Document& document) {
-    return document.form_id != common.form.id || !document.form_version;
+  ADB_ASSIGN_OR_RETURN(std::vector<models::DocumentWithFields> documents,
+                       store.ListFormDocuments(options.tenant_code, common.form.id,
+                                               {models::DocumentState::kVerified}));
+  std::erase_if(documents, [](const models::DocumentWithFields& record) {
+    return !record.document.form_version;
   });
   const std::string today = models::TodayInJapan();
   VerifiedPhoneScripts made{common.id, common.form.id, {}, {}};
-  for (const models::Document& document : documents) {
+  for (models::DocumentWithFields& record_fields : documents) {
+    const models::Document& document = record_fields.document;
     ADB_ASSIGN_OR_RETURN(const ScriptTemplate* script_template,
                          versions.Get(*document.form_version));
-    ADB_ASSIGN_OR_RETURN(std::vector<models::FieldRecord> fields, store.ListFields(document.id));
-    const RecordValues record = RecordValuesOf(document.id, std::move(fields), today);
+    const RecordValues record =
+        RecordValuesOf(document.id, std::move(record_fields.fields), today);
     Result<PhoneScript> script = BuildPhoneScript(*script_template, record);
     if (script.ok()) {
       made.scripts.push_back(*std::move(script));
@@ -96,6 +98,27 @@ Result<VerifiedPhoneScripts> BuildVerifiedPhoneScripts(models::Store& store, std
       options.on_record(made.scripts.size() + made.skipped.size(), documents.size());
   }
   return made;
+}
+
+Result<std::string> PhoneScriptsFile(const std::vector<PhoneScript>& scripts,
+                                     ScriptFileFormat format) {
+  if (format == ScriptFileFormat::kPdf) return PhoneScriptsPdf(scripts);
+  return PhoneScriptsText(scripts);
+}
+
+Status AuditPhoneScripts(models::Store& store, const ScriptRunSummary& summary,
+                         ScriptFileFormat format, const ScriptRunOptions& options) {
+  models::AuditEvent event;
+  event.action = "scripts.generated";
+  event.user_id = options.user_id;
+  event.detail_json = nlohmann::json{{"template", summary.template_id},
+                                     {"form", summary.form_id},
+                                     {"tenant", options.tenant_code},
+                                     {"format", FormatName(format)},
+                                     {"scripts", summary.scripts},
+                                     {"skipped", summary.skipped.size()}}
+                          .dump();
+  return store.AppendAudit(event);
 }
 
 Result<ScriptRunSummary> GeneratePhoneScripts(models::Store& store, std::string_view spec,
@@ -114,23 +137,10 @@ Result<ScriptRunSummary> GeneratePhoneScripts(models::Store& store, std::string_
                            std::move(made.skipped), false};
   if (made.scripts.empty()) return summary;
 
-  if (*format == ScriptFileFormat::kPdf) {
-    ADB_ASSIGN_OR_RETURN(const std::string pdf, PhoneScriptsPdf(made.scripts));
-    file.stream() << pdf;
-  } else {
-    file.stream() << PhoneScriptsText(made.scripts);
-  }
+  ADB_ASSIGN_OR_RETURN(const std::string bytes, PhoneScriptsFile(made.scripts, *format));
+  file.stream() << bytes;
   ADB_RETURN_IF_ERROR(file.Sync());
-
-  models::AuditEvent event;
-  event.action = "scripts.generated";
-  event.detail_json = nlohmann::json{{"template", summary.template_id},
-                                     {"form", summary.form_id},
-                                     {"format", FormatName(*format)},
-                                     {"scripts", summary.scripts},
-                                     {"skipped", summary.skipped.size()}}
-                          .dump();
-  ADB_RETURN_IF_ERROR(store.AppendAudit(event));
+  ADB_RETURN_IF_ERROR(AuditPhoneScripts(store, summary, *format, options));
   ADB_RETURN_IF_ERROR(file.Commit());
   summary.written = true;
   return summary;

@@ -22,7 +22,9 @@
 #include "review/watermark.h"
 #include "server/credentials.h"
 #include "server/frontdesk_api.h"
+#include "server/department_api.h"
 #include "server/http_exchange.h"
+#include "server/intake_api.h"
 #include "server/web_assets.h"
 
 namespace adbridge::server {
@@ -114,6 +116,8 @@ Api::Api(models::Store& store, const models::BlobStore& blobs, ApiOptions option
       queue_(store, options.queue),
       dummy_hash_(DummyHash()) {
   groups_.push_back(std::make_unique<FrontdeskApi>(store, blobs, options.upload_limits));
+  groups_.push_back(std::make_unique<DepartmentApi>(store, blobs));
+  groups_.push_back(std::make_unique<IntakeApi>(store, blobs, options_.max_upload_bytes));
 }
 
 void Api::Handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
@@ -591,7 +595,7 @@ void Api::GetDocument(Exchange& ex, std::int64_t id) {
   if (document->tenant_code != ex.user->tenant_code) return ex.Fail(not_found);
   Result<std::vector<models::FieldRecord>> fields = store_.ListFields(id);
   if (!fields.ok()) return ex.Fail(fields.status());
-  const bool sees_on_site = HasRole(*ex.user, {models::Role::kAdmin, models::Role::kSupervisor});
+  const bool sees_on_site = SeesOnSiteOnly(*ex.user);
   std::shared_ptr<const models::FormDefinition> definition;
   if (document->form_id && !sees_on_site) {
     Result<std::shared_ptr<const models::FormDefinition>> found =
@@ -609,8 +613,8 @@ void Api::GetDocument(Exchange& ex, std::int64_t id) {
     Json row = {{"name", f.name},
                 {"state", models::FieldStateName(f.state)},
                 {"confidence", f.confidence ? Json(Round(*f.confidence, 3)) : Json(nullptr)}};
-    row["value"] = masked ? Json("＊＊＊＊") : OptionalText(f.value);
-    row["ocr_value"] = masked ? Json("＊＊＊＊") : OptionalText(f.ocr_value);
+    row["value"] = masked ? Json(kMaskedValue) : OptionalText(f.value);
+    row["ocr_value"] = masked ? Json(kMaskedValue) : OptionalText(f.ocr_value);
     rows.push_back(row);
   }
   ex.Ok({{"document", DocumentJson(*document)}, {"fields", rows}});

@@ -46,6 +46,8 @@ struct ApiOptions {
   std::size_t max_body_bytes = kMaxJsonBodyBytes;
   // What a scan uploaded at the front desk may be (its bytes, pages and pixels).
   ingest::ImageLimits upload_limits;
+  // The largest file uploaded as a request's body (a day's phone-intake CSV is far smaller).
+  std::size_t max_upload_bytes = 8 * 1024 * 1024;
 };
 
 class Api {

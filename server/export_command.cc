@@ -119,19 +119,9 @@ int Export(Invocation& in) {
     if (Status synced = file->Sync(); !synced.ok()) return Fail(in.err, synced);
   }
 
-  models::NewExport record;
-  record.tenant_code = requester.tenant_code;
-  record.form_id = *form_id;
-  record.requested_by = requester.requested_by;
-  record.user_id = requester.user_id;
-  record.format = options.format;
-  record.encoding = options.encoding;
-  record.status = selection.status;
-  record.only_new = selection.only_new;
-  record.replaced_characters = static_cast<int>(replaced.size());
-  for (const models::DocumentWithFields& d : batch.documents) {
-    record.document_ids.push_back(d.document.id);
-  }
+  const models::NewExport record =
+      output::ExportToRecord(selection, options, batch.documents, requester.requested_by,
+                             requester.user_id, static_cast<int>(replaced.size()));
   // Recorded before the file takes its name: when recording fails the file is not put in
   // place, so the next --new export delivers these documents again rather than never.
   Result<models::ExportRecord> recorded = data.store->RecordExport(record);

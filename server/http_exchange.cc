@@ -221,6 +221,10 @@ bool HasRole(const models::User& user, std::initializer_list<models::Role> roles
   return false;
 }
 
+bool SeesOnSiteOnly(const models::User& user) {
+  return HasRole(user, {models::Role::kAdmin, models::Role::kSupervisor});
+}
+
 std::optional<std::int64_t> ParseId(std::string_view text) {
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);

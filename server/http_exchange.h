@@ -84,6 +84,12 @@ Result<std::optional<std::int64_t>> IntMember(const nlohmann::json& body, const 
 Status RoleRefused();
 bool HasRole(const models::User& user, std::initializer_list<models::Role> roles);
 
+// What is shown in place of a value the caller may not see.
+inline constexpr char kMaskedValue[] = "＊＊＊＊";
+// Whether `user` sees the values of fields marked on_site_only (My Number and the like):
+// supervisors and admins, who work on site, do; everyone else sees kMaskedValue.
+bool SeesOnSiteOnly(const models::User& user);
+
 // A positive decimal id, or nullopt.
 std::optional<std::int64_t> ParseId(std::string_view text);
 // "/api/documents/7" -> {"api", "documents", "7"}

@@ -12,12 +12,15 @@
 // batch was recorded, the batch stays (its letters are printed as far as adbridge knows) and
 // --reprint writes its PDF again.
 #include <charconv>
+#include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "ingest/form_registry.h"
 #include "models/cross_checks.h"
+#include "output/letter_batch.h"
 #include "output/letters.h"
 #include "output/output_file.h"
 #include "server/commands.h"
@@ -70,11 +73,30 @@ int Print(Invocation& in, const std::string& out_path) {
   // nothing.
   ADB_ASSIGN_OR_RETURN_EXIT(output::OutputFile out_file, output::OutputFile::Create(out_path),
                             in.err);
-  ADB_ASSIGN_OR_RETURN_EXIT(std::vector<output::RecordValues> records,
-                            output::RecordsAwaitingLetter(*data.store, requester.tenant_code,
-                                                          form_id, models::TodayInJapan()),
+  std::optional<Progress> progress;
+  output::LetterBatchRequest request;
+  request.tenant_code = requester.tenant_code;
+  request.requested_by = requester.requested_by;
+  request.user_id = requester.user_id;
+  request.large_print = in.Has("--large-print");
+  request.on_record = [&progress](std::size_t, std::size_t total) {
+    if (!progress) progress.emplace(total, Text{"手紙", "letters"});
+    progress->Step();
+  };
+  // --out is written under its temporary name before the batch is recorded, so that a full
+  // disk stops the run while nothing is recorded; it is put in place once the batch is.
+  request.before_recording = [&out_file](std::span<const std::uint8_t> pdf) {
+    return WriteTemporary(out_file, pdf);
+  };
+  ADB_ASSIGN_OR_RETURN_EXIT(output::MadeLetterBatch made,
+                            output::MakeLetterBatch(*data.store, data.blobs, letter, request),
                             in.err);
-  if (records.empty()) {
+  if (progress) progress->Finish();
+  for (const output::SkippedRecord& skipped : made.skipped) {
+    in.err << "adbridge: " << skipped.reason.message()
+           << (DefaultLang() == Lang::kJa ? "。手紙は作りませんでした" : "; no letter") << "\n";
+  }
+  if (!made.batch && made.skipped.empty()) {
     in.err << "adbridge: "
            << Text{"様式 " + form_id +
                        " には手紙を待つ確認済みの記録がありません。PDF は作らず、"
@@ -86,56 +108,14 @@ int Print(Invocation& in, const std::string& out_path) {
     PrintJsonLine(in.out, {{"batch", nullptr}, {"letters", 0}, {"pages", 0}, {"file", nullptr}});
     return kExitOk;
   }
-  output::SortForPrintRoom(letter, records);
-
-  Progress progress(records.size(), {"手紙", "letters"});
-  output::LetterOptions options;
-  options.large_print = in.Has("--large-print");
-  options.tenant_code = requester.tenant_code;
-  options.on_record = [&progress] { progress.Step(); };
-  ADB_ASSIGN_OR_RETURN_EXIT(output::LetterBatchPdf batch,
-                            output::RenderLetterBatch(letter, records, options), in.err);
-  progress.Finish();
-  for (const output::SkippedRecord& skipped : batch.skipped) {
-    in.err << "adbridge: " << skipped.reason.message()
-           << (DefaultLang() == Lang::kJa ? "。手紙は作りませんでした" : "; no letter") << "\n";
-  }
-  if (batch.letters.empty()) {
-    const std::string count = std::to_string(batch.skipped.size());
+  if (!made.batch) {
+    const std::string count = std::to_string(made.skipped.size());
     return Fail(in.err, Status::FailedPrecondition(
                             "手紙を 1 通も作れませんでした (" + count + " 件とも上の理由で除外)",
                             "not one letter could be made (all " + count +
                                 " records were left out, for the reasons above)"));
   }
-
-  // Kept before it is recorded: the database never names a blob that is not on disk. --out is
-  // written now too, under its temporary name, so that a full disk stops the run while nothing
-  // is recorded; it is put in place once the batch is.
-  const std::span<const std::uint8_t> pdf(reinterpret_cast<const std::uint8_t*>(batch.pdf.data()),
-                                          batch.pdf.size());
-  if (Status written = WriteTemporary(out_file, pdf); !written.ok()) return Fail(in.err, written);
-  ADB_ASSIGN_OR_RETURN_EXIT(std::string sha256, data.blobs.Put(pdf), in.err);
-  if (Status recorded =
-          data.store->RecordBlob(sha256, static_cast<std::int64_t>(pdf.size()), "application/pdf");
-      !recorded.ok()) {
-    return Fail(in.err, recorded);
-  }
-  models::NewLetterBatch record;
-  record.tenant_code = requester.tenant_code;
-  record.template_id = letter.common.id;
-  record.form_id = form_id;
-  record.large_print = options.large_print;
-  record.requested_by = requester.requested_by;
-  record.user_id = requester.user_id;
-  record.pdf_sha256 = sha256;
-  record.page_count = batch.page_count;
-  for (const output::LetterPages& pages : batch.letters) {
-    record.letters.push_back({.document_id = pages.document_id,
-                              .first_page = pages.first_page,
-                              .page_count = pages.page_count});
-  }
-  ADB_ASSIGN_OR_RETURN_EXIT(models::LetterBatch recorded, data.store->RecordLetterBatch(record),
-                            in.err);
+  const models::LetterBatch& recorded = *made.batch;
 
   if (Status written = out_file.Commit(); !written.ok()) {
     const std::string id = std::to_string(recorded.id);
@@ -153,7 +133,7 @@ int Print(Invocation& in, const std::string& out_path) {
   PrintJsonLine(in.out, {{"batch", recorded.id},
                          {"letters", recorded.letter_count},
                          {"pages", recorded.page_count},
-                         {"skipped", batch.skipped.size()},
+                         {"skipped", made.skipped.size()},
                          {"large_print", recorded.large_print},
                          {"file", out_path}});
   return kExitOk;
@@ -182,14 +162,12 @@ int Reprint(Invocation& in, const std::string& out_path) {
                             in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<std::uint8_t> pdf, data.blobs.Get(batch->pdf_sha256),
                             in.err);
-  models::AuditEvent event;
-  event.user_id = requester.user_id;
-  event.action = "letters.reprinted";
-  event.detail_json = nlohmann::json{{"batch", batch->id},
-                                     {"letters", batch->letter_count},
-                                     {"requested_by", requester.requested_by}}
-                          .dump();
-  if (Status audited = data.store->AppendAudit(event); !audited.ok()) return Fail(in.err, audited);
+  if (Status audited =
+          output::AuditBatchHandout(*data.store, *batch, output::BatchHandout::kReprinted,
+                                    requester.requested_by, requester.user_id);
+      !audited.ok()) {
+    return Fail(in.err, audited);
+  }
   if (Status written = WriteTemporary(out_file, pdf); !written.ok()) return Fail(in.err, written);
   if (Status written = out_file.Commit(); !written.ok()) return Fail(in.err, written);
   PrintJsonLine(in.out, {{"batch", batch->id},

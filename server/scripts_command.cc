@@ -1,5 +1,6 @@
-// adbridge scripts --template T [--form ID] --out FILE.pdf|FILE.txt — phone scripts for the
-// verified records of a form, for callers who phone residents.
+// adbridge scripts --template T [--form ID] [--tenant CODE] --out FILE.pdf|FILE.txt — phone
+// scripts for the verified records of a form in one municipality, for callers who phone
+// residents.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -36,6 +37,10 @@ int Scripts(Invocation& in) {
   std::optional<Progress> progress;
   output::ScriptRunOptions options;
   options.form_id = in.Get("--form");
+  if (std::optional<std::string> tenant = in.Get("--tenant")) {
+    ADB_ASSIGN_OR_RETURN_EXIT(models::Tenant found, data.store->GetTenant(*tenant), in.err);
+    options.tenant_code = found.code;
+  }
   options.on_record = [&progress](std::size_t, std::size_t total) {
     if (!progress) progress.emplace(total, Text{"電話台本", "scripts"});
     progress->Step();
@@ -81,6 +86,10 @@ std::vector<CommandSpec> ScriptsCommands() {
              "ID",
              {"この様式の記録だけ (雛形の様式と同じであること)",
               "only records of this form (must be the template's form)"}},
+            {"--tenant",
+             "CODE",
+             {"この自治体の記録だけ (既定: default)",
+              "only records of this municipality (default: default)"}},
             {"--out",
              "FILE.pdf|FILE.txt",
              {"書き出すファイル。拡張子で PDF かテキスト (UTF-8) かが決まる",

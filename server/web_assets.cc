@@ -9,14 +9,17 @@ namespace adbridge::server {
 namespace {
 
 // The pages and the file behind each.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kPageRoutes = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kPageRoutes = {{
     {"/", "index.html"},
     {"/review", "review.html"},
     {"/supervisor", "supervisor.html"},
     {"/frontdesk", "frontdesk.html"},
+    {"/department", "department.html"},
+    {"/intake", "intake.html"},
 }};
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kContentTypes = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kContentTypes = {{
+    {".csv", "text/csv; charset=utf-8"},
     {".html", "text/html; charset=utf-8"},
     {".css", "text/css; charset=utf-8"},
     {".js", "text/javascript; charset=utf-8"},

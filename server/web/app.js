@@ -11,6 +11,8 @@ const Adb = (() => {
     ja: {
       'app.name': 'adbridge',
       'common.langSwitch': 'English',
+      'common.toIntake': '電話受付の取り込みへ',
+      'common.toFrontdesk': '窓口のページへ',
       'common.logout': 'ログアウト',
       'common.skipToMain': '本文へ移動',
       'common.networkError': 'サーバーにつながりません。しばらくしてからもう一度試してください。',
@@ -202,6 +204,8 @@ const Adb = (() => {
     en: {
       'app.name': 'adbridge',
       'common.langSwitch': '日本語',
+      'common.toIntake': 'Phone intake',
+      'common.toFrontdesk': 'Front desk',
       'common.logout': 'Log out',
       'common.skipToMain': 'Skip to main content',
       'common.networkError': 'The server cannot be reached. Please try again in a moment.',
@@ -392,6 +396,11 @@ const Adb = (() => {
     },
   };
 
+  // Adds a page's own strings ({ja: {...}, en: {...}}); call before initPage.
+  function addStrings(more) {
+    for (const language of Object.keys(STRINGS)) Object.assign(STRINGS[language], more[language] || {});
+  }
+
   // The string `key` in the page's language with {name} replaced from `vars`.
   function t(key, vars = {}) {
     const s = STRINGS[lang][key] ?? STRINGS.ja[key] ?? key;
@@ -462,6 +471,62 @@ const Adb = (() => {
     return {data: data || {}, response};
   }
 
+  // Sends a request whose answer may be a file (an export, a PDF) and returns the Response when
+  // it is 2xx. `body` is sent as it is (a File, a string); `json` as JSON. A POST carries the
+  // CSRF token. Throws ApiError, with the server's message, for an error answer.
+  async function send(method, path, {json, body, contentType} = {}) {
+    const headers = {};
+    const init = {method, headers, credentials: 'same-origin'};
+    if (json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(json);
+    } else if (body !== undefined) {
+      headers['Content-Type'] = contentType || 'application/octet-stream';
+      init.body = body;
+    }
+    if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+    let response;
+    try {
+      response = await fetch(path, init);
+    } catch (e) {
+      throw new ApiError(0, null);
+    }
+    if (response.ok) return response;
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (e) {
+      data = null;
+    }
+    if (response.status === 401) location.assign(href('/'));
+    throw new ApiError(response.status, data);
+  }
+
+  // The file name a response names in Content-Disposition (filename* first), or `fallback`.
+  function downloadName(response, fallback) {
+    const header = response.headers.get('Content-Disposition') || '';
+    const encoded = /filename\*=UTF-8''([^;]+)/i.exec(header);
+    if (encoded) {
+      try {
+        return decodeURIComponent(encoded[1]);
+      } catch (e) {
+        // fall through to the plain name
+      }
+    }
+    const plain = /filename="([^"]+)"/i.exec(header);
+    return plain ? plain[1] : fallback;
+  }
+
+  // Hands `blob` to the browser as a download named `name`.
+  function saveBlob(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const link = el('a', {href: url, download: name});
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+
   async function api(method, path, body, options) {
     return (await call(method, path, body, options)).data;
   }
@@ -521,6 +586,10 @@ const Adb = (() => {
       link.href = location.pathname + (query ? `?${query}` : '');
       link.lang = lang === 'en' ? 'ja' : 'en';
     }
+    // Links to the other pages of the same role keep the page's language.
+    for (const link of document.querySelectorAll('a.site-link[data-path]')) {
+      link.href = href(link.dataset.path);
+    }
     for (const button of document.querySelectorAll('.logout')) {
       button.addEventListener('click', logout);
     }
@@ -541,6 +610,16 @@ const Adb = (() => {
     return node;
   }
 
-  return {lang, t, href, api, call, loadMe, ApiError, errorText, formatDuration, formatTime,
-          typeName, userText, logout, initPage, el};
+  // A timestamp as a Japan date and time, "2026/11/21 09:41".
+  function formatDateTime(iso) {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return '';
+    return d.toLocaleString(lang === 'en' ? 'en-GB' : 'ja-JP', {
+      timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', hourCycle: 'h23'});
+  }
+
+  return {lang, t, href, api, call, send, downloadName, saveBlob, loadMe, ApiError, errorText,
+          formatDuration, formatTime, formatDateTime, typeName, userText, logout, initPage, el,
+          addStrings};
 })();

@@ -22,6 +22,8 @@
       location.assign(href('/supervisor'));
     } else if (user.role === 'frontdesk') {
       location.assign(href('/frontdesk'));
+    } else if (user.role === 'department') {
+      location.assign(href('/department'));
     } else {
       loginSection.hidden = true;
       landing.hidden = false;

@@ -180,6 +180,27 @@ TEST_F(PhoneIntakeTest, UncertainFieldsAndInvalidValuesGoToReviewWithTheOperator
   EXPECT_EQ(fields["applicant_name"].state, FieldState::kAutoAccepted);
 }
 
+TEST_F(PhoneIntakeTest, SpacesTypedAroundCellsAreIgnoredEvenFullWidthOnes) {
+  // The form, the time and the uncertain field with spaces around them (full-width U+3000 as a
+  // Japanese keyboard types them, and ASCII ones), and the header too.
+  Result<PhoneIntakeReport> report = Ingest(
+      "form , applicant_name,applicant_kana,birth_date,postal_code,phone,copies,purpose,"
+      "needs_mynumber,my_number,received_at,operator,note,uncertain\r\n"
+      "\u3000juminhyo-request ,塩尻 花子\u3000,しおじり はなこ,昭和25年4月1日,〒399-0701,"
+      "0263-52-0280,２,pension,はい,123456789018, 2026-11-21T09:30:00+09:00\u3000,suzuki,,"
+      " phone\u3000\r\n");
+  ASSERT_TRUE(report.ok()) << report.status().message(Lang::kEn);
+  EXPECT_TRUE(report->errors.empty()) << report->errors[0].reason.en;
+  ASSERT_EQ(report->records.size(), 1u);
+  const std::int64_t id = report->records[0].document_id;
+  EXPECT_EQ(store_->GetDocument(id)->form_id, "juminhyo-request");
+  auto fields = Fields(id);
+  EXPECT_EQ(fields["applicant_name"].value, "塩尻 花子");
+  EXPECT_EQ(fields["applicant_name"].ocr_value, "塩尻 花子");
+  EXPECT_EQ(fields["phone"].state, FieldState::kNeedsReview);
+  EXPECT_EQ(fields["postal_code"].state, FieldState::kAutoAccepted);
+}
+
 TEST_F(PhoneIntakeTest, EachMalformedRowIsReportedByLineWhileTheOthersAreStored) {
   const std::string good = "juminhyo-request,塩尻 花子,,1950-04-01,,,,,,,,,,\r\n";
   Result<PhoneIntakeReport> report = Ingest(

@@ -293,6 +293,28 @@ TEST_F(LetterStoreTest, MalformedBatchesAreRefusedBeforeTheDatabaseIsTouched) {
   EXPECT_EQ(Count("letter_batches"), 0);
 }
 
+TEST_F(LetterStoreTest, ListsOneTenantsBatchesNewestFirst) {
+  const std::int64_t a = AddDocument(), b = AddDocument();
+  const std::int64_t elsewhere = AddDocument("kyufukin-application", "shiojiri");
+  Result<LetterBatch> first = store_->RecordLetterBatch(Batch({a}));
+  ASSERT_TRUE(first.ok()) << first.status().message(Lang::kEn);
+  NewLetterBatch other = Batch({elsewhere});
+  other.tenant_code = "shiojiri";
+  ASSERT_TRUE(store_->RecordLetterBatch(other).ok());
+  Result<LetterBatch> second = store_->RecordLetterBatch(Batch({b}));
+  ASSERT_TRUE(second.ok()) << second.status().message(Lang::kEn);
+
+  Result<std::vector<LetterBatch>> listed = store_->ListLetterBatches(std::string(kDefaultTenant));
+  ASSERT_TRUE(listed.ok()) << listed.status().message(Lang::kEn);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].id, second->id);
+  EXPECT_EQ((*listed)[1].id, first->id);
+  EXPECT_EQ((*listed)[1].letter_count, 1);
+  EXPECT_EQ((*listed)[1].requested_by, "os:clerk");
+  EXPECT_EQ(store_->ListLetterBatches("shiojiri")->size(), 1u);
+  EXPECT_EQ(store_->ListLetterBatches("nowhere").status().code(), StatusCode::kNotFound);
+}
+
 TEST_F(LetterStoreTest, AnUnknownBatchIsNotFound) {
   EXPECT_EQ(store_->GetLetterBatch(42).status().code(), StatusCode::kNotFound);
   Result<std::vector<LetterRecord>> letters = store_->ListLetters(42);

@@ -178,6 +178,7 @@ TEST_F(PhoneScriptRunTest, TheRunIsAuditedWithItsCountAndNoPersonalData) {
   EXPECT_EQ(nlohmann::json::parse(audit->front().detail_json),
             (nlohmann::json{{"template", "kyufukin-call"},
                             {"form", "kyufukin-application"},
+                            {"tenant", "default"},
                             {"format", "pdf"},
                             {"scripts", 2},
                             {"skipped", 0}}));

@@ -58,13 +58,14 @@ void VerifiedRecords::RegisterBundledForm(const std::string& id, int version,
 
 std::int64_t VerifiedRecords::Add(const std::string& form_id,
                                   const std::map<std::string, std::string>& values, int version,
-                                  bool verified) {
+                                  bool verified, const std::string& tenant) {
   const std::string original = "scan of " + form_id + " #" + std::to_string(++documents_);
   Result<std::string> sha = blobs_.Put(std::vector<std::uint8_t>(original.begin(), original.end()));
   EXPECT_TRUE(sha.ok());
   EXPECT_TRUE(
       store_->RecordBlob(*sha, static_cast<std::int64_t>(original.size()), "image/png").ok());
   models::NewDocument document;
+  document.tenant_code = tenant;
   document.source_name = "scan-" + std::to_string(documents_) + ".png";
   document.original_sha256 = *sha;
   document.media_type = "image/png";

@@ -34,10 +34,11 @@ class VerifiedRecords {
 
   // A document of the form whose every field was read and auto-accepted: verified (or, with
   // `verified` false, still in review, its first field waiting for a person). Fields absent
-  // from `values` are not recorded. Returns the document's id; 0 (and a failed test) when the
-  // store refuses.
+  // from `values` are not recorded. The document is of municipality `tenant` (which must
+  // exist). Returns the document's id; 0 (and a failed test) when the store refuses.
   std::int64_t Add(const std::string& form_id, const std::map<std::string, std::string>& values,
-                   int version = 1, bool verified = true);
+                   int version = 1, bool verified = true,
+                   const std::string& tenant = std::string(models::kDefaultTenant));
 
  private:
   std::unique_ptr<models::Store> store_;

@@ -43,6 +43,7 @@
 #include "server/credentials.h"
 #include "server/data_dir.h"
 #include "server/http_server.h"
+#include "tests/server/http_test_client.h"
 
 namespace adbridge::server {
 namespace {
@@ -111,123 +112,16 @@ inline cv::Mat DecodePng(const std::string& bytes) {
   return cv::imdecode(data, cv::IMREAD_UNCHANGED);
 }
 
-// One HTTP answer.
-struct Reply {
-  int status = 0;
-  std::string body;
-  std::string content_type;
-  Poco::Net::NameValueCollection headers;
-  std::vector<Poco::Net::HTTPCookie> cookies;
-
-  // The body as JSON; null when it is not JSON.
-  Json json() const {
-    Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-    return parsed.is_discarded() ? Json() : parsed;
-  }
-  std::string ErrorCode() const {
-    const Json j = json();
-    return j.is_object() && j.contains("error") && j["error"].is_object()
-               ? j["error"].value("code", "")
-               : "";
-  }
-};
-
-// A user logged in over HTTP.
-struct Login {
-  models::User user;
-  std::string cookie;  // the session token
-  std::string csrf;
-};
-
-// One request. The caller's session cookie and CSRF token are sent unless told otherwise.
-struct Request {
-  std::string method = "GET";
-  std::string path;
-  std::optional<std::string> body = std::nullopt;
-  const Login* as = nullptr;
-  bool send_csrf = true;
-  std::optional<std::string> csrf = std::nullopt;    // sent instead of the caller's own token
-  std::optional<std::string> cookie = std::nullopt;  // sent instead of the caller's own cookie
-  bool chunked = false;                              // no Content-Length: the body in chunks
-};
-
-// Sends `r` on a connection of its own, or on `connection` (kept alive between requests, as a
-// browser does).
-inline Reply Send(int port, const Request& r,
-                  Poco::Net::HTTPClientSession* connection = nullptr) {
-  Reply reply;
-  try {
-    std::optional<Poco::Net::HTTPClientSession> own;
-    if (connection == nullptr) {
-      own.emplace("127.0.0.1", static_cast<Poco::UInt16>(port));
-      connection = &*own;
-    }
-    Poco::Net::HTTPClientSession& session = *connection;
-    session.setTimeout(Poco::Timespan(20, 0));
-    Poco::Net::HTTPRequest request(r.method, r.path, Poco::Net::HTTPMessage::HTTP_1_1);
-    const std::optional<std::string> cookie =
-        r.cookie ? r.cookie : (r.as ? std::optional<std::string>(r.as->cookie) : std::nullopt);
-    if (cookie) {
-      Poco::Net::NameValueCollection cookies;
-      cookies.add(kSessionCookie, *cookie);
-      request.setCookies(cookies);
-    }
-    if (r.csrf) {
-      request.set("X-CSRF-Token", *r.csrf);
-    } else if (r.as && r.send_csrf) {
-      request.set("X-CSRF-Token", r.as->csrf);
-    }
-    if (r.body) {
-      request.setContentType("application/json");
-      if (r.chunked) {
-        request.setChunkedTransferEncoding(true);
-      } else {
-        request.setContentLength(static_cast<std::streamsize>(r.body->size()));
-      }
-    } else if (r.method == "POST") {
-      request.setContentLength(0);
-    }
-    std::ostream& out = session.sendRequest(request);
-    if (r.body) out << *r.body;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session.receiveResponse(response);
-    Poco::StreamCopier::copyToString(in, reply.body);
-    reply.status = static_cast<int>(response.getStatus());
-    reply.content_type = response.getContentType();
-    for (const auto& [name, value] : response) reply.headers.add(name, value);
-    response.getCookies(reply.cookies);
-  } catch (const std::exception& e) {
-    reply.status = -1;
-    reply.body = std::string("no answer: ") + e.what();
-  }
-  return reply;
-}
-
-inline std::string Describe(const Reply& reply) {
-  return std::to_string(reply.status) + " " + reply.body.substr(0, 300);
-}
+using http_test::Describe;
+using http_test::Login;
+using http_test::Reply;
+using http_test::Request;
+using http_test::Send;
 
 class ApiTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    Result<std::string> hash = HashPassword(kPassword);
-    ASSERT_TRUE(hash.ok()) << hash.status().message(Lang::kEn);
-    password_hash_ = new std::string(*hash);
-  }
-  static void TearDownTestSuite() {
-    delete password_hash_;
-    password_hash_ = nullptr;
-  }
-
   ApiTest() {
-    std::random_device random;
-    // In memory where the system has it: the store and blobs sync every write to disk, which
-    // costs a third of a second per test on a disk and tests nothing of the API.
-    const std::string name = "adbridge-api-test-" + std::to_string(random());
-    std::error_code in_memory;
-    dir_ = fs::path("/dev/shm") / name;
-    fs::create_directories(dir_, in_memory);
-    if (in_memory) dir_ = fs::temp_directory_path() / name;
+    dir_ = http_test::FreshDataFolder("adbridge-api-test-");
     Result<DataDir> data = OpenDataDir(dir_);
     if (!data.ok()) {
       ADD_FAILURE() << "OpenDataDir: " << data.status().message(Lang::kEn);
@@ -303,7 +197,7 @@ class ApiTest : public ::testing::Test {
     const std::string role = name.substr(name.find('-') + 1);
     user.role = *models::ParseRole(role == "reviewer2" ? "reviewer" : role);
     user.tenant_code = name.substr(0, name.find('-'));
-    user.password_hash = *password_hash_;
+    user.password_hash = http_test::PasswordHashOnce(kPassword);
     Result<models::User> added = store().AddUser(user);
     Check(added.status(), "AddUser " + name);
     if (added.ok()) users_[name] = *added;
@@ -469,7 +363,6 @@ class ApiTest : public ::testing::Test {
     return fields;
   }
 
-  static inline std::string* password_hash_ = nullptr;
   fs::path dir_;
   std::unique_ptr<DataDir> data_;
   std::unique_ptr<review::ReviewQueue> queue_;

@@ -81,6 +81,36 @@ TEST_F(ScriptsCliTest, WritesAPdfOrTextByTheOutputsNameAndSaysHowMany) {
   }
 }
 
+TEST_F(ScriptsCliTest, ScriptsAreOnlyForTheRecordsOfOneMunicipality) {
+  {
+    testing::VerifiedRecords records(data_);
+    records.RegisterBundledForm("kyufukin-application");
+    ASSERT_TRUE(records.store().EnsureTenant("shiojiri", "塩尻市").ok());
+    records.Add("kyufukin-application", testing::KyufukinValues());
+    std::map<std::string, std::string> other = testing::KyufukinValues();
+    other["applicant_name"] = "塩尻 次郎";
+    other["applicant_kana"] = "シオジリ ジロウ";
+    records.Add("kyufukin-application", other, 1, true, "shiojiri");
+    records.Add("kyufukin-application", other, 1, true, "shiojiri");
+  }
+  const fs::path out = dir_ / "calls.txt";
+  RunResult by_default = Scripts("--template kyufukin-call --out " + Quote(out));
+  ASSERT_EQ(by_default.exit_code, 0) << by_default.err;
+  EXPECT_EQ(by_default.JsonLines().at(0)["scripts"], 1);
+  EXPECT_NE(Slurp(out).find("山田 太郎"), std::string::npos);
+  EXPECT_EQ(Slurp(out).find("塩尻 次郎"), std::string::npos);
+
+  RunResult shiojiri = Scripts("--template kyufukin-call --tenant shiojiri --out " + Quote(out));
+  ASSERT_EQ(shiojiri.exit_code, 0) << shiojiri.err;
+  EXPECT_EQ(shiojiri.JsonLines().at(0)["scripts"], 2);
+  EXPECT_EQ(Slurp(out).find("山田 太郎"), std::string::npos);
+  EXPECT_NE(Slurp(out).find("塩尻 次郎"), std::string::npos);
+
+  RunResult unknown = Scripts("--template kyufukin-call --tenant nowhere --out " + Quote(out));
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("nowhere"), std::string::npos) << unknown.err;
+}
+
 TEST_F(ScriptsCliTest, ARecordWhoseValueCannotBeWrittenIsNamedAndTheOthersAreWritten) {
   std::map<std::string, std::string> broken = testing::KyufukinValues();
   broken["birth_date"] = "1950/04/01";

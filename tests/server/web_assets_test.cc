@@ -25,7 +25,9 @@ const std::map<std::string, std::string> kPages = {
     {"/", "index.html"},
     {"/review", "review.html"},
     {"/supervisor", "supervisor.html"},
-    {"/frontdesk", "frontdesk.html"}};
+    {"/frontdesk", "frontdesk.html"},
+    {"/department", "department.html"},
+    {"/intake", "intake.html"}};
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -100,16 +102,23 @@ TEST(WebAssetsTest, UnknownPathsFindNothing) {
 }
 
 // Every string key a page or script names (data-i18n="…" and t('…')) is in both the Japanese and
-// the English dictionary of app.js, so no page shows a bare key in either language.
+// the English dictionary (app.js's, or the page's own given to Adb.addStrings), so no page shows
+// a bare key in either language.
 TEST(WebAssetsTest, EveryStringThePagesShowIsInJapaneseAndEnglish) {
-  const std::string app(FindWebAsset("/app.js")->body);
-  const size_t ja = app.find("    ja: {");
-  const size_t en = app.find("    en: {");
-  ASSERT_NE(ja, std::string::npos);
-  ASSERT_NE(en, std::string::npos);
-  ASSERT_LT(ja, en);
-  const std::string ja_block = app.substr(ja, en - ja);
-  const std::string en_block = app.substr(en);
+  std::string ja_block;
+  std::string en_block;
+  for (const char* script : {"/app.js", "/department.js", "/intake.js"}) {
+    SCOPED_TRACE(script);
+    const std::string text(FindWebAsset(script)->body);
+    const size_t ja = text.find("  ja: {");
+    const size_t en = text.find("  en: {");
+    ASSERT_NE(ja, std::string::npos);
+    ASSERT_NE(en, std::string::npos);
+    ASSERT_LT(ja, en);
+    const size_t end = text.find("\n  }", en);  // the end of the English dictionary
+    ja_block += text.substr(ja, en - ja);
+    en_block += text.substr(en, end == std::string::npos ? std::string::npos : end - en);
+  }
 
   const std::regex attribute(R"re(data-i18n(?:-placeholder|-aria-label)?="([a-zA-Z.]+)")re");
   const std::regex call(R"re(\bt\('([a-zA-Z.]+)')re");
