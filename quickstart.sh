@@ -21,14 +21,21 @@ shopt -s nullglob
 scans=(samples/scans/*.png samples/scans/*.jpg samples/scans/*.tif)
 adbridge ingest "${scans[@]}"
 
+echo "== 電話受付の記録を取り込みます (storing the sample phone-intake records)"
+adbridge ingest-phone samples/phone/calls-2026-11-21.csv
+
 echo "== 読み取ります (reading: identify, align, read, validate, route)"
 OMP_THREAD_LIMIT=1 adbridge process
 
-echo "== 確認担当者と監督者を作ります (adding a reviewer and a supervisor)"
+echo "== 見本の利用者を作ります (adding sample users: reviewer, supervisor, front desk, department)"
 # Sample accounts for trying the pages on this machine only; the passwords are printed below.
 if ! adbridge users list | grep -q '"name":"sample-reviewer"'; then
   printf 'review-sample-1\n' | adbridge users add sample-reviewer --role reviewer --display-name "見本 確認担当"
   printf 'supervise-sample-1\n' | adbridge users add sample-supervisor --role supervisor --display-name "見本 監督者"
+fi
+if ! adbridge users list | grep -q '"name":"sample-frontdesk"'; then
+  printf 'frontdesk-sample-1\n' | adbridge users add sample-frontdesk --role frontdesk --display-name "見本 窓口"
+  printf 'department-sample-1\n' | adbridge users add sample-department --role department --display-name "見本 担当課"
 fi
 
 echo "== 印刷用の白紙の様式と、読み取り結果の CSV を書き出します (a blank form for paper, and the readings as CSV)"
@@ -54,6 +61,9 @@ cat <<MSG
   build/server/adbridge --data "$data" serve                        # http://127.0.0.1:8080/
       確認担当 (reviewer): sample-reviewer / review-sample-1
       監督者 (supervisor): sample-supervisor / supervise-sample-1
+      窓口・電話受付 (front desk, phone intake): sample-frontdesk / frontdesk-sample-1
+      担当課 (department): sample-department / department-sample-1
+  build/server/adbridge --data "$data" serve --watch scanner-folder  # スキャナーの保存先から取り込む
   build/server/adbridge --data "$data" forms list
   build/server/adbridge --data "$data" documents list
   build/server/adbridge --data "$data" ingest path/to/scan.tif     # 同じファイルは "duplicate": true
