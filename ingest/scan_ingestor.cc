@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ingest/internal/file_bytes.h"
+#include "models/crash_point.h"
 
 namespace adbridge::ingest {
 
@@ -25,6 +26,7 @@ Result<IngestedScan> ScanIngestor::IngestBytes(std::span<const std::uint8_t> byt
   ADB_ASSIGN_OR_RETURN(std::string sha256, blobs_.Put(bytes));
   ADB_RETURN_IF_ERROR(
       store_.RecordBlob(sha256, static_cast<std::int64_t>(bytes.size()), image.media_type));
+  models::CrashPoint("ingest.blob_recorded");
 
   models::NewDocument document;
   document.tenant_code = options_.tenant_code;

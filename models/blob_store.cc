@@ -13,6 +13,8 @@
 #include <system_error>
 #include <utility>
 
+#include "models/crash_point.h"
+#include "models/internal/fsync.h"
 #include "models/internal/sha256_name.h"
 
 namespace adbridge::models {
@@ -20,6 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using internal::FsyncRetrying;
 using internal::IsSha256Name;
 
 std::string ErrnoText(int error) { return std::strerror(error); }
@@ -70,21 +73,8 @@ int WriteAll(int fd, std::span<const std::uint8_t> bytes) {
   return 0;
 }
 
-int FsyncRetrying(int fd) {
-  while (::fsync(fd) != 0) {
-    if (errno != EINTR) return errno;
-  }
-  return 0;
-}
-
 // Makes a directory entry (a rename, a new sub-folder) durable. Returns 0 or an errno.
-int FsyncDirectory(const fs::path& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid()) return errno;
-  const int error = FsyncRetrying(fd.get());
-  if (error != 0) return error;
-  return fd.Close();
-}
+int FsyncDirectory(const fs::path& dir) { return internal::FsyncPath(dir); }
 
 // Creates `dir` (and `parent` when missing) and makes the new entries durable.
 Status EnsureDirectory(const fs::path& parent, const fs::path& dir) {
@@ -206,7 +196,9 @@ Result<std::string> BlobStore::Put(std::span<const std::uint8_t> bytes) const {
   if (int error = WriteAll(fd.get(), bytes); error != 0) return fail(error);
   if (int error = FsyncRetrying(fd.get()); error != 0) return fail(error);
   if (int error = fd.Close(); error != 0) return fail(error);
+  CrashPoint("blob.written");
   if (::rename(temp_path.c_str(), final_path.c_str()) != 0) return fail(errno);
+  CrashPoint("blob.renamed");
   if (int error = FsyncDirectory(dir); error != 0) {
     // The blob is in place but its name may not survive a crash; the caller must not record
     // it, and a later Put of the same bytes finds it and returns at once.

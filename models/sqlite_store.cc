@@ -121,6 +121,8 @@ constexpr char kClaimDocument[] =
     "  (state = 'processing' AND lease_expires_at < " ADB_NOW_SQL ")) "
     "  ORDER BY attempts, id LIMIT 1) "
     "RETURNING id";
+constexpr char kSelectAbandonedDocuments[] =
+    "SELECT id, lease_owner, attempts FROM documents WHERE state = 'processing' ORDER BY id";
 constexpr char kSelectLease[] = "SELECT state, lease_owner, attempts FROM documents WHERE id = ?1";
 // A reading that identified no form keeps the form a person said the document is.
 constexpr char kSetDocumentRead[] =
@@ -786,6 +788,7 @@ class SqliteStore final : public Store {
   Result<DocumentState> ReleaseUnreadDocument(std::int64_t id, const std::string& worker,
                                               const std::string& reason,
                                               int max_attempts) override;
+  Result<int> ReleaseAbandonedDocuments(int max_attempts) override;
   Result<std::vector<FieldRecord>> ListFields(std::int64_t document_id) override;
   Result<std::vector<PageRecord>> ListPages(std::int64_t document_id) override;
   Result<std::vector<ReviewTask>> ListReviewTasks(std::int64_t document_id) override;
@@ -1548,6 +1551,47 @@ Result<DocumentState> SqliteStore::ReleaseUnreadDocument(std::int64_t id,
       DumpJson({{"reason", reason}, {"attempts", attempts}}))));
   ADB_RETURN_IF_ERROR(tx.Commit());
   return state;
+}
+
+Result<int> SqliteStore::ReleaseAbandonedDocuments(int max_attempts) {
+  std::lock_guard lock(mu_);
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  struct Abandoned {
+    std::int64_t id;
+    std::string worker;
+    int attempts;
+  };
+  std::vector<Abandoned> abandoned;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectAbandonedDocuments));
+    for (;;) {
+      ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      abandoned.push_back({stmt.Int(0), stmt.Text(1), static_cast<int>(stmt.Int(2))});
+    }
+  }
+  for (const Abandoned& doc : abandoned) {
+    const bool failed = doc.attempts >= max_attempts;
+    const std::string times = std::to_string(doc.attempts);
+    const std::string reason =
+        failed ? Text{"読み取りの途中で adbridge が " + times + " 回止まりました",
+                      "adbridge stopped " + times + " times while reading it"}
+                     .In(DefaultLang())
+               : "";
+    {
+      ADB_ASSIGN_OR_RETURN(Statement update, statements_.Get(kReleaseDocument));
+      update.BindInt(1, doc.id)
+          .BindText(2, DocumentStateName(failed ? DocumentState::kFailed
+                                                : DocumentState::kReceived))
+          .BindText(3, reason);
+      ADB_RETURN_IF_ERROR(update.Run());
+    }
+    ADB_RETURN_IF_ERROR(AppendAuditLocked(SystemEvent(
+        failed ? "document.failed" : "document.lease_released", doc.id,
+        DumpJson({{"worker", doc.worker}, {"attempts", doc.attempts}}))));
+  }
+  ADB_RETURN_IF_ERROR(tx.Commit());
+  return static_cast<int>(abandoned.size());
 }
 
 Result<std::vector<FieldRecord>> SqliteStore::ListFields(std::int64_t document_id) {

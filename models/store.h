@@ -549,6 +549,14 @@ class Store {
                                                       const std::string& reason,
                                                       int max_attempts) = 0;
 
+  // After a restart, when no worker can still be alive (the data folder's start-up recovery
+  // holds it alone): every document left processing by a worker that died goes back to
+  // received at once instead of waiting for its lease to run out, in one transaction, each
+  // audited "document.lease_released" (with its former worker). A document whose attempts
+  // reached `max_attempts` becomes failed instead, so a file that ends the program every time
+  // it is read cannot stop the rest. Returns how many were released or failed.
+  virtual Result<int> ReleaseAbandonedDocuments(int max_attempts) = 0;
+
   // The fields of a document in the form's order (the order they were recorded).
   virtual Result<std::vector<FieldRecord>> ListFields(std::int64_t document_id) = 0;
   // The pages of a document in document order (page_index 0..n-1).

@@ -15,7 +15,7 @@ std::vector<CommandSpec> AllCommands() {
   std::vector<CommandSpec> all;
   for (auto group : {FormsCommands, IngestCommands, ProcessCommands, DocumentCommands,
                      ServeCommands, UsersCommands, ReviewCommands, LettersCommands,
-                     ExportCommands, ScriptsCommands}) {
+                     ExportCommands, ScriptsCommands, BackupCommands}) {
     for (CommandSpec& spec : group()) all.push_back(std::move(spec));
   }
   return all;

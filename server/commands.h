@@ -18,6 +18,7 @@ std::vector<CommandSpec> ReviewCommands();    // review next|submit|skip|unreada
 std::vector<CommandSpec> LettersCommands();   // letters
 std::vector<CommandSpec> ExportCommands();    // export
 std::vector<CommandSpec> ScriptsCommands();   // scripts
+std::vector<CommandSpec> BackupCommands();    // backup, restore
 
 }  // namespace adbridge::server
 

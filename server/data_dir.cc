@@ -1,10 +1,16 @@
 #include "server/data_dir.h"
 
 #include <cstdlib>
-#include <system_error>
 #include <utility>
 
 namespace adbridge::server {
+namespace {
+
+// As ocr::ProcessOptions::max_attempts: a document that stopped the program this often while
+// being read is failed rather than read again.
+constexpr int kMaxReadingAttempts = 3;
+
+}  // namespace
 
 std::filesystem::path DefaultDataDir() {
   const char* env = std::getenv("ADBRIDGE_DATA");
@@ -13,16 +19,20 @@ std::filesystem::path DefaultDataDir() {
 }
 
 Result<DataDir> OpenDataDir(const std::filesystem::path& root) {
-  std::error_code ec;
-  std::filesystem::create_directories(root, ec);
-  if (ec) {
-    return Status::Unavailable(
-        "データフォルダを作れません: " + root.string() + " (" + ec.message() + ")",
-        "cannot create the data folder " + root.string() + " (" + ec.message() + ")");
-  }
+  // Creates the folder when it is missing.
+  ADB_ASSIGN_OR_RETURN(models::DataFolderLock lock, models::DataFolderLock::Open(root));
   ADB_ASSIGN_OR_RETURN(std::unique_ptr<models::Store> store,
                        models::OpenSqliteStore(root / "adbridge.db"));
-  return DataDir{root, std::move(store), models::BlobStore(root / "blobs")};
+  models::BlobStore blobs(root / "blobs");
+  if (lock.exclusive()) {
+    ADB_RETURN_IF_ERROR(models::RecoverBlobs(root / "adbridge.db", blobs).status());
+    // No other adbridge has the folder open, so no worker is reading: what was left
+    // processing was being read by a process that died, and is read again now rather than
+    // when its lease runs out.
+    ADB_RETURN_IF_ERROR(store->ReleaseAbandonedDocuments(kMaxReadingAttempts).status());
+    ADB_RETURN_IF_ERROR(lock.Share());
+  }
+  return DataDir{root, std::move(store), std::move(blobs), std::move(lock)};
 }
 
 }  // namespace adbridge::server

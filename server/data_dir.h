@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "models/blob_store.h"
+#include "models/data_folder.h"
 #include "models/status.h"
 #include "models/store.h"
 
@@ -21,8 +22,13 @@ struct DataDir {
   std::filesystem::path root;
   std::unique_ptr<models::Store> store;
   models::BlobStore blobs;
+  // Held while the folder is open, so a restore cannot replace it under this process and a
+  // later process's start-up recovery knows it is not alone.
+  models::DataFolderLock lock;
 };
 
+// Takes the folder's lock; the first process to open it (no other adbridge has it open) runs
+// the recovery of blobs a crash left behind (models::RecoverBlobs) before others come in.
 // Returns Unavailable when the folder cannot be created, else as models::OpenSqliteStore.
 Result<DataDir> OpenDataDir(const std::filesystem::path& root);
 

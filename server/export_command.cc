@@ -6,10 +6,12 @@
 // how, which documents) only once the whole output was written: to standard output, or to a
 // temporary file that is renamed into place, so a failed export leaves neither a partial file
 // nor a record.
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "models/crash_point.h"
 #include "output/export.h"
 #include "output/output_file.h"
 #include "server/commands.h"
@@ -122,16 +124,23 @@ int Export(Invocation& in) {
   const models::NewExport record =
       output::ExportToRecord(selection, options, batch.documents, requester.requested_by,
                              requester.user_id, static_cast<int>(replaced.size()));
-  // Recorded before the file takes its name: when recording fails the file is not put in
-  // place, so the next --new export delivers these documents again rather than never.
+  // The file takes its name before the export is recorded: a document recorded as delivered
+  // must be in a file that exists. A crash between the two leaves the file unrecorded, and the
+  // next --new export delivers its documents again (twice rather than never; each line names
+  // its document). When recording fails the file is taken away again, as if never made.
+  if (file) {
+    if (Status committed = file->Commit(); !committed.ok()) return Fail(in.err, committed);
+    models::CrashPoint("export.file_in_place");
+  }
   Result<models::ExportRecord> recorded = data.store->RecordExport(record);
   if (!recorded.ok()) {
+    if (file) {
+      std::error_code ignored;
+      std::filesystem::remove(*out_path, ignored);
+    }
     return Fail(in.err, recorded.status().WithPrefix(DefaultLang() == Lang::kJa
                                                          ? "書き出しを記録できません: "
                                                          : "the export could not be recorded: "));
-  }
-  if (file) {
-    if (Status committed = file->Commit(); !committed.ok()) return Fail(in.err, committed);
   }
   for (const output::Unmappable& u : replaced) {
     in.err << "adbridge: " << output::DescribeUnmappable(u, true).In(DefaultLang()) << "\n";
