@@ -290,7 +290,7 @@ class Installation {
                           0, crash_points.size() - 1)(rng_)]);
       } else if (Chance(0.55)) {
         kill_after = std::chrono::microseconds(static_cast<std::int64_t>(
-            std::uniform_real_distribution<double>(0.0, 1.1)(rng_) * typical));
+            std::uniform_real_distribution<double>(0.15, 1.1)(rng_) * typical));
       }
     }
     const auto started = Clock::now();
@@ -467,9 +467,9 @@ fs::path FreshFolder() {
 TEST(CrashHarnessTest, KilledAtRandomAdbridgeLosesNothingAndFinishesAsWithoutCrashes) {
   const auto started = Clock::now();
   const fs::path root = FreshFolder();
-  // Inputs shared by every run: two sample scans of different forms and the sample phone calls.
-  const std::vector<fs::path> scans = {kSource / "samples/scans/0003-demand-bus-reservation.png",
-                                       kSource / "samples/scans/0001-juminhyo-request.jpg"};
+  // Inputs shared by every run: a sample scan and the sample phone calls. One scan keeps a run
+  // short (reading it is most of a run's time) while every kind of work is still killed.
+  const std::vector<fs::path> scans = {kSource / "samples/scans/0001-juminhyo-request.jpg"};
   const fs::path phone = kSource / "samples/phone/calls-2026-11-21.csv";
 
   Installation reference(root, "reference", 0, scans, phone);
