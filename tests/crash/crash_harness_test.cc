@@ -284,7 +284,7 @@ class Installation {
       if (server) {
         kill_after = std::chrono::microseconds(static_cast<std::int64_t>(
             std::uniform_real_distribution<double>(0.1, 1.2)(rng_) * typical));
-      } else if (!crash_points.empty() && Chance(0.12)) {
+      } else if (!crash_points.empty() && Chance(0.25)) {
         env.push_back("ADBRIDGE_CRASH_AT=" +
                       crash_points[std::uniform_int_distribution<std::size_t>(
                           0, crash_points.size() - 1)(rng_)]);
