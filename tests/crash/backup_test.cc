@@ -37,17 +37,11 @@ using server::http_test::Send;
 using test_support::ChildExit;
 using test_support::ChildProcess;
 using test_support::RunToEnd;
+using test_support::Slurp;
 using ::testing::HasSubstr;
 
 const fs::path kSource = ADBRIDGE_SOURCE_DIR;
 constexpr char kPassword[] = "backup-test-password";
-
-std::string Slurp(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 // Rows of `sql` on the database at `path`, opened read-only, each row's columns joined by '|'.
 std::vector<std::string> Query(const fs::path& path, const std::string& sql) {

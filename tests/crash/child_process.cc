@@ -17,16 +17,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
+extern "C" char** environ;
+
+}  // namespace
+
 std::string Slurp(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   std::ostringstream bytes;
   bytes << in.rdbuf();
   return bytes.str();
 }
-
-extern "C" char** environ;
-
-}  // namespace
 
 std::vector<nlohmann::json> ChildExit::JsonLines() const {
   std::vector<nlohmann::json> lines;
@@ -52,7 +52,11 @@ ChildProcess ChildProcess::Start(const fs::path& scratch, const std::vector<std:
     std::ofstream(in_file, std::ios::binary) << *input;
   }
   // Everything the child needs is made before fork: after it only async-signal-safe calls.
-  std::vector<std::string> argv_strings{ADBRIDGE_BINARY};
+  // ADBRIDGE_PROGRAM runs the tests against another build (an older release, to see what it
+  // gets wrong); the one built beside the tests otherwise.
+  const char* program = std::getenv("ADBRIDGE_PROGRAM");
+  std::vector<std::string> argv_strings{program != nullptr && *program != '\0' ? program
+                                                                                : ADBRIDGE_BINARY};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& s : argv_strings) argv.push_back(s.data());

@@ -6,7 +6,8 @@
 //   ChildExit done = child.WaitOrKill(std::chrono::milliseconds(250));
 //   if (done.killed) { ...check what the crash left... }
 //
-// The test target defines ADBRIDGE_BINARY, the path of the program.
+// The test target defines ADBRIDGE_BINARY, the path of the program; the environment variable
+// ADBRIDGE_PROGRAM, when set, names another build to run instead.
 // Thread-safety: one ChildProcess per thread; Start may run from several threads at once.
 #ifndef ADBRIDGE_TESTS_CRASH_CHILD_PROCESS_H_
 #define ADBRIDGE_TESTS_CRASH_CHILD_PROCESS_H_
@@ -65,6 +66,9 @@ class ChildProcess {
   std::filesystem::path out_;
   std::filesystem::path err_;
 };
+
+// The whole file, as bytes ("" when it cannot be read).
+std::string Slurp(const std::filesystem::path& file);
 
 // Runs `adbridge ARGS` to the end.
 ChildExit RunToEnd(const std::filesystem::path& scratch, const std::vector<std::string>& args,

@@ -40,18 +40,12 @@ using Json = nlohmann::json;
 using test_support::ChildExit;
 using test_support::ChildProcess;
 using test_support::RunToEnd;
+using test_support::Slurp;
 using Clock = std::chrono::steady_clock;
 
 const fs::path kSource = ADBRIDGE_SOURCE_DIR;
 constexpr char kExportForm[] = "juminhyo-request";
 const std::vector<std::string> kReviewers = {"crash-reviewer-1", "crash-reviewer-2"};
-
-std::string Slurp(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 std::uint64_t EnvNumber(const char* name, std::uint64_t fallback) {
   const char* value = std::getenv(name);
