@@ -108,6 +108,7 @@ ChildProcess::~ChildProcess() {
 
 ChildExit ChildProcess::Finish(int status, bool killed) {
   pid_ = -1;
+  status_.reset();
   ChildExit done;
   done.killed = killed;
   if (WIFEXITED(status)) done.exit_code = WEXITSTATUS(status);
@@ -117,7 +118,16 @@ ChildExit ChildProcess::Finish(int status, bool killed) {
   return done;
 }
 
+bool ChildProcess::Running() {
+  if (status_) return false;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) != pid_) return true;
+  status_ = status;
+  return false;
+}
+
 ChildExit ChildProcess::WaitOrKill(std::chrono::microseconds after) {
+  if (status_) return Finish(*status_, false);
   const auto deadline = std::chrono::steady_clock::now() + after;
   int status = 0;
   for (;;) {
@@ -134,6 +144,7 @@ ChildExit ChildProcess::WaitOrKill(std::chrono::microseconds after) {
 }
 
 ChildExit ChildProcess::Wait() {
+  if (status_) return Finish(*status_, false);
   int status = 0;
   ::waitpid(pid_, &status, 0);
   return Finish(status, false);

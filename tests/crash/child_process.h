@@ -50,6 +50,8 @@ class ChildProcess {
 
   pid_t pid() const { return pid_; }
 
+  // Whether the program still runs (it is reaped when it has ended).
+  bool Running();
   // Waits until the program ends by itself, or kills it with SIGKILL once `after` has passed.
   ChildExit WaitOrKill(std::chrono::microseconds after);
   // Waits until it ends by itself.
@@ -63,6 +65,7 @@ class ChildProcess {
   ChildExit Finish(int status, bool killed);
 
   pid_t pid_ = -1;
+  std::optional<int> status_;  // once reaped by Running()
   std::filesystem::path out_;
   std::filesystem::path err_;
 };

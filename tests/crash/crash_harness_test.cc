@@ -27,6 +27,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "models/blob_store.h"
@@ -289,6 +290,17 @@ class Installation {
     }
     const auto started = Clock::now();
     ChildProcess child = ChildProcess::Start(dir_, args, env);
+    if (phase == "process" && kill_after < std::chrono::hours(1)) {
+      // Reading starts after the program has loaded its forms and Tesseract, which takes a
+      // while of its own: the kill is timed from the moment a document is being read.
+      while (child.Running() && Clock::now() - started < std::chrono::seconds(60) &&
+             Db(data_ / "adbridge.db").One("SELECT count(*) FROM documents WHERE state = "
+                                           "'processing'") == "0") {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      kill_after = std::chrono::microseconds(static_cast<std::int64_t>(
+          std::uniform_real_distribution<double>(0.0, 0.7)(rng_) * typical_us_->at(phase)));
+    }
     ChildExit done = child.WaitOrKill(kill_after);
     const double took =
         std::chrono::duration<double, std::micro>(Clock::now() - started).count();
@@ -296,6 +308,11 @@ class Installation {
       if (line.contains("document") && line["document"].is_number_integer()) {
         acknowledged_.insert(line["document"].get<std::int64_t>());
       }
+    }
+    if (done.killed || done.signal == SIGKILL) {
+      std::cout << "  " << (done.killed ? "killed " : "died at " + env.front() + ": ") << phase
+                << (server ? " (serve)" : "") << " after " << static_cast<int>(took / 1000)
+                << " ms" << std::endl;
     }
     if (done.killed) {
       ++kills_;
