@@ -289,7 +289,7 @@ class Installation {
         env.push_back("ADBRIDGE_CRASH_AT=" +
                       crash_points[std::uniform_int_distribution<std::size_t>(
                           0, crash_points.size() - 1)(rng_)]);
-      } else if (Chance(phase == "process" || phase.rfind("review", 0) == 0 ? 0.5 : 0.75)) {
+      } else if (Chance(phase == "process" ? 0.8 : phase.rfind("review", 0) == 0 ? 0.5 : 0.75)) {
         kill_after = std::chrono::microseconds(static_cast<std::int64_t>(
             std::uniform_real_distribution<double>(0.15, 1.1)(rng_) * typical));
       }
@@ -505,10 +505,10 @@ TEST(CrashHarnessTest, KilledAtRandomAdbridgeLosesNothingAndFinishesAsWithoutCra
   int kills = 0;
   int crash_points = 0;
   int runs = 0;
-  // At least six runs, so that every phase is killed at many moments, not only the review
+  // At least five runs, so that every phase is killed at many moments, not only the review
   // loop where most kills land.
   for (std::uint64_t seed = first_seed;
-       (kills < static_cast<int>(kill_target) || runs < 6) && runs < 60; ++seed, ++runs) {
+       (kills < static_cast<int>(kill_target) || runs < 5) && runs < 60; ++seed, ++runs) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     Installation run(root, "run-" + std::to_string(runs), seed, scans, phone);
     run.EnableKills(&typical);
