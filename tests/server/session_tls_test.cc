@@ -10,6 +10,7 @@
 #include <Poco/StreamCopier.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <openssl/ssl.h>
 
 #include <fstream>
 #include <mutex>
@@ -61,9 +62,9 @@ HttpsReply SendHttps(int port, const std::string& method, const std::string& pat
     if (old_tls_only) params.cipherList = "DEFAULT@SECLEVEL=0";
     Poco::Net::Context::Ptr context =
         new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-    if (old_tls_only) {
-      context->disableProtocols(Poco::Net::Context::PROTO_TLSV1_2 |
-                                Poco::Net::Context::PROTO_TLSV1_3);
+    if (old_tls_only) {  // offer TLS 1.1 and nothing newer
+      SSL_CTX_set_min_proto_version(context->sslContext(), TLS1_1_VERSION);
+      SSL_CTX_set_max_proto_version(context->sslContext(), TLS1_1_VERSION);
     }
     Poco::Net::HTTPSClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port), context);
     session.setTimeout(Poco::Timespan(10, 0));
@@ -105,6 +106,15 @@ class SessionTlsTest : public ApiTest {
         HttpServer::Start(store(), data_->blobs, options);
     EXPECT_TRUE(started.ok()) << started.status().message(Lang::kEn);
     return started.ok() ? std::move(*started) : nullptr;
+  }
+
+  // A server of HTTPS only, with a certificate made for the test.
+  std::unique_ptr<HttpServer> StartTlsServer() {
+    const TestCertificate cert = MakeCertificate(dir_);
+    HttpServerOptions options;
+    options.tls_cert = cert.cert.string();
+    options.tls_key = cert.key.string();
+    return StartServer(options);
   }
 
   Status StartStatus(const HttpServerOptions& options) {
@@ -174,11 +184,7 @@ TEST_F(SessionTlsTest, ServeTakesTheSessionLifetimeInHoursAndRefusesOthers) {
 // ---- TLS ----
 
 TEST_F(SessionTlsTest, OverHttpsALoginWorksAndItsCookieIsSecure) {
-  const TestCertificate cert = MakeCertificate(dir_);
-  HttpServerOptions options;
-  options.tls_cert = cert.cert.string();
-  options.tls_key = cert.key.string();
-  std::unique_ptr<HttpServer> server = StartServer(options);
+  std::unique_ptr<HttpServer> server = StartTlsServer();
   ASSERT_TRUE(server);
 
   const HttpsReply login =
@@ -204,11 +210,7 @@ TEST_F(SessionTlsTest, OverHttpsALoginWorksAndItsCookieIsSecure) {
 }
 
 TEST_F(SessionTlsTest, PlainHttpToTheTlsPortGetsNoAnswer) {
-  const TestCertificate cert = MakeCertificate(dir_);
-  HttpServerOptions options;
-  options.tls_cert = cert.cert.string();
-  options.tls_key = cert.key.string();
-  std::unique_ptr<HttpServer> server = StartServer(options);
+  std::unique_ptr<HttpServer> server = StartTlsServer();
   ASSERT_TRUE(server);
   const Reply login =
       Send(server->port(), {.method = "POST",
@@ -224,11 +226,7 @@ TEST_F(SessionTlsTest, PlainHttpToTheTlsPortGetsNoAnswer) {
 }
 
 TEST_F(SessionTlsTest, TlsOlderThan12IsRefused) {
-  const TestCertificate cert = MakeCertificate(dir_);
-  HttpServerOptions options;
-  options.tls_cert = cert.cert.string();
-  options.tls_key = cert.key.string();
-  std::unique_ptr<HttpServer> server = StartServer(options);
+  std::unique_ptr<HttpServer> server = StartTlsServer();
   ASSERT_TRUE(server);
   const HttpsReply old = SendHttps(server->port(), "GET", "/api/me", "", "", "", true);
   EXPECT_EQ(old.status, -1) << "answered over TLS 1.1 or older: " << old.body;
