@@ -137,7 +137,9 @@ TEST_F(SessionTlsTest, ASessionIsRefusedOnceItsConfiguredLifetimeHasRunOut) {
       http_test::LogIn(server->port(), users_.at("alpha-reviewer"), kPassword, &reply);
   ASSERT_FALSE(login.cookie.empty()) << Describe(reply);
   for (const Poco::Net::HTTPCookie& cookie : reply.cookies) {
-    if (cookie.getName() == kSessionCookie) EXPECT_EQ(cookie.getMaxAge(), 1);
+    if (cookie.getName() == kSessionCookie) {
+      EXPECT_EQ(cookie.getMaxAge(), 1);
+    }
   }
   EXPECT_EQ(Send(server->port(), {.path = "/api/me", .as = &login}).status, 200);
   // The browser would drop the cookie after a second; a client that keeps sending it is
