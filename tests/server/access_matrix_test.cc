@@ -293,6 +293,12 @@ TEST_F(AccessMatrixTest, EveryCellOfTheReadmeTableIsWhatTheServerAnswers) {
       {"frontdesk", "alpha-frontdesk"}, {"reviewer", "alpha-reviewer"},
       {"department", "alpha-department"}, {"not logged in", ""}};
   int cells = 0;
+  int cells_in_table = 0;
+  for (const Row& row : rows) {
+    for (const auto& [column, expected_pair] : row.cells) {
+      cells_in_table += expected_pair.second == 0 ? 1 : 2;
+    }
+  }
   for (const Row& row : rows) {
     for (const auto& [column, expected_pair] : row.cells) {
       const std::string& name = callers.at(column);
@@ -325,8 +331,8 @@ TEST_F(AccessMatrixTest, EveryCellOfTheReadmeTableIsWhatTheServerAnswers) {
       }
     }
   }
-  // 37 endpoints; 15 of them name a municipality's document, task or batch.
-  EXPECT_GE(cells, 37 * 6);
+  EXPECT_EQ(cells, cells_in_table);
+  EXPECT_GE(cells, static_cast<int>(rows.size()) * 6);
 }
 
 }  // namespace
