@@ -5,22 +5,19 @@
 // phone records taken in, a field reviewed over HTTP, the records exported and made into letters.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 
-#include <chrono>
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "models/store.h"
 #include "tests/server/cli_runner.h"
 #include "tests/server/http_test_client.h"
+#include "tests/server/serve_process.h"
 
 namespace adbridge {
 namespace {
@@ -92,38 +89,21 @@ class LogPrivacyTest : public ::testing::Test {
     return run;
   }
 
-  // Starts `adbridge serve` in the background and waits for the port it prints.
+  // Starts `adbridge serve` in the background.
   void StartServer() {
-    const std::string command = "cd " + Quote(dir_) + " && (ADBRIDGE_LANG=en " +
-                                Quote(ADBRIDGE_BINARY) + " --data " + Quote(data_) +
-                                " serve --port 0 --jobs 0 > serve.out 2> serve.err & echo $! > "
-                                "serve.pid)";
-    ASSERT_EQ(std::system(command.c_str()), 0);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::chrono::steady_clock::now() < deadline && port_ == 0) {
-      std::ifstream out(dir_ / "serve.out");
-      std::string line;
-      if (std::getline(out, line)) {
-        const Json started = Json::parse(line, nullptr, false);
-        if (started.is_object()) port_ = started.value("port", 0);
-      }
-      if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    pid_ = std::stoi(Slurp(dir_ / "serve.pid"));
-    ASSERT_NE(port_, 0) << "adbridge serve did not start: " << Slurp(dir_ / "serve.err");
+    serve_ = std::make_unique<test_support::ServeProcess>(dir_);
+    ASSERT_TRUE(serve_->Start("--data " + Quote(data_) + " serve --port 0 --jobs 0"))
+        << "adbridge serve did not start: " << serve_->err();
+    port_ = serve_->port();
   }
 
   // Stops the server as an operator does (SIGTERM) and keeps what it wrote.
   void StopServer() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::chrono::steady_clock::now() < deadline && ::kill(pid_, 0) == 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    pid_ = 0;
-    written_.push_back({"adbridge serve (stdout)", Slurp(dir_ / "serve.out")});
-    written_.push_back({"adbridge serve (stderr)", Slurp(dir_ / "serve.err")});
+    if (!serve_) return;
+    serve_->Stop();
+    written_.push_back({"adbridge serve (stdout)", serve_->out()});
+    written_.push_back({"adbridge serve (stderr)", serve_->err()});
+    serve_.reset();
   }
 
   Reply LogIn(const std::string& name, const std::string& password, Login* login = nullptr) {
@@ -175,8 +155,8 @@ class LogPrivacyTest : public ::testing::Test {
 
   fs::path dir_;
   fs::path data_;
+  std::unique_ptr<test_support::ServeProcess> serve_;
   int port_ = 0;
-  int pid_ = 0;
   std::vector<std::pair<std::string, std::string>> written_;  // (what, its text)
 };
 

@@ -17,6 +17,7 @@
 
 #include "api_fixture.h"
 #include "tests/server/cli_runner.h"
+#include "tests/server/serve_process.h"
 
 namespace adbridge::server {
 namespace {
@@ -211,6 +212,35 @@ TEST_F(SessionTlsTest, OverHttpsALoginWorksAndItsCookieIsSecure) {
   const HttpsReply next = SendHttps(server->port(), "POST", "/api/review/next", "{}", token, csrf);
   EXPECT_EQ(next.status, 200) << next.body;
   EXPECT_TRUE(Json::parse(next.body)["task"].is_object()) << next.body;
+}
+
+TEST_F(SessionTlsTest, TheServeCommandServesHttpsWithTheCertificateAndTheSessionHoursGiven) {
+  const TestCertificate cert = MakeCertificate(dir_);
+  const fs::path data = dir_ / "cli-data";
+  const test_support::RunResult added = test_support::RunAdbridge(
+      dir_, "--data " + Quote(data) + " users add kanri --role admin", "ADBRIDGE_LANG=en",
+      std::string(kPassword) + "\n");
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  test_support::ServeProcess serve(dir_);
+  ASSERT_TRUE(serve.Start("--data " + Quote(data) + " serve --port 0 --jobs 0 --session-hours 2" +
+                          " --tls-cert " + Quote(cert.cert) + " --tls-key " + Quote(cert.key)))
+      << serve.err();
+  EXPECT_THAT(serve.started().value("serving", ""), ::testing::StartsWith("https://"));
+
+  const HttpsReply login = SendHttps(serve.port(), "POST", "/api/login",
+                                     Json({{"name", "kanri"}, {"password", kPassword}}).dump());
+  ASSERT_EQ(login.status, 200) << login.body;
+  bool secure = false;
+  for (const Poco::Net::HTTPCookie& cookie : login.cookies) {
+    if (cookie.getName() != kSessionCookie) continue;
+    secure = cookie.getSecure();
+    // Two hours, read back from the expiry time it was sent as.
+    EXPECT_GE(cookie.getMaxAge(), 2 * 3600 - 60);
+    EXPECT_LE(cookie.getMaxAge(), 2 * 3600);
+  }
+  EXPECT_TRUE(secure);
+  EXPECT_EQ(Send(serve.port(), {.path = "/api/me"}).status, -1) << "plain HTTP was answered";
+  serve.Stop();
 }
 
 TEST_F(SessionTlsTest, PlainHttpToTheTlsPortGetsNoAnswer) {
