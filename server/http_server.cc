@@ -16,8 +16,8 @@
 #include <openssl/x509.h>
 
 #include <cstdio>
-
 #include <filesystem>
+#include <memory>
 #include <mutex>
 
 namespace adbridge::server {

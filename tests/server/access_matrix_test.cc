@@ -127,11 +127,11 @@ class AccessMatrixTest : public ApiTest {
     std::int64_t first = 0;
     for (int page = 0; page < pages; ++page) {
       const int seed = ++uploads_ + 1000;
-      const Reply reply = Send(port(), {.method = "POST",
-                                        .path = "/api/documents/upload?name=scan-" +
-                                                std::to_string(seed) + ".png",
-                                        .body = Text(SnippetPng(seed)),
-                                        .as = &desk});
+      const Reply reply =
+          Send(port(), {.method = "POST",
+                        .path = "/api/documents/upload?name=scan-" + std::to_string(seed) + ".png",
+                        .body = Text(SnippetPng(seed)),
+                        .as = &desk});
       EXPECT_EQ(reply.status, 200) << Describe(reply);
       const std::int64_t id = reply.json()["document"].value("id", std::int64_t{0});
       if (page == 0) {
@@ -257,12 +257,12 @@ TEST_F(AccessMatrixTest, TheReadmeTableListsExactlyTheEndpointsTheServerAnswers)
   const Api api(store(), data_->blobs, ApiOptions{});
   const std::set<std::string> served(api.Endpoints().begin(), api.Endpoints().end());
   for (const std::string& endpoint : served) {
-    EXPECT_TRUE(table.count(endpoint)) << "the server answers " << endpoint
-                                       << ", which README's permission matrix lacks";
+    EXPECT_TRUE(table.count(endpoint))
+        << "the server answers " << endpoint << ", which README's permission matrix lacks";
   }
   for (const std::string& endpoint : table) {
-    EXPECT_TRUE(served.count(endpoint)) << "README's permission matrix lists " << endpoint
-                                        << ", which the server does not answer";
+    EXPECT_TRUE(served.count(endpoint))
+        << "README's permission matrix lists " << endpoint << ", which the server does not answer";
   }
 }
 
@@ -274,10 +274,9 @@ TEST_F(AccessMatrixTest, AnApiPathTheServerDoesNotDeclareIsNotFoundForAnyone) {
   for (const std::string path : {"/api/admin", "/api/documents/1/pages", "/api/users/1",
                                  "/api/department/letters/batches/x.pdf", "/api/review"}) {
     for (const std::string method : {"GET", "POST"}) {
-      const Reply reply = Send(port(), {.method = method,
-                                        .path = path,
-                                        .body = std::string("{}"),
-                                        .as = &As("alpha-admin")});
+      const Reply reply = Send(
+          port(),
+          {.method = method, .path = path, .body = std::string("{}"), .as = &As("alpha-admin")});
       EXPECT_EQ(reply.status, 404) << method << " " << path << ": " << Describe(reply);
     }
   }
@@ -289,8 +288,8 @@ TEST_F(AccessMatrixTest, EveryCellOfTheReadmeTableIsWhatTheServerAnswers) {
   std::stable_partition(rows.begin(), rows.end(),
                         [](const Row& row) { return row.path != "/api/logout"; });
   const std::map<std::string, std::string> callers = {
-      {"admin", "alpha-admin"},         {"supervisor", "alpha-supervisor"},
-      {"frontdesk", "alpha-frontdesk"}, {"reviewer", "alpha-reviewer"},
+      {"admin", "alpha-admin"},           {"supervisor", "alpha-supervisor"},
+      {"frontdesk", "alpha-frontdesk"},   {"reviewer", "alpha-reviewer"},
       {"department", "alpha-department"}, {"not logged in", ""}};
   int cells = 0;
   int cells_in_table = 0;

@@ -35,10 +35,10 @@ using test_support::Slurp;
 const fs::path kSource = ADBRIDGE_SOURCE_DIR;
 
 // Passwords, each used once and searched for everywhere afterwards.
-constexpr char kAdminPassword[] = "Himitsu-Kanri-4821";     // `users add` on the command line
-constexpr char kReviewerPassword[] = "Kakunin-Suru-3306";   // `users add` on the command line
-constexpr char kSecondPassword[] = "Futari-Me-Desu-8842";   // `users add` on the command line
-constexpr char kWrongPassword[] = "Machigai-Desu-7730";     // a failed login
+constexpr char kAdminPassword[] = "Himitsu-Kanri-4821";      // `users add` on the command line
+constexpr char kReviewerPassword[] = "Kakunin-Suru-3306";    // `users add` on the command line
+constexpr char kSecondPassword[] = "Futari-Me-Desu-8842";    // `users add` on the command line
+constexpr char kWrongPassword[] = "Machigai-Desu-7730";      // a failed login
 constexpr char kHttpUserPassword[] = "Atarashii-Hito-5519";  // POST /api/users
 
 // A benefit application taken by phone; the operator was unsure of the phone number, so a
@@ -56,9 +56,8 @@ constexpr char kCorrectedPhone[] = "0263-98-4321";
 
 // Everything of the resident that must not reach a log, as typed and as normalised.
 const std::vector<std::string> kResidentData = {
-    "漏洩",         "試験子",     "ロウエイ",   "シケンコ",   "秘密町",   "1961-07-08",
-    "1961",         "399-0751",   "3990751",    "0263-98-1234", "0263981234", "0263-98-4321",
-    "0263984321",   "7654329"};
+    "漏洩",     "試験子",  "ロウエイ",     "シケンコ",   "秘密町",       "1961-07-08", "1961",
+    "399-0751", "3990751", "0263-98-1234", "0263981234", "0263-98-4321", "0263984321", "7654329"};
 
 class LogPrivacyTest : public ::testing::Test {
  protected:
@@ -112,7 +111,8 @@ class LogPrivacyTest : public ::testing::Test {
                                .body = Json({{"name", name}, {"password", password}}).dump()});
     if (login) {
       for (const Poco::Net::HTTPCookie& cookie : reply.cookies) {
-        if (cookie.getName() == server::http_test::kSessionCookie) login->cookie = cookie.getValue();
+        if (cookie.getName() == server::http_test::kSessionCookie)
+          login->cookie = cookie.getValue();
       }
       login->csrf = reply.json().value("csrf_token", "");
     }
@@ -121,8 +121,7 @@ class LogPrivacyTest : public ::testing::Test {
 
   // Every audit row, as the rows are stored.
   std::vector<models::AuditEvent> AuditLog() {
-    Result<std::unique_ptr<models::Store>> store =
-        models::OpenSqliteStore(data_ / "adbridge.db");
+    Result<std::unique_ptr<models::Store>> store = models::OpenSqliteStore(data_ / "adbridge.db");
     EXPECT_TRUE(store.ok()) << store.status().message(Lang::kEn);
     if (!store.ok()) return {};
     Result<std::vector<models::AuditEvent>> events = (*store)->RecentAudit(100000);
@@ -166,13 +165,13 @@ TEST_F(LogPrivacyTest, NoPasswordIsWrittenToAnyOutputTheAuditLogOrTheDatabase) {
   EXPECT_EQ(LogIn("no-such-user", kWrongPassword).status, 401);
   Login admin;
   ASSERT_EQ(LogIn("kanri", kAdminPassword, &admin).status, 200);
-  const Reply added = Send(port_, {.method = "POST",
-                                   .path = "/api/users",
-                                   .body = Json({{"name", "atarashii"},
-                                                 {"password", kHttpUserPassword},
-                                                 {"role", "frontdesk"}})
-                                               .dump(),
-                                   .as = &admin});
+  const Reply added = Send(
+      port_,
+      {.method = "POST",
+       .path = "/api/users",
+       .body = Json({{"name", "atarashii"}, {"password", kHttpUserPassword}, {"role", "frontdesk"}})
+                   .dump(),
+       .as = &admin});
   ASSERT_EQ(added.status, 200) << Describe(added);
   EXPECT_EQ(added.body.find(kHttpUserPassword), std::string::npos);
   Login created;
@@ -187,8 +186,8 @@ TEST_F(LogPrivacyTest, NoPasswordIsWrittenToAnyOutputTheAuditLogOrTheDatabase) {
     failure_audited = failure_audited || event.action == "user.login_failed";
   }
   EXPECT_TRUE(failure_audited);
-  for (const char* password : {kAdminPassword, kReviewerPassword, kSecondPassword,
-                               kWrongPassword, kHttpUserPassword}) {
+  for (const char* password :
+       {kAdminPassword, kReviewerPassword, kSecondPassword, kWrongPassword, kHttpUserPassword}) {
     EXPECT_THAT(WhereFound(password, /*database=*/true), ::testing::IsEmpty()) << password;
   }
 }
@@ -200,10 +199,9 @@ TEST_F(LogPrivacyTest, AResidentsDataNeverReachesALogLineOrTheAuditLog) {
   StartServer();
   // What each reviewer enters, by field: the phone number corrected, the double entries as
   // the resident gave them.
-  const std::map<std::string, std::string> entries = {
-      {"phone", kCorrectedPhone},
-      {"account_number", "7654329"},
-      {"account_holder_kana", "ロウエイ シケンコ"}};
+  const std::map<std::string, std::string> entries = {{"phone", kCorrectedPhone},
+                                                      {"account_number", "7654329"},
+                                                      {"account_holder_kana", "ロウエイ シケンコ"}};
   std::string document_state;
   int settled = 0;
   for (const auto& [name, password] : std::vector<std::pair<std::string, std::string>>{

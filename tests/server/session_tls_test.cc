@@ -22,9 +22,9 @@
 namespace adbridge::server {
 namespace {
 
+using test_support::Quote;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using test_support::Quote;
 
 // A self-signed certificate and its key, and a second key that is not the certificate's.
 struct TestCertificate {
@@ -37,7 +37,8 @@ TestCertificate MakeCertificate(const fs::path& dir) {
   TestCertificate made{dir / "cert.pem", dir / "key.pem", dir / "other-key.pem"};
   const std::string make =
       "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=adbridge-test.example"
-      " -keyout " + Quote(made.key) + " -out " + Quote(made.cert) +
+      " -keyout " +
+      Quote(made.key) + " -out " + Quote(made.cert) +
       " > /dev/null 2>&1 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " +
       Quote(made.other_key) + " > /dev/null 2>&1";
   EXPECT_EQ(std::system(make.c_str()), 0) << "openssl could not make a test certificate";
@@ -103,8 +104,7 @@ class SessionTlsTest : public ApiTest {
   std::unique_ptr<HttpServer> StartServer(HttpServerOptions options) {
     options.bind = "127.0.0.1";
     options.port = 0;
-    Result<std::unique_ptr<HttpServer>> started =
-        HttpServer::Start(store(), data_->blobs, options);
+    Result<std::unique_ptr<HttpServer>> started = HttpServer::Start(store(), data_->blobs, options);
     EXPECT_TRUE(started.ok()) << started.status().message(Lang::kEn);
     return started.ok() ? std::move(*started) : nullptr;
   }
@@ -155,8 +155,8 @@ TEST_F(SessionTlsTest, ASessionIsRefusedOnceItsConfiguredLifetimeHasRunOut) {
   }
   EXPECT_EQ(status, 401);
   // Nor can the expired session do anything that changes data.
-  EXPECT_EQ(Send(server->port(), {.method = "POST", .path = "/api/review/next", .body = "{}",
-                                  .as = &login})
+  EXPECT_EQ(Send(server->port(),
+                 {.method = "POST", .path = "/api/review/next", .body = "{}", .as = &login})
                 .status,
             401);
 }
@@ -217,9 +217,9 @@ TEST_F(SessionTlsTest, OverHttpsALoginWorksAndItsCookieIsSecure) {
 TEST_F(SessionTlsTest, TheServeCommandServesHttpsWithTheCertificateAndTheSessionHoursGiven) {
   const TestCertificate cert = MakeCertificate(dir_);
   const fs::path data = dir_ / "cli-data";
-  const test_support::RunResult added = test_support::RunAdbridge(
-      dir_, "--data " + Quote(data) + " users add kanri --role admin", "ADBRIDGE_LANG=en",
-      std::string(kPassword) + "\n");
+  const test_support::RunResult added =
+      test_support::RunAdbridge(dir_, "--data " + Quote(data) + " users add kanri --role admin",
+                                "ADBRIDGE_LANG=en", std::string(kPassword) + "\n");
   ASSERT_EQ(added.exit_code, 0) << added.err;
   test_support::ServeProcess serve(dir_);
   ASSERT_TRUE(serve.Start("--data " + Quote(data) + " serve --port 0 --jobs 0 --session-hours 2" +
@@ -246,11 +246,10 @@ TEST_F(SessionTlsTest, TheServeCommandServesHttpsWithTheCertificateAndTheSession
 TEST_F(SessionTlsTest, PlainHttpToTheTlsPortGetsNoAnswer) {
   std::unique_ptr<HttpServer> server = StartTlsServer();
   ASSERT_TRUE(server);
-  const Reply login =
-      Send(server->port(), {.method = "POST",
-                            .path = "/api/login",
-                            .body = Json({{"name", "alpha-reviewer"}, {"password", kPassword}})
-                                        .dump()});
+  const Reply login = Send(
+      server->port(), {.method = "POST",
+                       .path = "/api/login",
+                       .body = Json({{"name", "alpha-reviewer"}, {"password", kPassword}}).dump()});
   EXPECT_EQ(login.status, -1) << "an answer over plain HTTP: " << Describe(login);
   EXPECT_TRUE(login.cookies.empty());
   const Reply page = Send(server->port(), {.path = "/"});
