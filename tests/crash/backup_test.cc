@@ -294,6 +294,24 @@ TEST_F(BackupTest, ADamagedBackupIsRefusedAndNothingChanges) {
   EXPECT_EQ(back.exit_code, 0) << back.err;
 }
 
+TEST_F(BackupTest, MissingArgumentsAndFilesAreExplainedAndLeaveNothing) {
+  const fs::path data = Installation("original");
+  const ChildExit no_out = Adbridge(data, {"backup"});
+  EXPECT_EQ(no_out.exit_code, 2);
+  EXPECT_THAT(no_out.err, HasSubstr("--out is required"));
+  const ChildExit no_folder =
+      Adbridge(data, {"backup", "--out", (dir_ / "no-such-folder" / "b.db").string()});
+  EXPECT_EQ(no_folder.exit_code, 1);
+  EXPECT_THAT(no_folder.err, HasSubstr("cannot write the backup"));
+  EXPECT_FALSE(fs::exists(dir_ / "no-such-folder"));
+  const ChildExit no_file = Adbridge(dir_ / "fresh", {"restore", (dir_ / "gone.db").string()});
+  EXPECT_EQ(no_file.exit_code, 1);
+  EXPECT_THAT(no_file.err, HasSubstr("no such backup file"));
+  EXPECT_FALSE(fs::exists(dir_ / "fresh"));
+  const ChildExit no_argument = Adbridge(dir_ / "fresh", {"restore"});
+  EXPECT_EQ(no_argument.exit_code, 2);
+}
+
 TEST_F(BackupTest, BackupsTakenWhileAServerTakesUploadsAndReviewsAreConsistentSnapshots) {
   const fs::path data = Installation("live");
   ChildProcess server = ChildProcess::Start(
