@@ -413,8 +413,10 @@ TEST_F(BadInputCliTest, AnOutputAimedIntoTheDataFolderOrAtAFolderIsRefusedAndNot
       Tried();
       EXPECT_NE(run.exit_code, 0) << command << out;
       EXPECT_THAT(run.err, HasSubstr("data folder")) << command << out;
-      const RunResult ja = Run(command + Quote(out), "ja");
-      EXPECT_THAT(ja.err, HasSubstr("データフォルダ")) << command << out;
+      if (target == targets.front()) {
+        const RunResult ja = Run(command + Quote(out), "ja");
+        EXPECT_THAT(ja.err, HasSubstr("データフォルダ")) << command << out;
+      }
     }
   }
   EXPECT_EQ(Count(), before);
