@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "models/field_types.h"
+#include "models/utf8.h"
 
 namespace adbridge::review {
 namespace {
@@ -60,6 +61,14 @@ int SubmitCount(const TaskDetail& task) {
   return static_cast<int>(std::count_if(
       task.entries.begin(), task.entries.end(),
       [](const models::TaskEntry& entry) { return entry.action == EntryAction::kSubmit; }));
+}
+
+// A note typed with an entry: shown to supervisors and kept in the audit log, so it must be
+// text (the command line passes whatever bytes it is given).
+Status CheckNote(const std::string& note) {
+  if (models::DecodeUtf8(note)) return Status::Ok();
+  return Status::InvalidArgument("申し送りが UTF-8 の文字ではありません",
+                                 "the note is not valid UTF-8 text");
 }
 
 // What the audit log keeps of a decision: the machine's reading, the value before and after,
@@ -311,6 +320,7 @@ Result<EntryResult> ReviewQueue::Submit(const User& user, std::int64_t task_id,
 
 Result<EntryResult> ReviewQueue::MarkUnreadable(const User& user, std::int64_t task_id,
                                                 const std::string& note) {
+  ADB_RETURN_IF_ERROR(CheckNote(note));
   ADB_ASSIGN_OR_RETURN(TaskDetail task, HeldTask(user, task_id));
   TaskSettlement settlement = SettlementFor(user, task, EntryAction::kUnreadable);
   settlement.note = note;
@@ -351,6 +361,7 @@ Result<EntryResult> ReviewQueue::Skip(const User& user, std::int64_t task_id) {
 
 Result<EntryResult> ReviewQueue::Escalate(const User& user, std::int64_t task_id,
                                           const std::string& note) {
+  ADB_RETURN_IF_ERROR(CheckNote(note));
   ADB_ASSIGN_OR_RETURN(TaskDetail task, HeldTask(user, task_id));
   TaskSettlement settlement = SettlementFor(user, task, EntryAction::kEscalate);
   settlement.note = note;

@@ -8,11 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "api_fixture.h"
-#include "server/watch_folder.h"
 #include "tests/server/bad_corpus.h"
 #include "tests/server/cli_runner.h"
 #include "tests/server/data_holdings.h"
@@ -38,6 +34,15 @@ class BadInputApiTest : public ApiTest {
   Holdings CountAfterLogins(std::initializer_list<const char*> names) {
     for (const char* name : names) As(name);
     return Count();
+  }
+
+  // A second server on the same store, with `api` for its limits.
+  Result<std::unique_ptr<HttpServer>> StartAnother(const ApiOptions& api) {
+    HttpServerOptions options;
+    options.bind = "127.0.0.1";
+    options.port = 0;
+    options.api = api;
+    return HttpServer::Start(store(), data_->blobs, options);
   }
 
   Reply Upload(const std::string& query_name, const std::string& bytes, const Login* as) {
@@ -119,11 +124,9 @@ TEST_F(BadInputApiTest, AWholeImageUnderAnotherFormatsNameIsStoredAsTheFormatItI
 }
 
 TEST_F(BadInputApiTest, AnOversizeScanIsRefusedWith413WhetherItsLengthIsSaidOrItComesInChunks) {
-  HttpServerOptions options;
-  options.bind = "127.0.0.1";
-  options.port = 0;
-  options.api.upload_limits.max_bytes = 64 * 1024;
-  Result<std::unique_ptr<HttpServer>> small = HttpServer::Start(store(), data_->blobs, options);
+  ApiOptions api;
+  api.upload_limits.max_bytes = 64 * 1024;
+  Result<std::unique_ptr<HttpServer>> small = StartAnother(api);
   ASSERT_TRUE(small.ok());
   const Login& desk = As("alpha-frontdesk");
   const Holdings before = CountAfterLogins({"alpha-frontdesk"});
@@ -357,11 +360,9 @@ TEST_F(BadInputApiTest, NamesThatClimbOutOfTheirFolderAreCutToTheFileNameOrRefus
 TEST_F(BadInputApiTest, APhoneIntakeFileOverItsLimitIsRefusedWith413AndStoresNothing) {
   // The limit is 8 MiB; a server of the test's own has 64 KiB, so that the refused file is small
   // enough for the test's client to finish sending before it reads the answer.
-  HttpServerOptions options;
-  options.bind = "127.0.0.1";
-  options.port = 0;
-  options.api.max_upload_bytes = 64 * 1024;
-  Result<std::unique_ptr<HttpServer>> small = HttpServer::Start(store(), data_->blobs, options);
+  ApiOptions api;
+  api.max_upload_bytes = 64 * 1024;
+  Result<std::unique_ptr<HttpServer>> small = StartAnother(api);
   ASSERT_TRUE(small.ok());
   const Holdings before = CountAfterLogins({"alpha-frontdesk"});
   std::string csv = "form,applicant_name,birth_date,copies,purpose\r\n";
@@ -565,85 +566,6 @@ TEST_F(BadInputApiTest, SqlInFormIdsTemplatesAndStatesNamesNothingAndChangesNoth
   after.rows["audit_log"] = before.Rows("audit_log");  // the 404s are audited refusals
   EXPECT_EQ(after, before);
   ExpectStillServing("SQL in ids");
-}
-
-// ---- the watched folder ----
-
-// The folder `adbridge serve --watch` takes scans from, with its looks given their times.
-class BadInputWatchTest : public ::testing::Test {
- protected:
-  BadInputWatchTest() {
-    root_ = http_test::FreshDataFolder("adbridge-bad-watch-");
-    inbox_ = root_ / "inbox";
-    fs::create_directories(inbox_);
-    Result<DataDir> data = OpenDataDir(root_ / "data");
-    if (!data.ok()) {
-      ADD_FAILURE() << "OpenDataDir: " << data.status().message(Lang::kEn);
-      return;
-    }
-    data_ = std::make_unique<DataDir>(std::move(*data));
-  }
-  ~BadInputWatchTest() override {
-    data_.reset();
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-
-  // Two looks a settle apart: what has stopped changing is taken.
-  WatchLook LookTwice() {
-    WatchOptions options;
-    options.dir = inbox_;
-    WatchFolder watch(*data_->store, data_->blobs, options, log_);
-    const auto t0 = std::chrono::steady_clock::now();
-    EXPECT_TRUE(watch.Look(t0).ok());
-    Result<WatchLook> look = watch.Look(t0 + std::chrono::seconds(2));
-    EXPECT_TRUE(look.ok());
-    return look.ok() ? *look : WatchLook{};
-  }
-
-  // The reason written beside a refused file, in both languages.
-  std::string ReasonFor(const std::string& name) {
-    return Slurp(inbox_ / "failed" / (name + ".error.txt"));
-  }
-
-  fs::path root_;
-  fs::path inbox_;
-  std::unique_ptr<DataDir> data_;
-  std::ostringstream log_;
-};
-
-TEST_F(BadInputWatchTest, BadFilesAreMovedToFailedWithTheReasonAndGoodOnesStillTaken) {
-  const std::string good = Slurp(kBadCorpus / "scan.jpg.png");
-  // A link to a scan elsewhere (another municipality's blob, say) is never followed.
-  std::ofstream(root_ / "elsewhere.png", std::ios::binary) << good;
-  fs::create_symlink(root_ / "elsewhere.png", inbox_ / "link.png");
-  // A name saved in CP932 (申請.png), a bomb and a PDF.
-  std::ofstream(inbox_ / "\x90\x5c\x90\xbf.png", std::ios::binary) << good;
-  fs::copy_file(kBadCorpus / "bomb-100000x100000.tif", inbox_ / "bomb.tif");
-  fs::copy_file(kBadCorpus / "document.pdf.png", inbox_ / "document.png");
-  Tried(4);
-  const WatchLook look = LookTwice();
-  EXPECT_EQ(look.failed, 4) << log_.str();
-  EXPECT_EQ(look.stored, 0) << log_.str();
-  Result<std::vector<models::Document>> documents = data_->store->ListDocuments(std::nullopt);
-  ASSERT_TRUE(documents.ok());
-  EXPECT_TRUE(documents->empty());
-  EXPECT_TRUE(fs::is_symlink(inbox_ / "failed" / "link.png")) << "the link itself was moved";
-  EXPECT_EQ(Slurp(root_ / "elsewhere.png"), good) << "and what it points at is untouched";
-  for (const auto& [name, english, japanese] :
-       std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"link.png", "a symbolic link is not taken", "リンク"},
-           {"\x90\x5c\x90\xbf.png", "the file name is not UTF-8", "UTF-8 ではありません"},
-           {"bomb.tif", "too large", "大きすぎます"},
-           {"document.png", "PDF is not supported", "PDF"}}) {
-    const std::string reason = ReasonFor(name);
-    EXPECT_THAT(reason, HasSubstr(english)) << name;
-    EXPECT_THAT(reason, HasSubstr(japanese)) << name;
-  }
-  // The folder goes on: a good scan is taken.
-  std::ofstream(inbox_ / "0001.png", std::ios::binary) << good;
-  EXPECT_EQ(LookTwice().stored, 1) << log_.str();
-  EXPECT_TRUE(fs::exists(inbox_ / "done" / "0001.png"));
 }
 
 }  // namespace

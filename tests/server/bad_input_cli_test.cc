@@ -348,6 +348,23 @@ TEST_F(BadInputCliTest, SqlMetacharactersTypedByAnOperatorAreStoredAndExportedEx
   EXPECT_THAT(next.JsonLines()[0]["note"].get<std::string>(),
               ::testing::EndsWith("operator's note: note'; UPDATE tasks SET state='verified';--"));
   EXPECT_EQ(next.JsonLines()[0]["prefill"], "' OR '1'='1");
+
+  // A value or a note in bytes that are not UTF-8 is refused, saying so, and changes nothing.
+  const std::string task = std::to_string(next.JsonLines()[0]["task"].get<long long>());
+  const Holdings held = Count();
+  for (const auto& [args, english] : std::vector<std::pair<std::string, std::string>>{
+           {" review submit " + task + " --user rev --value " + Quote("\xff\xfe"),
+            "The text is not valid UTF-8"},
+           {" review escalate " + task + " --user rev --note " + Quote("\x80" "abc"),
+            "the note is not valid UTF-8 text"},
+           {" review unreadable " + task + " --user rev --note " + Quote("\xe3\x81"),
+            "the note is not valid UTF-8 text"}}) {
+    const RunResult run = Run(args);
+    Tried();
+    EXPECT_EQ(run.exit_code, 1) << args << ": " << run.err;
+    EXPECT_THAT(run.err, HasSubstr(english)) << args;
+    EXPECT_EQ(Count(), held) << args;
+  }
 }
 
 // ---- form definitions ----
