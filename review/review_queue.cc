@@ -73,15 +73,27 @@ Status CheckNote(const std::string& note) {
 
 // What the audit log keeps of a decision: the machine's reading, the value before and after,
 // and why. The store adds who and when.
+// Characters in `text` (bytes when it is not UTF-8).
+std::size_t CodePoints(const std::string& text) {
+  const std::optional<std::u32string> decoded = models::DecodeUtf8(text);
+  return decoded ? decoded->size() : text.size();
+}
+
+// The audit log is read by people who may not see residents' data, and is kept longer than
+// the data itself: it says which field was settled, by whom and how, never what the value is.
+// The values stay in the store (review_entries, fields), where access is controlled.
 std::string AuditDetail(const TaskDetail& task, const std::optional<std::string>& value,
                         const std::string& note, bool confirmed_invalid) {
   nlohmann::json detail = {{"task", task.task.id},
                            {"kind", models::TaskKindName(task.task.kind)},
-                           {"field", task.task.field_name}};
-  detail["ocr_value"] = task.ocr_value ? nlohmann::json(*task.ocr_value) : nlohmann::json();
-  detail["before"] = task.value ? nlohmann::json(*task.value) : nlohmann::json();
-  detail["value"] = value ? nlohmann::json(*value) : nlohmann::json();
-  if (!note.empty()) detail["note"] = note;
+                           {"field", task.task.field_name},
+                           {"had_ocr_value", task.ocr_value.has_value()}};
+  if (value) {
+    detail["value_chars"] = CodePoints(*value);
+    detail["same_as_ocr"] = task.ocr_value && *task.ocr_value == *value;
+    detail["same_as_before"] = task.value && *task.value == *value;
+  }
+  if (!note.empty()) detail["note_chars"] = CodePoints(note);
   if (confirmed_invalid) detail["confirmed_invalid"] = true;
   return detail.dump();
 }

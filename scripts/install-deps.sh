@@ -13,7 +13,8 @@ packages=(
   libpng-dev libtiff-dev libturbojpeg0-dev  # checking every page of an upload, quietly
   libtesseract-dev tesseract-ocr tesseract-ocr-jpn tesseract-ocr-eng  # reading fields
   libopencv-dev             # registration, drawing Japanese text into test scans
-  libpoco-dev               # the HTTP server
+  libpoco-dev               # the HTTP server (and HTTPS: NetSSL_OpenSSL)
+  openssl                   # tests make a self-signed certificate for `serve --tls-cert`
   libsodium-dev             # password hashing (Argon2id), session tokens, constant-time compares
   libhpdf-dev               # letters and blank forms as PDF
   libharfbuzz-dev           # fonts cut down to the characters a PDF sets, so one letter stays small

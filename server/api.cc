@@ -7,6 +7,7 @@
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -119,6 +120,49 @@ Api::Api(models::Store& store, const models::BlobStore& blobs, ApiOptions option
   groups_.push_back(std::make_unique<FrontdeskApi>(store, blobs, options.upload_limits));
   groups_.push_back(std::make_unique<DepartmentApi>(store, blobs));
   groups_.push_back(std::make_unique<IntakeApi>(store, blobs, options_.max_upload_bytes));
+  endpoints_ = {"POST /api/login",
+                "POST /api/logout",
+                "GET /api/me",
+                "POST /api/review/next",
+                "GET /api/review/tasks/ID/snippet.png",
+                "POST /api/review/tasks/ID/submit",
+                "POST /api/review/tasks/ID/unreadable",
+                "POST /api/review/tasks/ID/skip",
+                "POST /api/review/tasks/ID/escalate",
+                "GET /api/supervisor/queue",
+                "GET /api/supervisor/escalations",
+                "POST /api/supervisor/tasks/ID/decide",
+                "GET /api/supervisor/tasks/ID/snippet.png",
+                "GET /api/supervisor/reviewers",
+                "GET /api/documents",
+                "GET /api/documents/ID",
+                "GET /api/users",
+                "POST /api/users"};
+  for (const std::unique_ptr<RouteGroup>& group : groups_) {
+    for (std::string& endpoint : group->Endpoints()) endpoints_.push_back(std::move(endpoint));
+  }
+  std::sort(endpoints_.begin(), endpoints_.end());
+}
+
+std::string Api::EndpointOf(const std::string& method, const std::vector<std::string>& parts) {
+  auto digits = [](std::string_view text) {
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  std::string endpoint = method + " ";
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::string& part = parts[i];
+    endpoint += "/";
+    if (digits(part)) {
+      endpoint += i > 0 && parts[i - 1] == "pages" ? "N" : "ID";
+    } else if (part.size() > 4 && part.ends_with(".pdf") &&
+               digits(std::string_view(part).substr(0, part.size() - 4))) {
+      endpoint += "ID.pdf";
+    } else {
+      endpoint += part;
+    }
+  }
+  return endpoint;
 }
 
 void Api::Handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
@@ -222,6 +266,11 @@ void Api::Route(Exchange& ex) {
     }
   } else if (ex.method != "GET") {
     return ex.Fail(Status::NotFound("その操作はありません", "there is no such operation"));
+  }
+
+  // Only what the permission matrix lists is answered (Endpoints).
+  if (!std::binary_search(endpoints_.begin(), endpoints_.end(), EndpointOf(ex.method, parts))) {
+    return ex.Fail(Status::NotFound("その API はありません", "there is no such API"));
   }
 
   if (route == "POST /api/logout") return Logout(ex);

@@ -29,10 +29,14 @@ namespace adbridge::server {
 // A group of endpoints kept in its own file (the front desk's, the departments'). The Api has
 // already found the caller's session and checked the CSRF token of a POST; Route answers the
 // request and returns true when it is one of the group's, and returns false otherwise.
+// Endpoints lists every endpoint Route answers, as "METHOD /api/path" with ID for an id and N
+// for a page number ("GET /api/documents/ID/pages/N/preview.png"): a request to any other path
+// is answered 404 before Route is asked.
 class RouteGroup {
  public:
   virtual ~RouteGroup() = default;
   virtual bool Route(Exchange& exchange, const std::vector<std::string>& parts) = 0;
+  virtual std::vector<std::string> Endpoints() const = 0;
 };
 
 struct ApiOptions {
@@ -56,6 +60,12 @@ class Api {
   Api(models::Store& store, const models::BlobStore& blobs, ApiOptions options);
 
   void Handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
+
+  // Every endpoint the Api answers, as RouteGroup::Endpoints writes them, sorted: the rows of
+  // README's permission matrix. A path that is not one of them is 404 whoever asks.
+  const std::vector<std::string>& Endpoints() const { return endpoints_; }
+  // "POST /api/documents/7/pages/0/rotate" -> "POST /api/documents/ID/pages/N/rotate".
+  static std::string EndpointOf(const std::string& method, const std::vector<std::string>& parts);
 
  private:
   void Route(Exchange& exchange);
@@ -82,6 +92,7 @@ class Api {
   review::ReviewQueue queue_;
   const std::string dummy_hash_;  // verified against when a login name is unknown
   std::vector<std::unique_ptr<RouteGroup>> groups_;  // asked in order after the Api's own routes
+  std::vector<std::string> endpoints_;  // the Api's own and every group's, sorted
 };
 
 }  // namespace adbridge::server

@@ -155,6 +155,17 @@ std::optional<std::int64_t> BatchIdOf(std::string_view file) {
 DepartmentApi::DepartmentApi(models::Store& store, const models::BlobStore& blobs)
     : store_(store), blobs_(blobs) {}
 
+std::vector<std::string> DepartmentApi::Endpoints() const {
+  return {"GET /api/department/forms",
+          "GET /api/department/records",
+          "POST /api/department/exports",
+          "GET /api/department/exports",
+          "POST /api/department/letters",
+          "POST /api/department/scripts",
+          "GET /api/department/letters/batches",
+          "GET /api/department/letters/batches/ID.pdf"};
+}
+
 bool DepartmentApi::Route(Exchange& ex, const std::vector<std::string>& parts) {
   if (parts.size() < 3 || parts[1] != "department") return false;
   const bool get = ex.method == "GET";

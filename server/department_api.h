@@ -30,6 +30,7 @@ class DepartmentApi : public RouteGroup {
   DepartmentApi(models::Store& store, const models::BlobStore& blobs);
 
   bool Route(Exchange& exchange, const std::vector<std::string>& parts) override;
+  std::vector<std::string> Endpoints() const override;
 
  private:
   void Forms(Exchange& ex);

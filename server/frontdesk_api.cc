@@ -95,6 +95,19 @@ FrontdeskApi::FrontdeskApi(models::Store& store, const models::BlobStore& blobs,
                            ingest::ImageLimits limits)
     : store_(store), blobs_(blobs), limits_(limits) {}
 
+std::vector<std::string> FrontdeskApi::Endpoints() const {
+  return {"POST /api/documents/upload",
+          "GET /api/forms",
+          "GET /api/frontdesk/documents",
+          "GET /api/frontdesk/documents/ID",
+          "POST /api/documents/ID/form",
+          "POST /api/documents/ID/split",
+          "POST /api/documents/ID/merge",
+          "GET /api/documents/ID/pages/N/preview.png",
+          "POST /api/documents/ID/pages/N/rotate",
+          "POST /api/documents/ID/pages/N/remove"};
+}
+
 bool FrontdeskApi::Route(Exchange& ex, const std::vector<std::string>& parts) {
   const bool get = ex.method == "GET";
   const bool post = ex.method == "POST";

@@ -33,6 +33,7 @@ class FrontdeskApi : public RouteGroup {
   FrontdeskApi(models::Store& store, const models::BlobStore& blobs, ingest::ImageLimits limits);
 
   bool Route(Exchange& exchange, const std::vector<std::string>& parts) override;
+  std::vector<std::string> Endpoints() const override;
 
  private:
   void Upload(Exchange& ex);

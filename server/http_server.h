@@ -5,6 +5,9 @@
 //   server->port();  // the port it listens on (a free one when 0 was asked for)
 //   server->Stop();
 //
+// With `tls_cert` and `tls_key` (PEM files) it answers HTTPS only, TLS 1.2 or newer, and the
+// session cookie is marked Secure.
+//
 // Each connection is served by one thread of the server's own pool for as long as the browser
 // keeps it alive, so the pool is sized for many reviewers at once.
 // Thread-safety: Start and Stop from one thread; requests are handled concurrently.
@@ -26,11 +29,16 @@ struct HttpServerOptions {
   int port = 8080;  // 0: any free port
   int max_threads = 200;
   ApiOptions api;
+  // Both set: HTTPS with this certificate (chain) and its private key.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 class HttpServer {
  public:
-  // Returns Unavailable when the address cannot be bound (in use, no permission).
+  // Returns Unavailable when the address cannot be bound (in use, no permission);
+  // InvalidArgument when only one of tls_cert and tls_key is given, when either cannot be read
+  // or is not PEM, or when the key is not the certificate's.
   static Result<std::unique_ptr<HttpServer>> Start(models::Store& store,
                                                    const models::BlobStore& blobs,
                                                    const HttpServerOptions& options);

@@ -51,6 +51,10 @@ Result<std::string> UploadName(const std::optional<std::string>& given) {
 IntakeApi::IntakeApi(models::Store& store, const models::BlobStore& blobs, std::size_t max_bytes)
     : store_(store), blobs_(blobs), max_bytes_(max_bytes) {}
 
+std::vector<std::string> IntakeApi::Endpoints() const {
+  return {"POST /api/intake/phone"};
+}
+
 bool IntakeApi::Route(Exchange& ex, const std::vector<std::string>& parts) {
   if (parts.size() == 3 && parts[1] == "intake" && parts[2] == "phone" && ex.method == "POST") {
     UploadPhone(ex);

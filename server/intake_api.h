@@ -29,6 +29,7 @@ class IntakeApi : public RouteGroup {
   IntakeApi(models::Store& store, const models::BlobStore& blobs, std::size_t max_bytes);
 
   bool Route(Exchange& exchange, const std::vector<std::string>& parts) override;
+  std::vector<std::string> Endpoints() const override;
 
  private:
   void UploadPhone(Exchange& ex);

@@ -1,5 +1,5 @@
 // adbridge serve [--port P] [--bind ADDR] [--jobs N] [--lease-minutes M] [--gold-percent R]
-//                [--watch DIR [--tenant T]]
+//                [--watch DIR [--tenant T]] [--session-hours H] [--tls-cert FILE --tls-key FILE]
 #include <pthread.h>
 
 #include <charconv>
@@ -161,6 +161,23 @@ int Serve(Invocation& in) {
     options.api.queue.gold_rate = static_cast<double>(*value) / 100.0;
   }
 
+  if (auto text = in.Get("--session-hours")) {
+    auto value = WholeNumber(*text, 1, 24 * 7);
+    if (!value) {
+      return Usage(in.err, "--session-hours は 1〜168 です", "--session-hours is 1 to 168");
+    }
+    options.api.session_seconds = static_cast<int>(*value) * 3600;
+  }
+
+  if (in.Has("--tls-cert") || in.Has("--tls-key")) {
+    options.tls_cert = in.Get("--tls-cert").value_or("");
+    options.tls_key = in.Get("--tls-key").value_or("");
+    if (options.tls_cert.empty() || options.tls_key.empty()) {
+      return Usage(in.err, "--tls-cert と --tls-key は両方とも指定します",
+                   "give both --tls-cert and --tls-key");
+    }
+  }
+
   // SIGINT and SIGTERM are waited for below; every thread started from here inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);
@@ -189,7 +206,7 @@ int Serve(Invocation& in) {
   ADB_ASSIGN_OR_RETURN_EXIT(std::unique_ptr<HttpServer> server,
                             HttpServer::Start(*data.store, data.blobs, options), in.err);
   PrintJsonLine(in.out,
-                {{"serving", "http://" + options.bind + ":" + std::to_string(server->port()) + "/"},
+                {{"serving", (options.tls_cert.empty() ? "http://" : "https://") + options.bind + ":" + std::to_string(server->port()) + "/"},
                  {"port", server->port()},
                  {"background_jobs", jobs},
                  {"watching", watch ? nlohmann::ordered_json(watch->dir.string()) : nlohmann::ordered_json(nullptr)}});
@@ -233,6 +250,17 @@ std::vector<CommandSpec> ServeCommands() {
          "R",
          {"正解既知の作業を混ぜる割合 % (既定 0)",
           "percent of claims given a known-answer task (default 0)"}},
+        {"--session-hours",
+         "H",
+         {"ログインが続く時間 (既定 12 時間。過ぎたらログインし直す)",
+          "how long a login lasts (default 12 hours; then log in again)"}},
+        {"--tls-cert",
+         "FILE",
+         {"HTTPS で待ち受ける証明書 (PEM、中間証明書を続けてよい)。--tls-key と使う",
+          "serve HTTPS with this certificate (PEM, chain may follow); goes with --tls-key"}},
+        {"--tls-key",
+         "FILE",
+         {"--tls-cert の証明書の秘密鍵 (PEM)", "the private key of --tls-cert's certificate (PEM)"}},
         {"--watch",
          "DIR",
          {"スキャナーが書き込むフォルダからもスキャンを取り込む (書き終わったものだけ。"
