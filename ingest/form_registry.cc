@@ -41,7 +41,8 @@ Result<RegisteredForm> RegisterFormFile(models::Store& store, const models::Blob
     const models::PageDefinition& page = definition.pages[i];
     const std::string where = source + ": pages[" + std::to_string(i + 1) + "] " +
                               page.reference + ": ";
-    ADB_ASSIGN_OR_RETURN(std::vector<std::uint8_t> image, ReadBytes(page.reference_path, limits.max_bytes));
+    ADB_ASSIGN_OR_RETURN(std::vector<std::uint8_t> image,
+                         ReadBytes(page.reference_path, limits.max_bytes));
     Result<ProbedImage> probed = ProbeImage(image, limits);
     if (!probed.ok()) return probed.status().WithPrefix(where);
     ADB_ASSIGN_OR_RETURN(std::string sha256, blobs.Put(image));

@@ -23,11 +23,11 @@ Status CheckOutsideDataDir(const std::filesystem::path& root, const std::filesys
     if (f->empty()) continue;  // a trailing separator
     if (t == target.end() || *t != *f) return Status::Ok();
   }
-  return Status::InvalidArgument(
-      "書き出し先 " + out.string() + " はデータフォルダ " + root.string() +
-          " の中です。データフォルダの外を指定してください",
-      "the output " + out.string() + " is inside the data folder " + root.string() +
-          "; write it outside the data folder");
+  return Status::InvalidArgument("書き出し先 " + out.string() + " はデータフォルダ " +
+                                     root.string() +
+                                     " の中です。データフォルダの外を指定してください",
+                                 "the output " + out.string() + " is inside the data folder " +
+                                     root.string() + "; write it outside the data folder");
 }
 
 Result<DataDir> OpenDataDir(const std::filesystem::path& root) {

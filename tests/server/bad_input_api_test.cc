@@ -78,8 +78,8 @@ class BadInputApiTest : public ApiTest {
   Json PhoneTaskFor(const std::string& name, const std::string& note) {
     const std::string csv =
         "form,applicant_name,birth_date,copies,purpose,operator,note,uncertain\r\n"
-        "api-test-request," + name + ",2001-02-03,2,pension,\"op'; --\"," + note +
-        ",applicant_name\r\n";
+        "api-test-request," +
+        name + ",2001-02-03,2,pension,\"op'; --\"," + note + ",applicant_name\r\n";
     const Reply stored = PostText("/api/intake/phone?name=calls.csv", csv, &As("alpha-frontdesk"));
     EXPECT_EQ(stored.status, 200) << Describe(stored);
     EXPECT_EQ(stored.json()["records"].size(), 1u) << stored.body;
@@ -149,7 +149,8 @@ TEST_F(BadInputApiTest, AnOversizeScanIsRefusedWith413WhetherItsLengthIsSaidOrIt
 TEST_F(BadInputApiTest, OversizeJsonBodiesAreRefusedWith413OnEveryKindOfEndpoint) {
   const std::int64_t task = LeaseTo("alpha-reviewer");
   const std::string big = "{\"value\": \"" + std::string(70 * 1024, 'a') + "\"}";
-  const Holdings before = CountAfterLogins({"alpha-reviewer", "alpha-admin", "alpha-frontdesk", "alpha-department"});
+  const Holdings before =
+      CountAfterLogins({"alpha-reviewer", "alpha-admin", "alpha-frontdesk", "alpha-department"});
   const std::vector<std::pair<std::string, const Login*>> endpoints = {
       {"/api/login", nullptr},
       {"/api/review/next", &As("alpha-reviewer")},
@@ -217,10 +218,11 @@ TEST_F(BadInputApiTest, JsonThatIsBrokenNotUtf8OrOfTheWrongShapeIsRefusedWith400
   // A login and a new user's display name that are not UTF-8.
   for (const auto& [path, as] : std::vector<std::pair<std::string, const Login*>>{
            {"/api/login", nullptr}, {"/api/users", &As("alpha-admin")}}) {
-    const Reply reply = PostText(
-        path, "{\"name\": \"n\xff\", \"password\": \"kami-hikouki-42\", \"role\": \"reviewer\", "
-              "\"display_name\": \"\xe5\xb1\"}",
-        as);
+    const Reply reply =
+        PostText(path,
+                 "{\"name\": \"n\xff\", \"password\": \"kami-hikouki-42\", \"role\": \"reviewer\", "
+                 "\"display_name\": \"\xe5\xb1\"}",
+                 as);
     Tried();
     ExpectError(reply, 400, "not valid JSON", path);
   }
@@ -234,7 +236,8 @@ TEST_F(BadInputApiTest, JsonThatIsBrokenNotUtf8OrOfTheWrongShapeIsRefusedWith400
 // ---- query strings and paths ----
 
 TEST_F(BadInputApiTest, QueryStringsThatAreMalformedOrNotUtf8AreRefusedWith400) {
-  const Holdings before = CountAfterLogins({"alpha-supervisor", "alpha-frontdesk", "alpha-department"});
+  const Holdings before =
+      CountAfterLogins({"alpha-supervisor", "alpha-frontdesk", "alpha-department"});
   const std::vector<std::tuple<std::string, const Login*, std::string>> cases = {
       {"/api/documents?state=%FF%FE", &As("alpha-supervisor"), "there is no document state"},
       {"/api/documents?state=%ZZ", &As("alpha-supervisor"), "the address (URL) is malformed"},
@@ -253,13 +256,13 @@ TEST_F(BadInputApiTest, QueryStringsThatAreMalformedOrNotUtf8AreRefusedWith400) 
     ExpectError(reply, 400, english, path);
   }
   // Names in the query that are not UTF-8: an upload and a phone-intake file.
-  const Reply upload = Upload("%FF%FE.png", Slurp(kBadCorpus / "scan.jpg.png"),
-                              &As("alpha-frontdesk"));
+  const Reply upload =
+      Upload("%FF%FE.png", Slurp(kBadCorpus / "scan.jpg.png"), &As("alpha-frontdesk"));
   Tried();
   ExpectError(upload, 400, "UTF-8", "upload name");
-  const Reply intake = PostText("/api/intake/phone?name=%93%64%98%62.csv",  // 電話 in CP932
-                                "form,applicant_name\r\napi-test-request,名前\r\n",
-                                &As("alpha-frontdesk"));
+  const Reply intake =
+      PostText("/api/intake/phone?name=%93%64%98%62.csv",  // 電話 in CP932
+               "form,applicant_name\r\napi-test-request,名前\r\n", &As("alpha-frontdesk"));
   Tried();
   ExpectError(intake, 400, "the file name is not UTF-8", "intake name");
   EXPECT_EQ(Count(), before);
@@ -269,9 +272,9 @@ TEST_F(BadInputApiTest, QueryStringsThatAreMalformedOrNotUtf8AreRefusedWith400) 
 TEST_F(BadInputApiTest, APathThatIsNotUtf8IsNotFoundAndTheRefusalIsStillAudited) {
   const Login& supervisor = As("alpha-supervisor");
   const Holdings before = CountAfterLogins({"alpha-supervisor"});
-  for (const std::string& path : {std::string("/api/documents/%FF%FE"),
-                                  std::string("/api/documents/1%00"),
-                                  std::string("/api/frontdesk/documents/%E3%81")}) {
+  for (const std::string& path :
+       {std::string("/api/documents/%FF%FE"), std::string("/api/documents/1%00"),
+        std::string("/api/frontdesk/documents/%E3%81")}) {
     const Reply reply = Get(path, &supervisor);
     Tried();
     ExpectError(reply, 404, "", path);
@@ -307,8 +310,8 @@ TEST_F(BadInputApiTest, NamesThatClimbOutOfTheirFolderAreCutToTheFileNameOrRefus
   EXPECT_FALSE(fs::exists(dir_.parent_path() / "x.png"));
   // Nothing but a climb.
   const Holdings before = CountAfterLogins({"alpha-frontdesk"});
-  for (const std::string& query : {std::string(".."), std::string("%2E%2E"),
-                                   std::string("a%2F.."), std::string(".")}) {
+  for (const std::string& query :
+       {std::string(".."), std::string("%2E%2E"), std::string("a%2F.."), std::string(".")}) {
     const Reply reply = Upload(query, png, &desk);
     Tried();
     ExpectError(reply, 400, "\"name\" must be a file name", query);
@@ -397,9 +400,9 @@ TEST_F(BadInputApiTest, EveryBrokenPhoneIntakeFileOfTheCorpusIsRefusedWholeWith4
     EXPECT_EQ(Count(), before) << name;
   }
   // A quote never closed spoils its row and every row after it: they are listed, none stored.
-  const Reply quote = PostText("/api/intake/phone?name=q.csv",
-                               Slurp(kBadCorpus / "phone-unterminated-quote.csv"),
-                               &As("alpha-frontdesk"));
+  const Reply quote =
+      PostText("/api/intake/phone?name=q.csv", Slurp(kBadCorpus / "phone-unterminated-quote.csv"),
+               &As("alpha-frontdesk"));
   Tried();
   ASSERT_EQ(quote.status, 200) << Describe(quote);
   const Json answer = quote.json();
@@ -420,15 +423,15 @@ constexpr char kUpdateTasks[] = "x'; UPDATE review_tasks SET state='verified' WH
 
 TEST_F(BadInputApiTest, SqlInLoginAndUserNamesIsRefusedAndInDisplayNamesKeptExactly) {
   const Holdings before = CountAfterLogins({"alpha-admin"});
-  for (const std::string& name : {std::string(kOrTrue), std::string("admin'--"),
-                                  std::string("alpha-admin' OR '1'='1")}) {
+  for (const std::string& name :
+       {std::string(kOrTrue), std::string("admin'--"), std::string("alpha-admin' OR '1'='1")}) {
     const Reply login = PostLogin(name, kOrTrue);
     Tried();
     ExpectError(login, 401, "", name);
     EXPECT_TRUE(login.cookies.empty()) << name;
-    const Reply added = Post("/api/users",
-                             {{"name", name}, {"password", "kami-hikouki-42"}, {"role", "admin"}},
-                             &As("alpha-admin"));
+    const Reply added =
+        Post("/api/users", {{"name", name}, {"password", "kami-hikouki-42"}, {"role", "admin"}},
+             &As("alpha-admin"));
     Tried();
     ExpectError(added, 400, "a login name is up to 64 of a-z", name);
   }
@@ -466,7 +469,8 @@ TEST_F(BadInputApiTest, SqlInPhoneCellsNotesAndReviewValuesIsStoredAndShownBackE
   ASSERT_TRUE(task.is_object()) << task;
   EXPECT_EQ(task["prefill"], kDropDocuments);
   EXPECT_EQ(task["note"], kUpdateTasks);
-  const Holdings before = CountAfterLogins({"alpha-reviewer", "alpha-department", "alpha-supervisor"});
+  const Holdings before =
+      CountAfterLogins({"alpha-reviewer", "alpha-department", "alpha-supervisor"});
 
   // The reviewer's value, with SQL in it, settles the field as typed.
   const std::string value = std::string(kOrTrue) + "; DELETE FROM fields;--";
@@ -534,7 +538,8 @@ TEST_F(BadInputApiTest, SqlInEscalationNotesAndDecisionsIsKeptExactlyForTheSuper
 }
 
 TEST_F(BadInputApiTest, SqlInFormIdsTemplatesAndStatesNamesNothingAndChangesNothing) {
-  const Holdings before = CountAfterLogins({"alpha-frontdesk", "alpha-department", "alpha-supervisor"});
+  const Holdings before =
+      CountAfterLogins({"alpha-frontdesk", "alpha-department", "alpha-supervisor"});
   const std::string id = std::to_string(alpha_document_);
   for (const auto& [path, body, as] : std::vector<std::tuple<std::string, Json, const Login*>>{
            {"/api/documents/" + id + "/form", {{"form_id", kOrTrue}}, &As("alpha-frontdesk")},
@@ -558,8 +563,8 @@ TEST_F(BadInputApiTest, SqlInFormIdsTemplatesAndStatesNamesNothingAndChangesNoth
       EXPECT_TRUE(reply.json()["exports"].empty()) << reply.body;
     }
   }
-  const Reply state = Get("/api/documents?state=received%27%20OR%20%271%27%3D%271",
-                          &As("alpha-supervisor"));
+  const Reply state =
+      Get("/api/documents?state=received%27%20OR%20%271%27%3D%271", &As("alpha-supervisor"));
   Tried();
   ExpectError(state, 400, "there is no document state", "state");
   Holdings after = Count();

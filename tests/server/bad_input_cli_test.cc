@@ -54,8 +54,8 @@ class BadInputCliTest : public ::testing::Test {
   // `adbridge ARGS --data DATA`, its messages in English (or in `lang`).
   RunResult Run(const std::string& args, const std::string& lang = "en",
                 const std::optional<std::string>& input = std::nullopt) {
-    return test_support::RunAdbridge(dir_, "--data " + Quote(data_) + args,
-                                     "ADBRIDGE_LANG=" + lang, input);
+    return test_support::RunAdbridge(dir_, "--data " + Quote(data_) + args, "ADBRIDGE_LANG=" + lang,
+                                     input);
   }
 
   fs::path Write(const std::string& name, const std::string& bytes) {
@@ -67,8 +67,8 @@ class BadInputCliTest : public ::testing::Test {
 
   // A good scan, not in the corpus, that must be taken after a refusal.
   void ExpectAGoodScanIsTaken(const std::string& why) {
-    const fs::path good = Write("good-" + std::to_string(good_scans_++) + ".png",
-                                Slurp(kBad / "scan.jpg.png"));
+    const fs::path good =
+        Write("good-" + std::to_string(good_scans_++) + ".png", Slurp(kBad / "scan.jpg.png"));
     const RunResult run = Run(" ingest " + Quote(good));
     EXPECT_EQ(run.exit_code, 0) << why << ": " << run.err;
     ASSERT_EQ(run.JsonLines().size(), 1u) << why;
@@ -150,17 +150,15 @@ TEST_F(BadInputCliTest, ABatchWithBadFilesStoresTheGoodOnesAndNamesEachBadOne) {
 
 TEST_F(BadInputCliTest, AWholeImageUnderAnotherFormatsNameIsReadAsTheFormatItIs) {
   // The format is told from the bytes: a PNG named .tif is a PNG, a JPEG named .png a JPEG.
-  for (const auto& [name, media_type] :
-       std::map<std::string, std::string>{{"scan.png.tif", "image/png"},
-                                          {"scan.jpg.png", "image/jpeg"}}) {
+  for (const auto& [name, media_type] : std::map<std::string, std::string>{
+           {"scan.png.tif", "image/png"}, {"scan.jpg.png", "image/jpeg"}}) {
     const RunResult run = Run(" ingest " + Quote((kBad / name).string()));
     Tried();
     ASSERT_EQ(run.exit_code, 0) << name << ": " << run.err;
     ASSERT_EQ(run.JsonLines().size(), 1u);
     EXPECT_EQ(run.JsonLines()[0]["pages"], 1) << name;
     sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open_v2((data_ / "adbridge.db").c_str(), &db, SQLITE_OPEN_READONLY,
-                              nullptr),
+    ASSERT_EQ(sqlite3_open_v2((data_ / "adbridge.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
               SQLITE_OK);
     sqlite3_stmt* statement = nullptr;
     ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT media_type FROM documents WHERE id = ?", -1,
@@ -168,8 +166,7 @@ TEST_F(BadInputCliTest, AWholeImageUnderAnotherFormatsNameIsReadAsTheFormatItIs)
               SQLITE_OK);
     sqlite3_bind_int64(statement, 1, run.JsonLines()[0]["document"].get<long long>());
     ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
-    EXPECT_EQ(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)), media_type)
-        << name;
+    EXPECT_EQ(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)), media_type) << name;
     sqlite3_finalize(statement);
     sqlite3_close(db);
   }
@@ -180,17 +177,28 @@ TEST_F(BadInputCliTest, ATiffOfTooManyPagesOrAFileOverTheByteLimitIsRefusedBefor
   // by its page count.
   std::string tiff = {'I', 'I', 42, 0};
   auto le16 = [&](unsigned v) { tiff += char(v & 0xff), tiff += char(v >> 8); };
-  auto le32 = [&](unsigned v) { for (int i = 0; i < 4; ++i) tiff += char((v >> (8 * i)) & 0xff); };
+  auto le32 = [&](unsigned v) {
+    for (int i = 0; i < 4; ++i) tiff += char((v >> (8 * i)) & 0xff);
+  };
   le32(8);
   const int pages = 1000, entries = 8, ifd = 2 + entries * 12 + 4;
   const unsigned pixel = 8 + pages * ifd;
   for (int p = 0; p < pages; ++p) {
     le16(entries);
-    for (auto [tag, type, value] : std::vector<std::tuple<unsigned, unsigned, unsigned>>{
-             {256, 4, 1}, {257, 4, 1}, {258, 3, 8}, {259, 3, 1}, {262, 3, 1}, {273, 4, pixel},
-             {278, 4, 1}, {279, 4, 1}}) {
+    for (auto [tag, type, value] :
+         std::vector<std::tuple<unsigned, unsigned, unsigned>>{{256, 4, 1},
+                                                               {257, 4, 1},
+                                                               {258, 3, 8},
+                                                               {259, 3, 1},
+                                                               {262, 3, 1},
+                                                               {273, 4, pixel},
+                                                               {278, 4, 1},
+                                                               {279, 4, 1}}) {
       le16(tag), le16(type), le32(1);
-      if (type == 3) le16(value), le16(0); else le32(value);
+      if (type == 3)
+        le16(value), le16(0);
+      else
+        le32(value);
     }
     le32(p + 1 < pages ? 8 + (p + 1) * ifd : 0);
   }
@@ -226,9 +234,9 @@ TEST_F(BadInputCliTest, AScanWhoseFileNameIsNotUtf8OrHoldsALineBreakIsRefusedNam
   // A name saved in CP932 (申請.png) and one with a line break in it.
   const fs::path cp932 = Write("\x90\x5c\x90\xbf.png", png);
   const fs::path line_break = Write("a\nb.png", png);
-  for (const auto& [file, reason] : std::map<fs::path, std::string>{
-           {cp932, "the file name is not UTF-8"},
-           {line_break, "the file name holds a control character"}}) {
+  for (const auto& [file, reason] :
+       std::map<fs::path, std::string>{{cp932, "the file name is not UTF-8"},
+                                       {line_break, "the file name holds a control character"}}) {
     const RunResult run = Run(" ingest " + Quote(file));
     Tried();
     EXPECT_EQ(run.exit_code, 1) << run.err;
@@ -328,8 +336,7 @@ TEST_F(BadInputCliTest, SqlMetacharactersTypedByAnOperatorAreStoredAndExportedEx
   EXPECT_EQ(after.Rows("users"), before.Rows("users"));
   EXPECT_EQ(after.Rows("forms"), before.Rows("forms"));
 
-  const RunResult exported =
-      Run(" export --form juminhyo-request --status any --format jsonl");
+  const RunResult exported = Run(" export --form juminhyo-request --status any --format jsonl");
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
   ASSERT_EQ(exported.JsonLines().size(), 1u) << exported.out;
   const nlohmann::json fields = exported.JsonLines()[0]["fields"];
@@ -339,8 +346,8 @@ TEST_F(BadInputCliTest, SqlMetacharactersTypedByAnOperatorAreStoredAndExportedEx
   EXPECT_EQ(fields["applicant_kana"]["state"], "needs_review");
 
   // The reviewer sees the operator's note exactly as typed.
-  const RunResult added = Run(" users add rev --role reviewer", "en",
-                              std::string("kami-hikouki-42\n"));
+  const RunResult added =
+      Run(" users add rev --role reviewer", "en", std::string("kami-hikouki-42\n"));
   ASSERT_EQ(added.exit_code, 0) << added.err;
   const RunResult next = Run(" review next --user rev");
   ASSERT_EQ(next.exit_code, 0) << next.err;
@@ -355,7 +362,9 @@ TEST_F(BadInputCliTest, SqlMetacharactersTypedByAnOperatorAreStoredAndExportedEx
   for (const auto& [args, english] : std::vector<std::pair<std::string, std::string>>{
            {" review submit " + task + " --user rev --value " + Quote("\xff\xfe"),
             "The text is not valid UTF-8"},
-           {" review escalate " + task + " --user rev --note " + Quote("\x80" "abc"),
+           {" review escalate " + task + " --user rev --note " +
+                Quote("\x80"
+                      "abc"),
             "the note is not valid UTF-8 text"},
            {" review unreadable " + task + " --user rev --note " + Quote("\xe3\x81"),
             "the note is not valid UTF-8 text"}}) {
@@ -421,8 +430,7 @@ TEST_F(BadInputCliTest, AnOutputAimedIntoTheDataFolderOrAtAFolderIsRefusedAndNot
   for (const std::string& target : targets) {
     for (const std::string command :
          {" export --form juminhyo-request --status any --out ",
-          " letters --template juminhyo-mailing --out ",
-          " scripts --template kyufukin-call --out ",
+          " letters --template juminhyo-mailing --out ", " scripts --template kyufukin-call --out ",
           " forms render juminhyo-request --out "}) {
       std::string out = target;
       if (command.find("scripts") != std::string::npos) out += ".txt";
@@ -444,8 +452,7 @@ TEST_F(BadInputCliTest, AnOutputAimedIntoTheDataFolderOrAtAFolderIsRefusedAndNot
   }
   // A folder, and a folder that does not exist, as --out.
   for (const fs::path& out : {dir_ / "elsewhere", dir_ / "no-such-folder" / "x.csv"}) {
-    const RunResult run =
-        Run(" export --form juminhyo-request --status any --out " + Quote(out));
+    const RunResult run = Run(" export --form juminhyo-request --status any --out " + Quote(out));
     Tried();
     EXPECT_EQ(run.exit_code, 1) << out;
     EXPECT_THAT(run.err, HasSubstr("folder")) << out;
