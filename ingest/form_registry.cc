@@ -8,9 +8,14 @@
 namespace adbridge::ingest {
 namespace {
 
-// The file's bytes; errors name the file.
-Result<std::vector<std::uint8_t>> ReadBytes(const std::filesystem::path& file) {
-  Result<std::vector<std::uint8_t>> bytes = internal::ReadFileBytes(file);
+// The largest form definition read: a real one is a few KiB, and the whole text is kept in the
+// store and parsed again whenever the form is loaded.
+constexpr std::int64_t kMaxDefinitionBytes = 1 << 20;
+
+// The file's bytes, at most `max_bytes`; errors name the file.
+Result<std::vector<std::uint8_t>> ReadBytes(const std::filesystem::path& file,
+                                            std::int64_t max_bytes) {
+  Result<std::vector<std::uint8_t>> bytes = internal::ReadFileBytes(file, max_bytes);
   if (!bytes.ok()) return bytes.status().WithPrefix(file.string() + ": ");
   return bytes;
 }
@@ -20,7 +25,7 @@ Result<std::vector<std::uint8_t>> ReadBytes(const std::filesystem::path& file) {
 Result<RegisteredForm> RegisterFormFile(models::Store& store, const models::BlobStore& blobs,
                                         const std::filesystem::path& file,
                                         const ImageLimits& limits) {
-  ADB_ASSIGN_OR_RETURN(std::vector<std::uint8_t> raw, ReadBytes(file));
+  ADB_ASSIGN_OR_RETURN(std::vector<std::uint8_t> raw, ReadBytes(file, kMaxDefinitionBytes));
   const std::string json(raw.begin(), raw.end());
   const std::string source = file.filename().string();
   ADB_ASSIGN_OR_RETURN(models::FormDefinition definition,
@@ -36,7 +41,8 @@ Result<RegisteredForm> RegisterFormFile(models::Store& store, const models::Blob
     const models::PageDefinition& page = definition.pages[i];
     const std::string where = source + ": pages[" + std::to_string(i + 1) + "] " +
                               page.reference + ": ";
-    ADB_ASSIGN_OR_RETURN(std::vector<std::uint8_t> image, ReadBytes(page.reference_path));
+    ADB_ASSIGN_OR_RETURN(std::vector<std::uint8_t> image,
+                         ReadBytes(page.reference_path, limits.max_bytes));
     Result<ProbedImage> probed = ProbeImage(image, limits);
     if (!probed.ok()) return probed.status().WithPrefix(where);
     ADB_ASSIGN_OR_RETURN(std::string sha256, blobs.Put(image));

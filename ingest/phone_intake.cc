@@ -175,6 +175,14 @@ Text WithNote(Text reason, const std::string& note) {
 
 Result<std::string> DecodePhoneCsv(std::span<const std::uint8_t> bytes) {
   std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    const std::string at = std::to_string(nul);
+    return Status::InvalidArgument(
+        at + " バイト目に NUL バイトがあります。UTF-16 や Excel のファイルではなく、CSV (UTF-8 か "
+             "CP932) で保存してください",
+        "a NUL byte at byte " + at +
+            ": save the file as CSV in UTF-8 or CP932, not as UTF-16 or an Excel workbook");
+  }
   if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
   if (models::DecodeUtf8(text)) return std::string(text);
   return DecodeCp932(text);
@@ -276,6 +284,7 @@ Result<PhoneIntakeReport> PhoneIntake::IngestFile(const std::filesystem::path& f
 
 Result<PhoneIntakeReport> PhoneIntake::IngestBytes(std::span<const std::uint8_t> bytes,
                                                    std::string_view source_name) {
+  ADB_RETURN_IF_ERROR(internal::CheckSourceName(source_name));
   ADB_ASSIGN_OR_RETURN(std::string text, DecodePhoneCsv(bytes));
   CsvParse parse = ParseCsv(text);
   for (CsvRecord& record : parse.records) {

@@ -46,7 +46,8 @@ inline constexpr std::int64_t kMaxPhoneFileBytes = 16 * 1024 * 1024;
 
 // The file's text as UTF-8, without a BOM. Valid UTF-8 is taken as it is; anything else is
 // decoded as CP932 (windows-31j). Returns InvalidArgument naming the byte offset of the first
-// byte that is neither.
+// byte that is neither, or for a file holding a NUL byte (UTF-16 text, an Excel workbook or
+// another binary file saved under a .csv name), which no cell may hold.
 Result<std::string> DecodePhoneCsv(std::span<const std::uint8_t> bytes);
 
 // One record of a CSV file (RFC 4180: quoted cells, doubled quotes, CRLF or LF, line breaks

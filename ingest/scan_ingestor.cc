@@ -20,6 +20,7 @@ Result<IngestedScan> ScanIngestor::IngestFile(const std::filesystem::path& file)
 
 Result<IngestedScan> ScanIngestor::IngestBytes(std::span<const std::uint8_t> bytes,
                                                std::string_view source_name) {
+  ADB_RETURN_IF_ERROR(internal::CheckSourceName(source_name));
   ADB_ASSIGN_OR_RETURN(ProbedImage image, ProbeImage(bytes, options_.limits));
 
   // Durable first: the blob is on disk and recorded before any document points to it.

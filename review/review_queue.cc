@@ -63,6 +63,14 @@ int SubmitCount(const TaskDetail& task) {
       [](const models::TaskEntry& entry) { return entry.action == EntryAction::kSubmit; }));
 }
 
+// A note typed with an entry: shown to supervisors and kept in the audit log, so it must be
+// text (the command line passes whatever bytes it is given).
+Status CheckNote(const std::string& note) {
+  if (models::DecodeUtf8(note)) return Status::Ok();
+  return Status::InvalidArgument("申し送りが UTF-8 の文字ではありません",
+                                 "the note is not valid UTF-8 text");
+}
+
 // What the audit log keeps of a decision: the machine's reading, the value before and after,
 // and why. The store adds who and when.
 // Characters in `text` (bytes when it is not UTF-8).
@@ -324,6 +332,7 @@ Result<EntryResult> ReviewQueue::Submit(const User& user, std::int64_t task_id,
 
 Result<EntryResult> ReviewQueue::MarkUnreadable(const User& user, std::int64_t task_id,
                                                 const std::string& note) {
+  ADB_RETURN_IF_ERROR(CheckNote(note));
   ADB_ASSIGN_OR_RETURN(TaskDetail task, HeldTask(user, task_id));
   TaskSettlement settlement = SettlementFor(user, task, EntryAction::kUnreadable);
   settlement.note = note;
@@ -364,6 +373,7 @@ Result<EntryResult> ReviewQueue::Skip(const User& user, std::int64_t task_id) {
 
 Result<EntryResult> ReviewQueue::Escalate(const User& user, std::int64_t task_id,
                                           const std::string& note) {
+  ADB_RETURN_IF_ERROR(CheckNote(note));
   ADB_ASSIGN_OR_RETURN(TaskDetail task, HeldTask(user, task_id));
   TaskSettlement settlement = SettlementFor(user, task, EntryAction::kEscalate);
   settlement.note = note;

@@ -102,6 +102,8 @@ class ReviewQueue {
   // the user's to see; FailedPrecondition when their lease ran out or the task was settled.
   Result<EntryResult> Submit(const models::User& user, std::int64_t task_id, std::string_view value,
                              bool confirm);
+  // MarkUnreadable and Escalate return InvalidArgument, changing nothing, for a note that is
+  // not UTF-8.
   Result<EntryResult> MarkUnreadable(const models::User& user, std::int64_t task_id,
                                      const std::string& note);
   Result<EntryResult> Skip(const models::User& user, std::int64_t task_id);

@@ -1,5 +1,6 @@
 #include "server/api.h"
 
+#include <Poco/Exception.h>
 #include <Poco/Net/HTTPCookie.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -175,7 +176,15 @@ void Api::Handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerRes
   try {
     exchange.uri = Poco::URI(request.getURI());
     exchange.path = exchange.uri.getPath();
-    Route(exchange);
+    // Decoded once here, so that a malformed query ("%ZZ") is the caller's fault, answered 400,
+    // and not a fault found halfway through a handler.
+    (void)exchange.uri.getQueryParameters();
+  } catch (const Poco::SyntaxException&) {
+    exchange.Fail(Status::InvalidArgument("アドレス (URL) の書き方が正しくありません",
+                                          "the address (URL) is malformed"));
+  }
+  try {
+    if (!exchange.answered) Route(exchange);
   } catch (const std::exception& e) {
     if (!exchange.answered) {
       exchange.Fail(
@@ -192,7 +201,7 @@ void Api::Handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerRes
     refused.detail_json = Json({{"method", exchange.method},
                                 {"path", exchange.path},
                                 {"status", static_cast<int>(response.getStatus())}})
-                              .dump();
+                              .dump(-1, ' ', false, Json::error_handler_t::replace);
     (void)store_.AppendAudit(refused);  // the refusal stands even if the audit cannot be written
   }
   bool drained = false;

@@ -18,6 +18,24 @@ std::filesystem::path DefaultDataDir() {
   return "adbridge-data";
 }
 
+Status CheckOutsideDataDir(const std::filesystem::path& root, const std::filesystem::path& out) {
+  std::error_code ec;
+  const std::filesystem::path folder = std::filesystem::weakly_canonical(root, ec);
+  if (ec) return Status::Ok();  // no data folder yet: nothing in it to replace
+  const std::filesystem::path target = std::filesystem::weakly_canonical(out, ec);
+  if (ec) return Status::Ok();  // OutputFile::Create names what is wrong with the path
+  auto t = target.begin();
+  for (auto f = folder.begin(); f != folder.end(); ++f, ++t) {
+    if (f->empty()) continue;  // a trailing separator
+    if (t == target.end() || *t != *f) return Status::Ok();
+  }
+  return Status::InvalidArgument("書き出し先 " + out.string() + " はデータフォルダ " +
+                                     root.string() +
+                                     " の中です。データフォルダの外を指定してください",
+                                 "the output " + out.string() + " is inside the data folder " +
+                                     root.string() + "; write it outside the data folder");
+}
+
 Result<DataDir> OpenDataDir(const std::filesystem::path& root) {
   // Creates the folder when it is missing.
   ADB_ASSIGN_OR_RETURN(models::DataFolderLock lock, models::DataFolderLock::Open(root));

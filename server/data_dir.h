@@ -32,6 +32,12 @@ struct DataDir {
 // Returns Unavailable when the folder cannot be created, else as models::OpenSqliteStore.
 Result<DataDir> OpenDataDir(const std::filesystem::path& root);
 
+// OK when `out`, a file a command is asked to write (--out), lies outside the data folder
+// `root`. Otherwise InvalidArgument: a file put there could replace the database or a blob
+// (`--out adbridge-data/adbridge.db` would lose every record). Links are followed, so a path
+// that reaches the folder another way is refused too.
+Status CheckOutsideDataDir(const std::filesystem::path& root, const std::filesystem::path& out);
+
 // --data, else ADBRIDGE_DATA, else ./adbridge-data.
 std::filesystem::path DefaultDataDir();
 

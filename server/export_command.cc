@@ -79,6 +79,11 @@ int Export(Invocation& in) {
   if (out_path && out_path->empty()) return Usage(in.err, "--out が空です", "--out is empty");
 
   ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  if (out_path) {
+    if (Status outside = CheckOutsideDataDir(data.root, *out_path); !outside.ok()) {
+      return Fail(in.err, outside);
+    }
+  }
   ADB_ASSIGN_OR_RETURN_EXIT(Requester requester,
                             ResolveRequester(*data.store, in, {"書き出し", "export"}), in.err);
   selection.tenant_code = requester.tenant_code;

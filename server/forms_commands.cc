@@ -76,6 +76,9 @@ int FormsRender(Invocation& in) {
     version = value;
   }
   ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  if (Status outside = CheckOutsideDataDir(data.root, *out); !outside.ok()) {
+    return Fail(in.err, outside);
+  }
   ADB_ASSIGN_OR_RETURN_EXIT(
       models::FormDefinition form,
       ingest::LoadRegisteredForm(*data.store, data.blobs, in.arguments.front(), version), in.err);

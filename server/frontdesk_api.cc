@@ -65,7 +65,8 @@ Result<std::string> SourceName(const std::optional<std::string>& given) {
   if (decoded) {
     for (char32_t c : *decoded) control = control || c < 0x20 || c == 0x7f;
   }
-  if (name.empty() || !decoded || control || name.size() > kMaxSourceNameBytes) {
+  if (name.empty() || name == "." || name == ".." || !decoded || control ||
+      name.size() > kMaxSourceNameBytes) {
     return Status::InvalidArgument(
         "ファイル名 (name) は 255 バイトまでの、制御文字のない UTF-8 の名前です",
         "\"name\" must be a file name of at most 255 bytes of UTF-8 without control characters");

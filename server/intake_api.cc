@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ingest/phone_intake.h"
+#include "models/utf8.h"
 
 namespace adbridge::server {
 namespace {
@@ -16,16 +17,25 @@ using Json = nlohmann::json;
 constexpr std::size_t kMaxFileNameBytes = 200;
 
 // The name the page gave the file, as documents are named after it ("NAME:LINE"): its last
-// path component, at most kMaxFileNameBytes; "phone.csv" when none was given.
+// path component, UTF-8 (it is shown back on every page and in every export), at most
+// kMaxFileNameBytes; "phone.csv" when none was given.
 Result<std::string> UploadName(const std::optional<std::string>& given) {
   std::string name = given.value_or("");
   if (const std::size_t slash = name.find_last_of("/\\"); slash != std::string::npos) {
     name = name.substr(slash + 1);
   }
   if (name.empty()) return std::string("phone.csv");
+  if (name == "." || name == "..") {
+    return Status::InvalidArgument("ファイル名 " + name + " は使えません",
+                                   "the file name " + name + " cannot be used");
+  }
   if (name.size() > kMaxFileNameBytes) {
     return Status::InvalidArgument("ファイル名が長すぎます (200 バイトまで)",
                                    "the file name is too long (200 bytes at most)");
+  }
+  if (!models::DecodeUtf8(name)) {
+    return Status::InvalidArgument("ファイル名が UTF-8 ではありません",
+                                   "the file name is not UTF-8");
   }
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7F) {

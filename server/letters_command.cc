@@ -52,6 +52,9 @@ Status WriteTemporary(output::OutputFile& file, std::span<const std::uint8_t> by
 int Print(Invocation& in, const std::string& out_path) {
   const std::string spec = *in.Get("--template");
   ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  if (Status outside = CheckOutsideDataDir(data.root, out_path); !outside.ok()) {
+    return Fail(in.err, outside);
+  }
   ADB_ASSIGN_OR_RETURN_EXIT(Requester requester, ResolveRequester(*data.store, in, kAction),
                             in.err);
   const output::FormLookup forms = [&](const std::string& form_id) {
@@ -148,6 +151,9 @@ int Reprint(Invocation& in, const std::string& out_path) {
                  "--reprint takes a letter batch number: " + given);
   }
   ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  if (Status outside = CheckOutsideDataDir(data.root, out_path); !outside.ok()) {
+    return Fail(in.err, outside);
+  }
   ADB_ASSIGN_OR_RETURN_EXIT(Requester requester, ResolveRequester(*data.store, in, kAction),
                             in.err);
   Result<models::LetterBatch> batch = data.store->GetLetterBatch(batch_id);

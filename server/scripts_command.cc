@@ -34,6 +34,9 @@ int Scripts(Invocation& in) {
                  "--out must be a .pdf or .txt file: " + *out);
   }
   ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  if (Status outside = CheckOutsideDataDir(data.root, *out); !outside.ok()) {
+    return Fail(in.err, outside);
+  }
   std::optional<Progress> progress;
   output::ScriptRunOptions options;
   options.form_id = in.Get("--form");

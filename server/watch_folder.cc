@@ -102,8 +102,15 @@ Result<WatchLook> WatchFolder::Look(std::chrono::steady_clock::time_point now) {
 void WatchFolder::Take(const fs::path& file, WatchLook& look) {
   const std::string name = file.filename().string();
   const Seen seen = seen_[name];
-  Result<std::vector<std::uint8_t>> bytes = ReadWhole(file, seen.size, options_.limits.max_bytes);
   std::error_code ec;
+  // A link is never followed: whoever may write to the folder could otherwise have any image
+  // the server can read (another municipality's scan among them) stored as this one's.
+  Result<std::vector<std::uint8_t>> bytes =
+      fs::is_symlink(file, ec)
+          ? Result<std::vector<std::uint8_t>>(Status::InvalidArgument(
+                "リンク (シンボリックリンク) は取り込みません。ファイルそのものを置いてください",
+                "a symbolic link is not taken; put the file itself in the folder"))
+          : ReadWhole(file, seen.size, options_.limits.max_bytes);
   if (!bytes.ok() && !fs::exists(file, ec)) {
     seen_.erase(name);  // taken away by someone else since it was listed
     return;

@@ -14,6 +14,8 @@
 // tried again once it has settled again: nothing is lost. A name already taken in the folder it
 // moves to gets " (2)", " (3)"... before its extension.
 //
+// A symbolic link is never followed: it is moved to failed/ with the reason.
+//
 // Hidden files and temporary names are never touched: names starting with "." or "~", or ending
 // with "~", ".part" or ".tmp". Sub-folders are not looked into.
 //

@@ -3,8 +3,11 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <system_error>
+
+#include "models/utf8.h"
 
 namespace adbridge::ingest::internal {
 
@@ -12,6 +15,22 @@ Status FileTooLarge(std::int64_t max_bytes) {
   const std::string mb = std::to_string(max_bytes >> 20);
   return Status::ResourceExhausted("ファイルが大きすぎます (上限 " + mb + " MiB)",
                                    "the file is too large (the limit is " + mb + " MiB)");
+}
+
+Status CheckSourceName(std::string_view name) {
+  const std::optional<std::u32string> decoded = models::DecodeUtf8(name);
+  if (!decoded) {
+    return Status::InvalidArgument("ファイル名が UTF-8 ではありません (名前を付け直してください)",
+                                   "the file name is not UTF-8 (rename the file)");
+  }
+  for (char32_t c : *decoded) {
+    if (c < 0x20 || c == 0x7f) {
+      return Status::InvalidArgument(
+          "ファイル名に制御文字 (改行など) があります",
+          "the file name holds a control character (a line break or the like)");
+    }
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<std::uint8_t>> ReadFileBytes(const std::filesystem::path& file,

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <string_view>
 #include <vector>
 
 #include "models/status.h"
@@ -20,6 +21,12 @@ Status FileTooLarge(std::int64_t max_bytes);
 Result<std::vector<std::uint8_t>> ReadFileBytes(
     const std::filesystem::path& file,
     std::int64_t max_bytes = std::numeric_limits<std::int64_t>::max());
+
+// OK when `name`, the name a document is stored under, is UTF-8 without control characters:
+// it is shown on every page and written into every export, so a name in another encoding (a
+// CP932 name from a Windows share) or with a line break is refused, naming why, before anything
+// is stored. Otherwise InvalidArgument.
+Status CheckSourceName(std::string_view name);
 
 }  // namespace adbridge::ingest::internal
 

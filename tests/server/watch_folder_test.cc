@@ -1,6 +1,7 @@
 // Tests of the folder `adbridge serve --watch` takes scans from: a file is taken only once it
 // stopped changing, a broken one is moved to failed/ with the reason beside it, a duplicate to
-// duplicates/, and a file the store refuses stays where it is. The looks are given their times,
+// duplicates/, and a file the store refuses stays where it is; bad files of the corpus
+// (tests/data/bad/) and links are refused with their reasons. The looks are given their times,
 // so nothing here waits.
 #include "server/watch_folder.h"
 
@@ -15,10 +16,12 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "models/store.h"
 #include "server/data_dir.h"
+#include "tests/server/bad_corpus.h"
 
 namespace adbridge::server {
 namespace {
@@ -217,6 +220,41 @@ TEST_F(WatchFolderTest, AFolderThatIsGoneIsReportedAndNotAnEndOfTheWatch) {
   Write("0009.png", ScanPng(9));
   LookAt(watch, 1);
   EXPECT_EQ(LookAt(watch, 2).stored, 1);
+}
+
+TEST_F(WatchFolderTest, BadFilesAndLinksAreMovedToFailedWithTheReasonAndGoodOnesStillTaken) {
+  const std::string good = ScanPng(40);
+  // A link to a scan elsewhere (another municipality's blob, say) is never followed.
+  std::ofstream(root_ / "elsewhere.png", std::ios::binary) << good;
+  fs::create_symlink(root_ / "elsewhere.png", inbox_ / "link.png");
+  // A name saved in CP932 (申請.png), a decompression bomb and a PDF.
+  Write("\x90\x5c\x90\xbf.png", good);
+  Write("bomb.tif", ReadText(test_support::kBadCorpus / "bomb-100000x100000.tif"));
+  Write("document.png", ReadText(test_support::kBadCorpus / "document.pdf.png"));
+  test_support::Tried(4);
+  WatchFolder watch = Watch();
+  LookAt(watch, 0);
+  const WatchLook look = LookAt(watch, 1);
+  EXPECT_EQ(look.failed, 4) << log_.str();
+  EXPECT_EQ(look.stored, 0) << log_.str();
+  EXPECT_TRUE(Documents().empty());
+  EXPECT_TRUE(fs::is_symlink(inbox_ / "failed" / "link.png")) << "the link itself was moved";
+  EXPECT_EQ(ReadText(root_ / "elsewhere.png"), good) << "and what it points at is untouched";
+  for (const auto& [name, english, japanese] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"link.png", "a symbolic link is not taken", "リンク"},
+           {"\x90\x5c\x90\xbf.png", "the file name is not UTF-8", "UTF-8 ではありません"},
+           {"bomb.tif", "too large", "大きすぎます"},
+           {"document.png", "PDF is not supported", "PDF"}}) {
+    const std::string why = ReadText(inbox_ / "failed" / (name + ".error.txt"));
+    EXPECT_NE(why.find(english), std::string::npos) << name << ": " << why;
+    EXPECT_NE(why.find(japanese), std::string::npos) << name << ": " << why;
+  }
+  // The folder goes on: a good scan is taken.
+  Write("0001.png", good);
+  LookAt(watch, 2);
+  EXPECT_EQ(LookAt(watch, 3).stored, 1) << log_.str();
+  EXPECT_TRUE(fs::exists(inbox_ / "done" / "0001.png"));
 }
 
 }  // namespace
