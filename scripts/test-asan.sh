@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the test suite built in build-asan/ (scripts/build-asan.sh) under AddressSanitizer and
+# Runs the test suite built in build-fuzz/ (scripts/build-fuzz.sh) under AddressSanitizer and
 # UndefinedBehaviorSanitizer: the first memory error, leak or undefined behaviour stops the
 # test that hit it, with its report, and fails the run.
 #
@@ -12,7 +12,7 @@
 #   RenderReadingTest.AFilledInPrintIsReadAsWellAsTheOriginalPaperForm
 #   DocumentReaderTest.FaultyScansAtSeveralResolutionsAreReadAndAlmostNoWrongValueAccepted
 set -euo pipefail
-cd "$(dirname "$0")/../build-asan"
+cd "$(dirname "$0")/../build-fuzz"
 slow_ocr='^(FieldReaderTest\.PrintedFieldsReadToTheirNormalisedTruth|FieldReaderTest\.HandwritingReadingsThatAreWrongScoreLower|RenderReadingTest\.AFilledInPrintIsReadAsWellAsTheOriginalPaperForm|DocumentReaderTest\.FaultyScansAtSeveralResolutionsAreReadAndAlmostNoWrongValueAccepted)$'
 export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

@@ -1,6 +1,6 @@
 // Runs a fuzz target's LLVMFuzzerTestOneInput once on every file of the folders (or files) named
 // on the command line: the committed seed corpus and the inputs that once crashed it, replayed in
-// the ordinary build (and under the sanitizers in build-asan) as a plain test. A crash fails the
+// the ordinary build (and under the sanitizers in build-fuzz) as a plain test. A crash fails the
 // test as it would fail the fuzzer; an empty folder list or a missing folder fails too, so the
 // test cannot pass by finding nothing.
 #include <algorithm>
