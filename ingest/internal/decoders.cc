@@ -172,9 +172,11 @@ Status CheckPagePixels(std::int64_t width, std::int64_t height, const ImageLimit
     return Status::InvalidArgument("画像の大きさが不正です (" + size + ")",
                                    "the image has an impossible size (" + size + ")");
   }
-  const std::int64_t pixels = width * height;
-  if (pixels > limits.max_pixels) {
-    const std::string mp = std::to_string(pixels / 1'000'000);
+  // In floating point: a header may claim 4294967295 × 4294967295, which no 64-bit integer
+  // holds. Exact for every size near any limit (below 2^53).
+  const double pixels = static_cast<double>(width) * static_cast<double>(height);
+  if (pixels > static_cast<double>(limits.max_pixels)) {
+    const std::string mp = std::to_string(static_cast<std::int64_t>(pixels / 1'000'000));
     const std::string limit = std::to_string(limits.max_pixels / 1'000'000);
     const std::string n = std::to_string(page);
     return Status::ResourceExhausted(

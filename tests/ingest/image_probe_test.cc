@@ -118,6 +118,14 @@ TEST(ImageProbeTest, HugeDimensionsAreRefusedFromTheHeaderAlone) {
   EXPECT_NE(image.status().message(Lang::kEn).find("too large"), std::string::npos);
 }
 
+TEST(ImageProbeTest, LargestSizeAHeaderCanClaimIsRefusedAsTooLarge) {
+  // 4294967295 × 4294967295: more pixels than a 64-bit integer holds.
+  Result<ProbedImage> image = ProbeImage(testing::MakePngHeaderOnly(0xffffffff, 0xffffffff), {});
+  ASSERT_FALSE(image.ok());
+  EXPECT_EQ(image.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(image.status().message(Lang::kEn).find("4294967295×4294967295"), std::string::npos);
+}
+
 TEST(ImageProbeTest, DecompressionBombIsRefusedAtTheDefaultLimit) {
   // 10000×10000 bitonal pixels (100 megapixels) compress to a few kilobytes.
   Bytes bomb = testing::MakeBlankBitonalPng(10000, 10000);
