@@ -145,10 +145,11 @@ void Api::Handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerRes
     models::AuditEvent refused;
     refused.user_id = exchange.user->id;
     refused.action = "access.refused";
+    // The path is the caller's bytes, not always UTF-8: dumping it must not throw.
     refused.detail_json = Json({{"method", exchange.method},
                                 {"path", exchange.path},
                                 {"status", static_cast<int>(response.getStatus())}})
-                              .dump();
+                              .dump(-1, ' ', false, Json::error_handler_t::replace);
     (void)store_.AppendAudit(refused);  // the refusal stands even if the audit cannot be written
   }
   bool drained = false;
