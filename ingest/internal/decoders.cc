@@ -265,6 +265,11 @@ Result<ProbedImage> ProbeTiff(std::span<const std::uint8_t> bytes, const ImageLi
       return Unreadable("TIFF");
     }
     ADB_RETURN_IF_ERROR(CheckPagePixels(width, height, limits, page));
+    // Reading decodes through libtiff's RGBA interface (DecodeTiffPageGrey); a page it cannot
+    // handle (RGB with one sample per pixel, say) is refused here, at the front desk, rather
+    // than accepted and found unreadable later.
+    char unsupported[1024] = "";
+    if (TIFFRGBAImageOK(tif.get(), unsupported) != 1) return Unreadable("TIFF");
     image.pages.push_back(
         {static_cast<int>(width), static_cast<int>(height), TiffDpi(tif.get())});
   } while (TIFFReadDirectory(tif.get()) == 1);

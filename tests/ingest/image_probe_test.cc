@@ -4,6 +4,8 @@
 
 #include <leptonica/allheaders.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "tests/ingest/test_images.h"
@@ -236,6 +238,21 @@ TEST(DecodeGreyPagesTest, BrokenAndOversizeFilesAreRefusedAsByProbeImage) {
             StatusCode::kResourceExhausted);
   EXPECT_EQ(DecodeGreyPages(Text("%PDF-1.7"), {}).status().code(),
             StatusCode::kInvalidArgument);
+}
+
+// Found by the image_decode fuzz target: a TIFF whose page says RGB but has one sample per
+// pixel. Its strips decode, so it was accepted on upload, but reading decodes through libtiff's
+// RGBA interface, which cannot take it: the scan could never be read. It is refused at once.
+TEST(DecodeGreyPagesTest, ATiffPageReadingCannotDecodeIsRefusedOnUpload) {
+  std::ifstream in(std::string(ADBRIDGE_SOURCE_DIR) +
+                       "/tests/fuzz/regressions/image_decode/tiff-rgb-with-one-sample",
+                   std::ios::binary);
+  ASSERT_TRUE(in);
+  const Bytes tiff((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Result<ProbedImage> probed = ProbeImage(tiff, {});
+  EXPECT_EQ(probed.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(probed.status().message(Lang::kEn).find("TIFF"), std::string::npos);
+  EXPECT_EQ(DecodeGreyPages(tiff, {}).status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace
