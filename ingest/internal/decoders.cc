@@ -60,14 +60,19 @@ struct TiffOptionsFreer {
   void operator()(TIFFOpenOptions* opts) const { TIFFOpenOptionsFree(opts); }
 };
 
+// The resolution a page records, or 0. One no scanner writes (past kMaxRecordedDpi, or not a
+// number) counts as not recorded: it is the file's word, and must not overflow an int.
 int TiffDpi(TIFF* tif) {
+  constexpr double kMaxRecordedDpi = 100'000;
   float xres = 0;
   std::uint16_t unit = RESUNIT_INCH;
-  if (TIFFGetField(tif, TIFFTAG_XRESOLUTION, &xres) != 1 || xres <= 0) return 0;
+  if (TIFFGetField(tif, TIFFTAG_XRESOLUTION, &xres) != 1) return 0;
   TIFFGetFieldDefaulted(tif, TIFFTAG_RESOLUTIONUNIT, &unit);
-  if (unit == RESUNIT_CENTIMETER) return static_cast<int>(xres * 2.54f + 0.5f);
-  if (unit == RESUNIT_INCH) return static_cast<int>(xres + 0.5f);
-  return 0;
+  double dpi = 0;
+  if (unit == RESUNIT_CENTIMETER) dpi = xres * 2.54;
+  if (unit == RESUNIT_INCH) dpi = xres;
+  if (!(dpi > 0 && dpi <= kMaxRecordedDpi)) return 0;
+  return static_cast<int>(dpi + 0.5);
 }
 
 // Decodes every strip or tile of the current page, one at a time, so the check costs the

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <string>
 
 #include "tests/ingest/test_images.h"
@@ -238,6 +239,15 @@ TEST(DecodeGreyPagesTest, BrokenAndOversizeFilesAreRefusedAsByProbeImage) {
             StatusCode::kResourceExhausted);
   EXPECT_EQ(DecodeGreyPages(Text("%PDF-1.7"), {}).status().code(),
             StatusCode::kInvalidArgument);
+}
+
+// Found by the image_decode fuzz target: a resolution past what an int holds was converted to
+// one (undefined behaviour). A resolution no scanner writes counts as not recorded.
+TEST(ImageProbeTest, ATiffResolutionNoScannerWritesCountsAsNotRecorded) {
+  Result<ProbedImage> image =
+      ProbeImage(testing::MakeTiff({{100, 100}}, std::numeric_limits<int>::max()), {});
+  ASSERT_TRUE(image.ok()) << image.status().message(Lang::kEn);
+  EXPECT_EQ(image->pages[0].dpi, 0);
 }
 
 // Found by the image_decode fuzz target: a TIFF whose page says RGB but has one sample per
