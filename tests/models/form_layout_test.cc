@@ -153,9 +153,11 @@ TEST_F(FormLayoutTest, CheckboxesAndChoiceOptionsAreSquaresWithTheirLabelsBeside
   }
   ASSERT_EQ(squares.size(), 10u);
   for (const auto& [box, label] : squares) {
-    EXPECT_TRUE(std::any_of(outlines.begin(), outlines.end(), [&](const LayoutOutline& o) {
-      return SameBox(o.box, box);
-    })) << label;
+    // Captured by name: clang 14 cannot capture a structured binding.
+    EXPECT_TRUE(
+        std::any_of(outlines.begin(), outlines.end(),
+                    [&square = box](const LayoutOutline& o) { return SameBox(o.box, square); }))
+        << label;
     const LayoutText* text = TextNamed(texts, label);
     ASSERT_NE(text, nullptr) << label;
     EXPECT_EQ(text->align, TextAlign::kLeft);
