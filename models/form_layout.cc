@@ -99,16 +99,13 @@ class PageBuilder {
   void Outline(const BoxMm& box, double width, int grey) {
     items_.emplace_back(LayoutOutline{box, width, grey});
   }
-  void Fill(const BoxMm& box, int grey) {
-    items_.emplace_back(LayoutFill{box, grey});
-  }
+  void Fill(const BoxMm& box, int grey) { items_.emplace_back(LayoutFill{box, grey}); }
   // Returns the width the text takes once fitted.
   double Text(std::string text, double x, double baseline, double size, TextAlign align,
               double max_width = 0) {
     const double width = metrics_.TextWidthMm(text, size);
-    const LayoutText& item =
-        std::get<LayoutText>(items_.emplace_back(
-            LayoutText{std::move(text), x, baseline, size, align, max_width, kLayoutInk}));
+    const LayoutText& item = std::get<LayoutText>(items_.emplace_back(
+        LayoutText{std::move(text), x, baseline, size, align, max_width, kLayoutInk}));
     return PlaceText(item, width).width_mm;
   }
   // Text centred vertically in `box`, placed within it `pad` from its sides.

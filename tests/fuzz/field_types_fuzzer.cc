@@ -18,9 +18,9 @@ namespace {
 using adbridge::models::FieldDefinition;
 using adbridge::models::FieldType;
 
-constexpr FieldType kTypes[] = {FieldType::kText,    FieldType::kKana,       FieldType::kDigits,
-                                FieldType::kInteger, FieldType::kDate,       FieldType::kPostalCode,
-                                FieldType::kPhone,   FieldType::kCheckbox,   FieldType::kChoice};
+constexpr FieldType kTypes[] = {FieldType::kText,    FieldType::kKana,     FieldType::kDigits,
+                                FieldType::kInteger, FieldType::kDate,     FieldType::kPostalCode,
+                                FieldType::kPhone,   FieldType::kCheckbox, FieldType::kChoice};
 
 // A field of `type` with the rules real forms give it; `rules` picks which apply.
 FieldDefinition FieldFor(FieldType type, std::uint8_t rules) {
@@ -56,7 +56,8 @@ FieldDefinition FieldFor(FieldType type, std::uint8_t rules) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   const FieldType type = kTypes[data[0] % std::size(kTypes)];
-  const FieldDefinition field = FieldFor(type, static_cast<std::uint8_t>(data[0] / std::size(kTypes)));
+  const FieldDefinition field =
+      FieldFor(type, static_cast<std::uint8_t>(data[0] / std::size(kTypes)));
   const std::string_view raw(reinterpret_cast<const char*>(data + 1), size - 1);
 
   adbridge::Result<std::string> normalized = adbridge::models::Normalize(type, raw);
@@ -64,8 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     adbridge::Result<std::string> again = adbridge::models::Normalize(type, *normalized);
     if (!again.ok() || *again != *normalized) {
       std::fprintf(stderr, "type %s: normalising \"%s\" again gives %s\n",
-                   std::string(adbridge::models::FieldTypeName(type)).c_str(),
-                   normalized->c_str(), again.ok() ? again->c_str() : "an error");
+                   std::string(adbridge::models::FieldTypeName(type)).c_str(), normalized->c_str(),
+                   again.ok() ? again->c_str() : "an error");
       std::abort();
     }
   }

@@ -29,7 +29,8 @@ inline std::filesystem::path SourceDir() { return ADBRIDGE_SOURCE_DIR; }
 inline std::filesystem::path FreshDataDir(const std::string& prefix) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::path base = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
+  fs::path base =
+      fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
   fs::path dir = base / (prefix + std::to_string(::getpid()));
   fs::remove_all(dir, ec);
   fs::create_directories(dir, ec);

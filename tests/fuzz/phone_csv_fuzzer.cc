@@ -32,8 +32,8 @@ Intake& TheIntake() {
     Result<std::unique_ptr<adbridge::models::Store>> store =
         adbridge::models::OpenSqliteStore(dir / "adbridge.db");
     if (!store.ok()) adbridge::fuzz::SetupFailed("OpenSqliteStore");
-    auto* made = new Intake{std::move(*store),
-                            std::make_unique<adbridge::models::BlobStore>(dir / "blobs")};
+    auto* made =
+        new Intake{std::move(*store), std::make_unique<adbridge::models::BlobStore>(dir / "blobs")};
     for (const char* form :
          {"juminhyo-request.json", "kyufukin-application.json", "demand-bus-reservation.json"}) {
       if (!adbridge::ingest::RegisterFormFile(*made->store, *made->blobs,
