@@ -420,7 +420,9 @@ void Api::TaskAction(Exchange& ex, std::int64_t task_id, const std::string& acti
   if (!body.ok()) return ex.Fail(body.status());
   Result<std::optional<std::string>> note = StringMember(*body, "note");
   if (!note.ok()) return ex.Fail(note.status());
-  Result<review::EntryResult> result = Status::Ok();
+  // Every branch below replaces it; a Result may not hold an OK status without a value.
+  Result<review::EntryResult> result =
+      Status::Internal("その操作はありません", "there is no such action on a task");
   if (action == "submit") {
     Result<std::optional<std::string>> value = StringMember(*body, "value");
     if (!value.ok()) return ex.Fail(value.status());

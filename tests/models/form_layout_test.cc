@@ -135,7 +135,8 @@ TEST_F(FormLayoutTest, CombBoxesAreDividedIntoTheirCellsAndPostalCodesMarked) {
     }
     EXPECT_EQ(dividers, *f.comb - 1) << name;
   }
-  const LayoutText* mark = TextNamed(ItemsOf<LayoutText>(*layout), "〒");
+  const auto texts = ItemsOf<LayoutText>(*layout);  // kept: TextNamed points into it
+  const LayoutText* mark = TextNamed(texts, "〒");
   ASSERT_NE(mark, nullptr);
   EXPECT_LT(mark->x_mm, form.FindField("postal_code")->box->x);
 }
