@@ -94,21 +94,18 @@ class PageBuilder {
   std::vector<LayoutItem>& items() { return items_; }
 
   void Line(double x0, double y0, double x1, double y1, double width, int grey) {
-    items_.emplace_back(std::in_place_type<LayoutLine>, x0, y0, x1, y1, width, grey);
+    items_.emplace_back(LayoutLine{x0, y0, x1, y1, width, grey});
   }
   void Outline(const BoxMm& box, double width, int grey) {
-    items_.emplace_back(std::in_place_type<LayoutOutline>, box, width, grey);
+    items_.emplace_back(LayoutOutline{box, width, grey});
   }
-  void Fill(const BoxMm& box, int grey) {
-    items_.emplace_back(std::in_place_type<LayoutFill>, box, grey);
-  }
+  void Fill(const BoxMm& box, int grey) { items_.emplace_back(LayoutFill{box, grey}); }
   // Returns the width the text takes once fitted.
   double Text(std::string text, double x, double baseline, double size, TextAlign align,
               double max_width = 0) {
     const double width = metrics_.TextWidthMm(text, size);
-    const LayoutText& item =
-        std::get<LayoutText>(items_.emplace_back(std::in_place_type<LayoutText>, std::move(text), x,
-                                                 baseline, size, align, max_width, kLayoutInk));
+    const LayoutText& item = std::get<LayoutText>(items_.emplace_back(
+        LayoutText{std::move(text), x, baseline, size, align, max_width, kLayoutInk}));
     return PlaceText(item, width).width_mm;
   }
   // Text centred vertically in `box`, placed within it `pad` from its sides.

@@ -20,6 +20,7 @@ packages=(
   libharfbuzz-dev           # fonts cut down to the characters a PDF sets, so one letter stays small
   libfreetype-dev           # the image of a printed blank form, its text set as the PDF sets it
   googletest libgtest-dev libgmock-dev  # tests
+  clang-14 libclang-rt-14-dev  # the fuzz targets (tests/fuzz): clang and its libFuzzer runtime
   fonts-ipaexfont           # printed Japanese (IPAex Gothic and Mincho)
   fonts-klee                # handwriting-like Japanese for generated test scans
   poppler-utils             # tests read generated PDFs back

@@ -198,6 +198,7 @@ void Api::Handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerRes
     models::AuditEvent refused;
     refused.user_id = exchange.user->id;
     refused.action = "access.refused";
+    // The path is the caller's bytes, not always UTF-8: dumping it must not throw.
     refused.detail_json = Json({{"method", exchange.method},
                                 {"path", exchange.path},
                                 {"status", static_cast<int>(response.getStatus())}})
@@ -477,7 +478,9 @@ void Api::TaskAction(Exchange& ex, std::int64_t task_id, const std::string& acti
   if (!body.ok()) return ex.Fail(body.status());
   Result<std::optional<std::string>> note = StringMember(*body, "note");
   if (!note.ok()) return ex.Fail(note.status());
-  Result<review::EntryResult> result = Status::Ok();
+  // Every branch below replaces it; a Result may not hold an OK status without a value.
+  Result<review::EntryResult> result =
+      Status::Internal("その操作はありません", "there is no such action on a task");
   if (action == "submit") {
     Result<std::optional<std::string>> value = StringMember(*body, "value");
     if (!value.ok()) return ex.Fail(value.status());

@@ -94,7 +94,9 @@ int Act(Invocation& in, const std::string& action) {
   }
   ADB_ASSIGN_OR_RETURN_EXIT(Session session, OpenSession(in), in.err);
   const std::string note = in.Get("--note").value_or("");
-  Result<review::EntryResult> result = Status::Ok();
+  // Every branch below replaces it; a Result may not hold an OK status without a value.
+  Result<review::EntryResult> result =
+      Status::Internal("その操作はありません", "there is no such action on a task");
   if (action == "submit") {
     result = session.queue->Submit(session.user, *task_id, *in.Get("--value"), in.Has("--confirm"));
   } else if (action == "skip") {

@@ -115,14 +115,15 @@ void WatchFolder::Take(const fs::path& file, WatchLook& look) {
     seen_.erase(name);  // taken away by someone else since it was listed
     return;
   }
-  Result<ingest::IngestedScan> scan = bytes.status();
-  if (bytes.ok()) {
+  // The read's error, or the ingest's answer (a Result may not hold an OK status alone).
+  Result<ingest::IngestedScan> scan = [&]() -> Result<ingest::IngestedScan> {
+    if (!bytes.ok()) return bytes.status();
     ingest::IngestOptions ingest_options;
     ingest_options.tenant_code = options_.tenant_code;
     ingest_options.limits = options_.limits;
     ingest::ScanIngestor ingestor(store_, blobs_, ingest_options);
-    scan = ingestor.IngestBytes(*bytes, name);
-  }
+    return ingestor.IngestBytes(*bytes, name);
+  }();
 
   if (!scan.ok() && !FileIsAtFault(scan.status())) {
     // The store or the disk refused: the file stays, and is taken once it has settled again.

@@ -60,14 +60,19 @@ struct TiffOptionsFreer {
   void operator()(TIFFOpenOptions* opts) const { TIFFOpenOptionsFree(opts); }
 };
 
+// The resolution a page records, or 0. One no scanner writes (past kMaxRecordedDpi, or not a
+// number) counts as not recorded: it is the file's word, and must not overflow an int.
 int TiffDpi(TIFF* tif) {
+  constexpr double kMaxRecordedDpi = 100'000;
   float xres = 0;
   std::uint16_t unit = RESUNIT_INCH;
-  if (TIFFGetField(tif, TIFFTAG_XRESOLUTION, &xres) != 1 || xres <= 0) return 0;
+  if (TIFFGetField(tif, TIFFTAG_XRESOLUTION, &xres) != 1) return 0;
   TIFFGetFieldDefaulted(tif, TIFFTAG_RESOLUTIONUNIT, &unit);
-  if (unit == RESUNIT_CENTIMETER) return static_cast<int>(xres * 2.54f + 0.5f);
-  if (unit == RESUNIT_INCH) return static_cast<int>(xres + 0.5f);
-  return 0;
+  double dpi = 0;
+  if (unit == RESUNIT_CENTIMETER) dpi = xres * 2.54;
+  if (unit == RESUNIT_INCH) dpi = xres;
+  if (!(dpi > 0 && dpi <= kMaxRecordedDpi)) return 0;
+  return static_cast<int>(dpi + 0.5);
 }
 
 // Decodes every strip or tile of the current page, one at a time, so the check costs the
@@ -172,9 +177,11 @@ Status CheckPagePixels(std::int64_t width, std::int64_t height, const ImageLimit
     return Status::InvalidArgument("画像の大きさが不正です (" + size + ")",
                                    "the image has an impossible size (" + size + ")");
   }
-  const std::int64_t pixels = width * height;
-  if (pixels > limits.max_pixels) {
-    const std::string mp = std::to_string(pixels / 1'000'000);
+  // In floating point: a header may claim 4294967295 × 4294967295, which no 64-bit integer
+  // holds. Exact for every size near any limit (below 2^53).
+  const double pixels = static_cast<double>(width) * static_cast<double>(height);
+  if (pixels > static_cast<double>(limits.max_pixels)) {
+    const std::string mp = std::to_string(static_cast<std::int64_t>(pixels / 1'000'000));
     const std::string limit = std::to_string(limits.max_pixels / 1'000'000);
     const std::string n = std::to_string(page);
     return Status::ResourceExhausted(
@@ -263,6 +270,11 @@ Result<ProbedImage> ProbeTiff(std::span<const std::uint8_t> bytes, const ImageLi
       return Unreadable("TIFF");
     }
     ADB_RETURN_IF_ERROR(CheckPagePixels(width, height, limits, page));
+    // Reading decodes through libtiff's RGBA interface (DecodeTiffPageGrey); a page it cannot
+    // handle (RGB with one sample per pixel, say) is refused here, at the front desk, rather
+    // than accepted and found unreadable later.
+    char unsupported[1024] = "";
+    if (TIFFRGBAImageOK(tif.get(), unsupported) != 1) return Unreadable("TIFF");
     image.pages.push_back(
         {static_cast<int>(width), static_cast<int>(height), TiffDpi(tif.get())});
   } while (TIFFReadDirectory(tif.get()) == 1);

@@ -156,6 +156,12 @@ std::optional<CivilDate> ReadCompactWesternDate(std::u32string_view text) {
   return CivilDate{fields[0], fields[1], fields[2]};
 }
 
+Status WesternYearNotFourDigits() {
+  return Status::InvalidArgument(
+      "西暦は4桁で入力してください（和暦の場合は元号も入力してください）",
+      "Write a Western year with four digits (or give the era, e.g. 令和5年)");
+}
+
 // Reads era, year, month and day without checking the calendar.
 Status ReadParts(std::u32string_view text, const Era*& era, Number& year, Number& month,
                  Number& day) {
@@ -214,6 +220,8 @@ Result<CivilDate> ParseJapaneseDate(std::u32string_view text) {
   CivilDate date;
   const Era* era = nullptr;
   if (std::optional<CivilDate> compact = ReadCompactWesternDate(text)) {
+    // 02000201 has eight digits but the year 0200, which 0200-02-01 is refused for too.
+    if (compact->year < 1000) return WesternYearNotFourDigits();
     date = *compact;
   } else {
     Number year, month, day;
@@ -228,11 +236,7 @@ Result<CivilDate> ParseJapaneseDate(std::u32string_view text) {
     } else {
       const bool four_digits = year.kanji ? (year.value >= 1000 && year.value <= 9999)
                                           : (year.ascii_digits == 4 && year.value >= 1000);
-      if (!four_digits) {
-        return Status::InvalidArgument(
-            "西暦は4桁で入力してください（和暦の場合は元号も入力してください）",
-            "Write a Western year with four digits (or give the era, e.g. 令和5年)");
-      }
+      if (!four_digits) return WesternYearNotFourDigits();
       date.year = static_cast<int>(year.value);
     }
     if (month.value > 12 || day.value > 31) return NotInCalendar();

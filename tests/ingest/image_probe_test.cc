@@ -4,6 +4,9 @@
 
 #include <leptonica/allheaders.h>
 
+#include <fstream>
+#include <iterator>
+#include <limits>
 #include <string>
 
 #include "tests/ingest/test_images.h"
@@ -118,6 +121,14 @@ TEST(ImageProbeTest, HugeDimensionsAreRefusedFromTheHeaderAlone) {
   EXPECT_NE(image.status().message(Lang::kEn).find("too large"), std::string::npos);
 }
 
+TEST(ImageProbeTest, LargestSizeAHeaderCanClaimIsRefusedAsTooLarge) {
+  // 4294967295 × 4294967295: more pixels than a 64-bit integer holds.
+  Result<ProbedImage> image = ProbeImage(testing::MakePngHeaderOnly(0xffffffff, 0xffffffff), {});
+  ASSERT_FALSE(image.ok());
+  EXPECT_EQ(image.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(image.status().message(Lang::kEn).find("4294967295×4294967295"), std::string::npos);
+}
+
 TEST(ImageProbeTest, DecompressionBombIsRefusedAtTheDefaultLimit) {
   // 10000×10000 bitonal pixels (100 megapixels) compress to a few kilobytes.
   Bytes bomb = testing::MakeBlankBitonalPng(10000, 10000);
@@ -228,6 +239,30 @@ TEST(DecodeGreyPagesTest, BrokenAndOversizeFilesAreRefusedAsByProbeImage) {
             StatusCode::kResourceExhausted);
   EXPECT_EQ(DecodeGreyPages(Text("%PDF-1.7"), {}).status().code(),
             StatusCode::kInvalidArgument);
+}
+
+// Found by the image_decode fuzz target: a resolution past what an int holds was converted to
+// one (undefined behaviour). A resolution no scanner writes counts as not recorded.
+TEST(ImageProbeTest, ATiffResolutionNoScannerWritesCountsAsNotRecorded) {
+  Result<ProbedImage> image =
+      ProbeImage(testing::MakeTiff({{100, 100}}, std::numeric_limits<int>::max()), {});
+  ASSERT_TRUE(image.ok()) << image.status().message(Lang::kEn);
+  EXPECT_EQ(image->pages[0].dpi, 0);
+}
+
+// Found by the image_decode fuzz target: a TIFF whose page says RGB but has one sample per
+// pixel. Its strips decode, so it was accepted on upload, but reading decodes through libtiff's
+// RGBA interface, which cannot take it: the scan could never be read. It is refused at once.
+TEST(DecodeGreyPagesTest, ATiffPageReadingCannotDecodeIsRefusedOnUpload) {
+  std::ifstream in(std::string(ADBRIDGE_SOURCE_DIR) +
+                       "/tests/fuzz/regressions/image_decode/tiff-rgb-with-one-sample",
+                   std::ios::binary);
+  ASSERT_TRUE(in);
+  const Bytes tiff((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Result<ProbedImage> probed = ProbeImage(tiff, {});
+  EXPECT_EQ(probed.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(probed.status().message(Lang::kEn).find("TIFF"), std::string::npos);
+  EXPECT_EQ(DecodeGreyPages(tiff, {}).status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -393,6 +393,13 @@ TEST(FieldTypesTest, WesternYearNeedsFourDigits) {
   ASSERT_EQ(value.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(value.status().message(Lang::kJa).find("4桁"), std::string::npos);
   EXPECT_EQ(NormCode(FieldType::kDate, "23年4月1日"), StatusCode::kInvalidArgument);
+  // Eight digits written together are a year of four only when that year has four digits: the
+  // year 0200 is refused however it is written (a value adbridge made must normalise again).
+  for (std::string_view raw : {"02000201", "00010101", "0200-02-01"}) {
+    Result<std::string> refused = Normalize(FieldType::kDate, raw);
+    ASSERT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << raw;
+    EXPECT_NE(refused.status().message(Lang::kJa).find("4桁"), std::string::npos) << raw;
+  }
 }
 
 TEST(FieldTypesTest, DateThatCannotBeReadIsRefused) {

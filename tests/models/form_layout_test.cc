@@ -135,7 +135,8 @@ TEST_F(FormLayoutTest, CombBoxesAreDividedIntoTheirCellsAndPostalCodesMarked) {
     }
     EXPECT_EQ(dividers, *f.comb - 1) << name;
   }
-  const LayoutText* mark = TextNamed(ItemsOf<LayoutText>(*layout), "〒");
+  const auto texts = ItemsOf<LayoutText>(*layout);  // kept: TextNamed points into it
+  const LayoutText* mark = TextNamed(texts, "〒");
   ASSERT_NE(mark, nullptr);
   EXPECT_LT(mark->x_mm, form.FindField("postal_code")->box->x);
 }
@@ -153,9 +154,11 @@ TEST_F(FormLayoutTest, CheckboxesAndChoiceOptionsAreSquaresWithTheirLabelsBeside
   }
   ASSERT_EQ(squares.size(), 10u);
   for (const auto& [box, label] : squares) {
-    EXPECT_TRUE(std::any_of(outlines.begin(), outlines.end(), [&](const LayoutOutline& o) {
-      return SameBox(o.box, box);
-    })) << label;
+    // Captured by name: clang 14 cannot capture a structured binding.
+    EXPECT_TRUE(
+        std::any_of(outlines.begin(), outlines.end(),
+                    [&square = box](const LayoutOutline& o) { return SameBox(o.box, square); }))
+        << label;
     const LayoutText* text = TextNamed(texts, label);
     ASSERT_NE(text, nullptr) << label;
     EXPECT_EQ(text->align, TextAlign::kLeft);

@@ -1047,5 +1047,16 @@ TEST_F(ApiTest, AFieldAReviewerEscalatesIsSettledByTheSupervisorOverHttp) {
   EXPECT_EQ(Post(decide, {{"value", "1950-04-01"}}, &supervisor).status, 409);
 }
 
+// Found by the http_api fuzz target: the refusal's audit entry quoted the path, and a path that
+// is not UTF-8 made writing it throw outside the request's handling, ending the whole server.
+TEST_F(ApiTest, APathThatIsNotUtf8IsRefusedAndTheServerKeepsServing) {
+  const Login& reviewer = As("alpha-reviewer");
+  const Reply refused =
+      Send(port(), {.path = "/api/documents/1\xec\xec/pages/0/preview.png", .as = &reviewer});
+  EXPECT_EQ(refused.status, 404) << Describe(refused);
+  const Reply me = Send(port(), {.path = "/api/me", .as = &reviewer});
+  EXPECT_EQ(me.status, 200) << Describe(me);
+}
+
 }  // namespace
 }  // namespace adbridge::server
