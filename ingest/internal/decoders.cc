@@ -75,22 +75,6 @@ int TiffDpi(TIFF* tif) {
   return static_cast<int>(dpi + 0.5);
 }
 
-// Decodes every strip or tile of the current page, one at a time, so the check costs the
-// memory of one strip rather than the whole page.
-bool DecodeTiffPage(TIFF* tif, const MemoryFile& file) {
-  const bool tiled = TIFFIsTiled(tif) != 0;
-  const tmsize_t chunk = tiled ? TIFFTileSize(tif) : TIFFStripSize(tif);
-  const std::uint32_t count = tiled ? TIFFNumberOfTiles(tif) : TIFFNumberOfStrips(tif);
-  if (chunk <= 0 || count == 0) return false;
-  std::vector<std::uint8_t> buffer(static_cast<size_t>(chunk));
-  for (std::uint32_t i = 0; i < count; ++i) {
-    const tmsize_t n = tiled ? TIFFReadEncodedTile(tif, i, buffer.data(), chunk)
-                             : TIFFReadEncodedStrip(tif, i, buffer.data(), chunk);
-    if (n < 0 || file.failed) return false;
-  }
-  return true;
-}
-
 // Decodes the current page through libtiff's RGBA interface, which handles every photometric
 // interpretation and bit depth a scanner writes (bilevel, grey, palette, RGB, YCbCr), and keeps
 // it as grey.
@@ -280,11 +264,15 @@ Result<ProbedImage> ProbeTiff(std::span<const std::uint8_t> bytes, const ImageLi
   } while (TIFFReadDirectory(tif.get()) == 1);
   if (file.failed) return Unreadable("TIFF");
 
+  // The check decodes each page exactly as reading will (one page at a time, then dropped), so
+  // a file accepted at the front desk is always one reading can decode: libtiff's strip reader
+  // accepts pages its RGBA interface then refuses.
+  std::vector<GreyPage> checked;
   for (size_t page = 0; page < image.pages.size(); ++page) {
+    checked.clear();
     const bool decoded =
         TIFFSetDirectory(tif.get(), static_cast<tdir_t>(page)) == 1 &&
-        (pages ? DecodeTiffPageGrey(tif.get(), file, image.pages[page], *pages)
-               : DecodeTiffPage(tif.get(), file));
+        DecodeTiffPageGrey(tif.get(), file, image.pages[page], pages ? *pages : checked);
     if (!decoded) {
       return Unreadable("TIFF").WithPrefix(std::to_string(page + 1) + "/" +
                                            std::to_string(image.pages.size()) + ": ");
