@@ -29,7 +29,7 @@
 namespace adbridge::models {
 
 // The schema version this program creates and understands.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 // The tenant every installation starts with; documents go to it unless another is named.
 inline constexpr std::string_view kDefaultTenant = "default";
@@ -758,6 +758,12 @@ class Store {
 // than this program, DataLoss when the file is not a database, Unavailable when it cannot be
 // opened (permissions, disk).
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path);
+
+// Opens the PostgreSQL database `uri` names ("postgresql://user@host:5432/adbridge"), applies
+// pending migrations and creates the default tenant, as OpenSqliteStore. Several processes on
+// several machines may open the same database. Returns Unavailable when the server cannot be
+// reached, InvalidArgument for a malformed `uri`, FailedPrecondition for a newer schema.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& uri);
 
 }  // namespace adbridge::models
 

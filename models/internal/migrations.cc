@@ -345,6 +345,15 @@ constexpr char kMigration5[] =
     // The front desk's list: one tenant's documents, newest first.
     "CREATE INDEX documents_by_tenant ON documents(tenant_id, id);";
 
+// Blobs in the database (issue 8): an installation on PostgreSQL keeps every blob's bytes here,
+// so machines need no shared file system. The SQLite installation keeps its blobs in
+// DATA/blobs/ and leaves this table empty; it exists in both so the schema is the same.
+constexpr char kMigration6[] =
+    "CREATE TABLE blob_contents ("
+    "  sha256 TEXT PRIMARY KEY REFERENCES blobs(sha256),"
+    "  bytes BLOB NOT NULL"
+    ") STRICT, WITHOUT ROWID;";
+
 #undef ADB_SHA256_CHECK
 #undef ADB_NOW
 
@@ -358,6 +367,7 @@ constexpr std::array kMigrations = {
               kMigration4},
     Migration{5, "pages from any source file with their rotation, forms said by a person",
               kMigration5},
+    Migration{6, "blob bytes in the database (installations on PostgreSQL)", kMigration6},
 };
 static_assert(kMigrations.size() == static_cast<std::size_t>(kSchemaVersion),
               "every schema version needs exactly one migration");
