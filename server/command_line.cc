@@ -16,7 +16,8 @@ std::vector<CommandSpec> AllCommands() {
   std::vector<CommandSpec> all;
   for (auto group : {FormsCommands, IngestCommands, ProcessCommands, DocumentCommands,
                      ServeCommands, UsersCommands, ReviewCommands, LettersCommands,
-                     ExportCommands, ScriptsCommands, BackupCommands}) {
+                     ExportCommands, ScriptsCommands, BackupCommands,
+                     MigrateStoreCommands}) {
     for (CommandSpec& spec : group()) all.push_back(std::move(spec));
   }
   return all;
