@@ -27,14 +27,16 @@ bool IsPostgresUri(std::string_view target);
 
 // Connects to the database `uri` names. Unavailable when the server cannot be reached or
 // refuses the login (the message names the server, never the password); InvalidArgument when
-// `uri` is not a connection string.
+// `uri` is not a connection string; FailedPrecondition when the server is older than
+// PostgreSQL 13.
 Result<std::unique_ptr<Connection>> ConnectPostgres(const std::string& uri);
 
 // `uri` with any password replaced by "***", for messages and logs.
 std::string RedactPostgresUri(std::string_view uri);
 
 // The SQL of schema version `version` (1..kSchemaVersion) for PostgreSQL: the same tables,
-// columns, constraints and indexes as the SQLite migration of that number.
+// columns, constraints and indexes as the SQLite migration of that number; null for any other
+// number.
 const char* PostgresMigrationSql(int version);
 
 }  // namespace adbridge::models::internal
