@@ -54,7 +54,14 @@ start() {
       return 0
     fi
   fi
-  [[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
+  if [[ $(id -u) -eq 0 ]]; then
+    chown postgres: "$dir"
+    if ! runuser -u postgres -- test -w "$dir"; then
+      echo "adbridge: the postgres user cannot reach $dir (a parent folder is closed to it);" \
+        "build in a folder other users can enter" >&2
+      exit 1
+    fi
+  fi
   if [[ ! -f "$dir/data/PG_VERSION" ]]; then
     rm -rf "$dir/data"
     as_server_user "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
@@ -62,10 +69,12 @@ start() {
       cat "$dir/initdb.log" >&2
       exit 1
     }
-    # Logins from 127.0.0.1 and the socket in DIR only, all trusted.
+    # Logins from 127.0.0.1 and the socket in DIR only, all trusted but one role's, which the
+    # tests use to check how a refused password is reported.
     as_server_user tee "$dir/data/pg_hba.conf" >/dev/null <<'EOF'
-local all all              trust
-host  all all 127.0.0.1/32 trust
+local all all                                      trust
+host  all adbridge_password_check 127.0.0.1/32 scram-sha-256
+host  all all                     127.0.0.1/32 trust
 EOF
   fi
   # Another run may take a free port between the check and the start: try a few.

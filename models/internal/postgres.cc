@@ -301,7 +301,8 @@ class PostgresStatement final : public PreparedStatement {
   const std::string name_;
   const std::string sql_;  // as sent to the server: tokens expanded, parameters as $N
   const int params_;
-  std::vector<std::optional<std::string>> values_ = std::vector<std::optional<std::string>>(params_);
+  std::vector<std::optional<std::string>> values_ =
+      std::vector<std::optional<std::string>>(params_);
   std::vector<int> binary_ = std::vector<int>(params_, 0);
   std::optional<Status> bind_error_;
   PgResult result_;
@@ -394,8 +395,8 @@ class PostgresConnection final : public Connection {
     // the statement prepared there.
     for (int attempt = 0; attempt < 2; ++attempt) {
       ADB_RETURN_IF_ERROR(EnsureSession());
-      result.reset(PQprepare(conn_.get(), stmt.name().c_str(), stmt.sql().c_str(), stmt.params(),
-                             nullptr));
+      result.reset(
+          PQprepare(conn_.get(), stmt.name().c_str(), stmt.sql().c_str(), stmt.params(), nullptr));
       if (PQresultStatus(result.get()) == PGRES_COMMAND_OK) {
         stmt.prepared_session = session_;
         return Status::Ok();
@@ -406,7 +407,8 @@ class PostgresConnection final : public Connection {
                                    {"SQL を準備できません", "cannot prepare a statement"});
     if (status.code() == StatusCode::kUnavailable) return status;
     // Anything else is a mistake in our SQL, whatever code the server chose for it.
-    return Status::Internal(status.text().ja + ": " + stmt.sql(), status.text().en + ": " + stmt.sql());
+    return Status::Internal(status.text().ja + ": " + stmt.sql(),
+                            status.text().en + ": " + stmt.sql());
   }
 
   Status Begin(const char* sql, const adbridge::Text& what) {
@@ -467,10 +469,9 @@ class PostgresConnection final : public Connection {
     PQreset(conn);
     ++session_;  // prepared statements belong to the old session
     if (PQstatus(conn) != CONNECTION_OK) {
-      return Status::Unavailable("データベースサーバーに接続し直せません (" +
-                                     OneLine(PQerrorMessage(conn)) + ")",
-                                 "cannot reconnect to the database server (" +
-                                     OneLine(PQerrorMessage(conn)) + ")");
+      return Status::Unavailable(
+          "データベースサーバーに接続し直せません (" + OneLine(PQerrorMessage(conn)) + ")",
+          "cannot reconnect to the database server (" + OneLine(PQerrorMessage(conn)) + ")");
     }
     PQsetNoticeReceiver(conn, IgnoreNotice, nullptr);
     return Status::Ok();
@@ -572,27 +573,23 @@ Result<std::unique_ptr<Connection>> ConnectPostgres(const std::string& uri) {
     std::string detail = parse_error != nullptr ? OneLine(parse_error) : "out of memory";
     PQfreemem(parse_error);
     ReplaceAll(detail, uri, shown);
-    return Status::InvalidArgument("PostgreSQL の接続文字列が不正です: " + shown + " (" + detail + ")",
-                                   "malformed PostgreSQL connection string: " + shown + " (" +
-                                       detail + ")");
+    return Status::InvalidArgument(
+        "PostgreSQL の接続文字列が不正です: " + shown + " (" + detail + ")",
+        "malformed PostgreSQL connection string: " + shown + " (" + detail + ")");
   }
   const std::string password = ConninfoValue(options.get(), "password");
   std::string session_options = kSessionOptions;
   if (const std::string own = ConninfoValue(options.get(), "options"); !own.empty()) {
-    session_options = own + " " + session_options;
+    session_options += " " + own;  // the installation's own settings win
   }
 
   // Earlier keywords are defaults the URI may override (connect_timeout, gssencmode); later ones
   // override the URI (the encoding and settings adbridge's SQL relies on).
-  const char* keywords[] = {"connect_timeout",
-                            "gssencmode",
-                            "fallback_application_name",
-                            "dbname",
-                            "client_encoding",
-                            "options",
-                            nullptr};
-  const char* values[] = {"10",   "disable", "adbridge", uri.c_str(), "UTF8",
-                          session_options.c_str(), nullptr};
+  const char* keywords[] = {
+      "connect_timeout", "gssencmode", "fallback_application_name", "dbname", "client_encoding",
+      "options",         nullptr};
+  const char* values[] = {
+      "10", "disable", "adbridge", uri.c_str(), "UTF8", session_options.c_str(), nullptr};
   PgConn conn(PQconnectdbParams(keywords, values, /*expand_dbname=*/1));
   if (conn == nullptr) {
     return Status::Unavailable("PostgreSQL に接続できません (メモリ不足): " + shown,

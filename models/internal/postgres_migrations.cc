@@ -208,14 +208,14 @@ constexpr char kMigration2[] =
 
 // The field-type backfill reads form definitions as jsonb; a definition whose "fields" is not
 // an array gives no rows, as SQLite's json_each does.
-#define ADB_FIELD_DEFINITION(expr)                                                       \
-  "coalesce((SELECT " expr                                                               \
-  "    FROM fields f JOIN documents d ON d.id = f.document_id"                           \
-  "    JOIN forms fm ON fm.id = d.form_id AND fm.version = d.form_version,"              \
+#define ADB_FIELD_DEFINITION(expr)                                                         \
+  "coalesce((SELECT " expr                                                                 \
+  "    FROM fields f JOIN documents d ON d.id = f.document_id"                             \
+  "    JOIN forms fm ON fm.id = d.form_id AND fm.version = d.form_version,"                \
   "    jsonb_array_elements(CASE WHEN jsonb_typeof(fm.definition_json::jsonb -> 'fields')" \
-  "      = 'array' THEN fm.definition_json::jsonb -> 'fields' ELSE '[]'::jsonb END)"     \
-  "      AS def(value)"                                                                  \
-  "    WHERE f.id = review_tasks.field_id AND def.value ->> 'name' = f.name"             \
+  "      = 'array' THEN fm.definition_json::jsonb -> 'fields' ELSE '[]'::jsonb END)"       \
+  "      AS def(value)"                                                                    \
+  "    WHERE f.id = review_tasks.field_id AND def.value ->> 'name' = f.name"               \
   "    LIMIT 1), "
 
 constexpr char kMigration3[] =
@@ -264,7 +264,8 @@ constexpr char kMigration3[] =
     "  WHERE field_id IS NOT NULL;";
 
 constexpr char kMigration4[] =
-    "CREATE TABLE exports (" ADB_ID ","
+    "CREATE TABLE exports (" ADB_ID
+    ","
     "  tenant_id bigint NOT NULL REFERENCES tenants(id),"
     "  form_id text NOT NULL,"
     "  requested_by text NOT NULL CHECK (requested_by <> ''),"
@@ -284,7 +285,8 @@ constexpr char kMigration4[] =
     ");"
     "CREATE INDEX export_documents_by_document ON export_documents(document_id);"
 
-    "CREATE TABLE letter_batches (" ADB_ID ","
+    "CREATE TABLE letter_batches (" ADB_ID
+    ","
     "  tenant_id bigint NOT NULL REFERENCES tenants(id),"
     "  template text NOT NULL CHECK (template <> ''),"
     "  form_id text,"
