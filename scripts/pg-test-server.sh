@@ -40,8 +40,14 @@ running() {
   [[ -f "$dir/data/postmaster.pid" ]] && as_server_user "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1
 }
 
+# A port nothing on the loopback answers on now.
 free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+  done
+  echo "$port"
 }
 
 start() {
@@ -79,7 +85,7 @@ EOF
   fi
   # Another run may take a free port between the check and the start: try a few.
   local attempt port
-  for attempt in 1 2 3 4 5; do
+  for attempt in 1 2 3 4 5 6 7 8; do
     port=$(free_port)
     if as_server_user "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off \
