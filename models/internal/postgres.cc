@@ -216,7 +216,9 @@ class PostgresStatement final : public PreparedStatement {
     Bind(index, std::string(value), false);
   }
   void BindBytes(int index, std::span<const std::uint8_t> value) override {
-    Bind(index, std::string(reinterpret_cast<const char*>(value.data()), value.size()), true);
+    std::string raw;  // an empty span may have no data pointer at all
+    if (!value.empty()) raw.assign(reinterpret_cast<const char*>(value.data()), value.size());
+    Bind(index, std::move(raw), true);
   }
   void BindNull(int index) override {
     if (!InRange(index)) return;
