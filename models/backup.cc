@@ -265,8 +265,9 @@ Result<BackupSummary> WriteBackup(const fs::path& root, const fs::path& out) {
     ADB_RETURN_IF_ERROR(internal::Exec(
         copy.get(), "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF", writing));
     ADB_ASSIGN_OR_RETURN(summary, Summarise(copy.get(), writing));
-    ADB_ASSIGN_OR_RETURN(internal::Transaction tx,
-                         internal::Transaction::BeginImmediate(copy.get()));
+    // An early return closes the copy, which ends this transaction unfinished; the temporary
+    // file is removed either way.
+    ADB_RETURN_IF_ERROR(internal::Exec(copy.get(), "BEGIN IMMEDIATE", writing));
     ADB_RETURN_IF_ERROR(internal::Exec(copy.get(), kCreateBackupTables, writing));
     ADB_RETURN_IF_ERROR(internal::Exec(
         copy.get(),
@@ -309,7 +310,7 @@ Result<BackupSummary> WriteBackup(const fs::path& root, const fs::path& out) {
     if (rc != SQLITE_DONE) return SqliteStatus(copy.get(), rc, writing);
     names.reset();
     insert.reset();
-    ADB_RETURN_IF_ERROR(tx.Commit());
+    ADB_RETURN_IF_ERROR(internal::Exec(copy.get(), "COMMIT", writing));
     ADB_ASSIGN_OR_RETURN(summary.created_at,
                          QueryText(copy.get(), "SELECT created_at FROM adbridge_backup", writing));
     if (const int rc_close = sqlite3_close(copy.release()); rc_close != SQLITE_OK) {

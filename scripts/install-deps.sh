@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libsqlite3-dev            # the store
+  libpq-dev                 # the store on a PostgreSQL server
+  postgresql postgresql-contrib  # the tests' throwaway PostgreSQL server (scripts/pg-test-server.sh)
   libssl-dev                # SHA-256 of blobs
   nlohmann-json3-dev        # form definitions and JSON Lines
   libicu-dev                # Unicode normalisation of field values

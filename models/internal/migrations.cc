@@ -3,7 +3,8 @@
 #include <array>
 #include <string>
 
-#include "models/internal/sqlite.h"
+#include "models/internal/postgres.h"
+#include "models/internal/sql.h"
 #include "models/store.h"
 
 namespace adbridge::models::internal {
@@ -386,41 +387,61 @@ Status NewerSchema(int found) {
 
 std::span<const Migration> Migrations() { return kMigrations; }
 
-Result<int> ReadSchemaVersion(sqlite3* db) {
-  const adbridge::Text what{"スキーマの版を読めません", "cannot read the schema version"};
-  sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &raw, nullptr);
-  SqliteStmt stmt(raw);
-  if (rc != SQLITE_OK) return SqliteStatus(db, rc, what);
-  rc = sqlite3_step(stmt.get());
-  if (rc != SQLITE_ROW) return SqliteStatus(db, rc, what);
-  return static_cast<int>(sqlite3_column_int64(stmt.get(), 0));
+Result<int> ReadSchemaVersion(Connection& conn) {
+  if (conn.dialect() == Dialect::kSqlite) {
+    ADB_ASSIGN_OR_RETURN(PreparedStatement * stmt, conn.Prepare("PRAGMA user_version"));
+    Statement version(stmt);
+    ADB_ASSIGN_OR_RETURN(bool row, version.Step());
+    return row ? static_cast<int>(version.Int(0)) : 0;
+  }
+  // A new database has no version table yet; the second statement is only prepared once the
+  // table exists.
+  {
+    ADB_ASSIGN_OR_RETURN(PreparedStatement * stmt,
+                         conn.Prepare("SELECT CASE WHEN to_regclass('adbridge_schema') IS NULL "
+                                      "THEN 0 ELSE 1 END"));
+    Statement exists(stmt);
+    ADB_ASSIGN_OR_RETURN(bool row, exists.Step());
+    if (!row || exists.Int(0) == 0) return 0;
+  }
+  ADB_ASSIGN_OR_RETURN(PreparedStatement * stmt,
+                       conn.Prepare("SELECT coalesce(max(version), 0) FROM adbridge_schema"));
+  Statement version(stmt);
+  ADB_ASSIGN_OR_RETURN(bool row, version.Step());
+  return row ? static_cast<int>(version.Int(0)) : 0;
 }
 
-Status Migrate(sqlite3* db) {
-  ADB_ASSIGN_OR_RETURN(int version, ReadSchemaVersion(db));
+Status Migrate(Connection& conn) {
+  ADB_ASSIGN_OR_RETURN(int version, ReadSchemaVersion(conn));
   if (version > kSchemaVersion) return NewerSchema(version);
   if (version < 0) {
     return Status::DataLoss("スキーマの版が不正です: " + std::to_string(version),
                             "the schema version is invalid: " + std::to_string(version));
   }
+  const bool postgres = conn.dialect() == Dialect::kPostgres;
   for (const Migration& migration : kMigrations) {
     if (migration.version <= version) continue;
-    ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db));
+    ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(conn));
     // Another process may have migrated while this one waited for the write lock.
-    ADB_ASSIGN_OR_RETURN(int current, ReadSchemaVersion(db));
+    ADB_ASSIGN_OR_RETURN(int current, ReadSchemaVersion(conn));
     if (current > kSchemaVersion) return NewerSchema(current);
     if (current >= migration.version) {
       version = current;
       continue;  // the transaction rolls back: nothing was done in it
     }
     const std::string step = std::to_string(migration.version);
-    ADB_RETURN_IF_ERROR(Exec(db, migration.sql,
-                             {"スキーマを版 " + step + " に移行できません",
-                              "cannot migrate the schema to version " + step}));
-    const std::string set_version = "PRAGMA user_version = " + step;
-    ADB_RETURN_IF_ERROR(Exec(db, set_version.c_str(),
-                             {"スキーマの版を記録できません", "cannot record the schema version"}));
+    const adbridge::Text what{"スキーマを版 " + step + " に移行できません",
+                              "cannot migrate the schema to version " + step};
+    ADB_RETURN_IF_ERROR(
+        conn.Exec(postgres ? PostgresMigrationSql(migration.version) : migration.sql, what));
+    // The version changes in the same transaction as the schema.
+    const std::string set_version =
+        postgres ? "CREATE TABLE IF NOT EXISTS adbridge_schema (version INTEGER NOT NULL);"
+                   "DELETE FROM adbridge_schema;"
+                   "INSERT INTO adbridge_schema (version) VALUES (" + step + ")"
+                 : "PRAGMA user_version = " + step;
+    ADB_RETURN_IF_ERROR(conn.Exec(
+        set_version, {"スキーマの版を記録できません", "cannot record the schema version"}));
     ADB_RETURN_IF_ERROR(tx.Commit());
     version = migration.version;
   }

@@ -174,6 +174,13 @@ class Statement {
   PreparedStatement* stmt_;
 };
 
+// Runs a statement whose first row's first column is an integer (an INSERT ... RETURNING id)
+// to the end and returns that integer; Internal when it returned no row.
+Result<std::int64_t> RunReturningInt(Statement& stmt);
+// Runs a statement with a RETURNING clause to the end; true when it returned a row (it changed
+// something).
+Result<bool> RunReturningAny(Statement& stmt);
+
 // The store's way to its connection's statements.
 class StatementCache {
  public:

@@ -117,138 +117,161 @@ Result<SqliteDb> OpenDatabase(const fs::path& path) {
   return db;
 }
 
-Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), bind_rc_(other.bind_rc_) {}
+namespace {
 
-Statement::~Statement() {
-  if (stmt_ != nullptr) {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
+class SqlitePrepared final : public PreparedStatement {
+ public:
+  SqlitePrepared(sqlite3* db, SqliteStmt stmt) : db_(db), stmt_(std::move(stmt)) {}
+
+  void BindInt(int index, std::int64_t value) override {
+    NoteBind(sqlite3_bind_int64(stmt_.get(), index, value));
   }
-}
-
-void Statement::NoteBind(int rc) {
-  if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
-}
-
-Statement& Statement::BindInt(int index, std::int64_t value) {
-  NoteBind(sqlite3_bind_int64(stmt_, index, value));
-  return *this;
-}
-
-Statement& Statement::BindDouble(int index, double value) {
-  NoteBind(sqlite3_bind_double(stmt_, index, value));
-  return *this;
-}
-
-Statement& Statement::BindText(int index, std::string_view value) {
-  // SQLITE_TRANSIENT: SQLite copies the text, so temporaries may be bound.
-  NoteBind(
-      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
-  return *this;
-}
-
-Statement& Statement::BindNull(int index) {
-  NoteBind(sqlite3_bind_null(stmt_, index));
-  return *this;
-}
-
-Statement& Statement::BindOptionalInt(int index, const std::optional<std::int64_t>& value) {
-  return value ? BindInt(index, *value) : BindNull(index);
-}
-
-Statement& Statement::BindOptionalText(int index, const std::optional<std::string>& value) {
-  return value ? BindText(index, *value) : BindNull(index);
-}
-
-Result<bool> Statement::Step() {
-  const adbridge::Text what{"SQL を実行できません", "cannot run a statement"};
-  if (bind_rc_ != SQLITE_OK) {
-    return Status::Internal(std::string("SQL の値を渡せません (") + sqlite3_errstr(bind_rc_) + ")",
-                            std::string("cannot bind a value (") + sqlite3_errstr(bind_rc_) + ")");
+  void BindDouble(int index, double value) override {
+    NoteBind(sqlite3_bind_double(stmt_.get(), index, value));
   }
-  const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  return SqliteStatus(db_, rc, what);
-}
-
-Status Statement::Run() {
-  for (;;) {
-    ADB_ASSIGN_OR_RETURN(bool row, Step());
-    if (!row) return Status::Ok();
+  void BindText(int index, std::string_view value) override {
+    // SQLITE_TRANSIENT: SQLite copies the text, so temporaries may be bound.
+    NoteBind(sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(),
+                                 SQLITE_TRANSIENT, SQLITE_UTF8));
   }
-}
+  void BindBytes(int index, std::span<const std::uint8_t> value) override {
+    // A zero-length blob is still a blob, not NULL: bind_zeroblob keeps it so.
+    if (value.empty()) {
+      NoteBind(sqlite3_bind_zeroblob(stmt_.get(), index, 0));
+      return;
+    }
+    NoteBind(sqlite3_bind_blob64(stmt_.get(), index, value.data(), value.size(),
+                                 SQLITE_TRANSIENT));
+  }
+  void BindNull(int index) override { NoteBind(sqlite3_bind_null(stmt_.get(), index)); }
 
-bool Statement::IsNull(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
+  Result<bool> Step() override {
+    if (bind_rc_ != SQLITE_OK) {
+      return Status::Internal(
+          std::string("SQL の値を渡せません (") + sqlite3_errstr(bind_rc_) + ")",
+          std::string("cannot bind a value (") + sqlite3_errstr(bind_rc_) + ")");
+    }
+    const int rc = sqlite3_step(stmt_.get());
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return SqliteStatus(db_, rc, {"SQL を実行できません", "cannot run a statement"});
+  }
 
-std::int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  bool IsNull(int column) const override {
+    return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
+  }
+  std::int64_t Int(int column) const override {
+    return sqlite3_column_int64(stmt_.get(), column);
+  }
+  double Double(int column) const override { return sqlite3_column_double(stmt_.get(), column); }
+  std::string Text(int column) const override {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_.get(), column));
+    if (text == nullptr) return {};
+    return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column)));
+  }
+  std::vector<std::uint8_t> Bytes(int column) const override {
+    const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_.get(), column));
+    const int size = sqlite3_column_bytes(stmt_.get(), column);
+    if (data == nullptr || size <= 0) return {};
+    return std::vector<std::uint8_t>(data, data + size);
+  }
 
-double Statement::Double(int column) const { return sqlite3_column_double(stmt_, column); }
+  void Reset() override {
+    sqlite3_reset(stmt_.get());
+    sqlite3_clear_bindings(stmt_.get());
+    bind_rc_ = SQLITE_OK;
+  }
 
-std::string Statement::Text(int column) const {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  if (text == nullptr) return {};
-  return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
-}
+ private:
+  void NoteBind(int rc) {
+    if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  }
 
-std::optional<std::int64_t> Statement::OptionalInt(int column) const {
-  if (IsNull(column)) return std::nullopt;
-  return Int(column);
-}
+  sqlite3* db_;
+  SqliteStmt stmt_;
+  int bind_rc_ = SQLITE_OK;
+};
 
-std::optional<std::string> Statement::OptionalText(int column) const {
-  if (IsNull(column)) return std::nullopt;
-  return Text(column);
-}
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(SqliteDb db) : db_(std::move(db)) {}
+  ~SqliteConnection() override {
+    statements_.clear();  // finalised before the connection closes
+  }
 
-Result<Statement> StatementCache::Get(std::string_view sql) {
-  auto it = statements_.find(sql);
-  if (it == statements_.end()) {
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  Result<PreparedStatement*> Prepare(std::string_view sql) override {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) return it->second.get();
+    ADB_ASSIGN_OR_RETURN(std::string text, ExpandSql(sql, Dialect::kSqlite));
     sqlite3_stmt* raw = nullptr;
-    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+    const int rc = sqlite3_prepare_v3(db_.get(), text.data(), static_cast<int>(text.size()),
                                       SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
     SqliteStmt stmt(raw);
     if (rc != SQLITE_OK) {
-      Status status = SqliteStatus(db_, rc, {"SQL を準備できません", "cannot prepare a statement"});
+      Status status =
+          SqliteStatus(db_.get(), rc, {"SQL を準備できません", "cannot prepare a statement"});
       if (status.code() == StatusCode::kDataLoss || status.code() == StatusCode::kUnavailable) {
         return status;
       }
       // Anything else is a mistake in our SQL, whatever code SQLite chose for it.
       return Status::Internal(status.text().ja, status.text().en);
     }
-    it = statements_.emplace(sql, std::move(stmt)).first;
+    auto prepared = std::make_unique<SqlitePrepared>(db_.get(), std::move(stmt));
+    PreparedStatement* result = prepared.get();
+    statements_.emplace(sql, std::move(prepared));
+    return result;
   }
-  return Statement(db_, it->second.get());
-}
 
-Result<Transaction> Transaction::BeginImmediate(sqlite3* db) {
-  ADB_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE",
-                           {"トランザクションを始められません", "cannot begin a transaction"}));
-  return Transaction(db);
-}
-
-Transaction::Transaction(Transaction&& other) noexcept
-    : db_(other.db_), open_(std::exchange(other.open_, false)) {}
-
-Transaction::~Transaction() {
-  // Some errors (disk full, I/O) make SQLite roll back on its own; then there is nothing left.
-  if (open_ && sqlite3_get_autocommit(db_) == 0) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  Status Exec(std::string_view sql, const Text& what) override {
+    const std::string text(sql);
+    return internal::Exec(db_.get(), text.c_str(), what);
   }
+
+  Status BeginWrite() override {
+    return internal::Exec(db_.get(), "BEGIN IMMEDIATE",
+                          {"トランザクションを始められません", "cannot begin a transaction"});
+  }
+
+  // Deferred: no lock is taken until the first read, which then holds one snapshot.
+  Status BeginRead() override {
+    return internal::Exec(db_.get(), "BEGIN", {"読み取りを始められません", "cannot begin a read"});
+  }
+
+  Status Commit() override {
+    const int rc = sqlite3_exec(db_.get(), "COMMIT", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return Status::Ok();
+    Status status =
+        SqliteStatus(db_.get(), rc, {"変更を確定できません", "cannot commit the change"});
+    // A failed COMMIT (busy, disk) leaves the transaction open; end it so the connection is
+    // usable again and nothing half-done stays pending.
+    Rollback();
+    return status;
+  }
+
+  void Rollback() override {
+    // Some errors (disk full, I/O) make SQLite roll back on its own; then there is nothing left.
+    if (sqlite3_get_autocommit(db_.get()) == 0) {
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  }
+
+  sqlite3* handle() const { return db_.get(); }
+
+ private:
+  SqliteDb db_;
+  std::unordered_map<std::string_view, std::unique_ptr<SqlitePrepared>> statements_;
+};
+
+}  // namespace
+
+std::unique_ptr<Connection> MakeSqliteConnection(SqliteDb db) {
+  return std::make_unique<SqliteConnection>(std::move(db));
 }
 
-Status Transaction::Commit() {
-  open_ = false;
-  const int rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
-  if (rc == SQLITE_OK) return Status::Ok();
-  Status status = SqliteStatus(db_, rc, {"変更を確定できません", "cannot commit the change"});
-  // A failed COMMIT (busy, disk) leaves the transaction open; end it so the connection is
-  // usable again and nothing half-done stays pending.
-  if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  return status;
+sqlite3* SqliteHandle(Connection& conn) {
+  return static_cast<SqliteConnection&>(conn).handle();
 }
 
 }  // namespace adbridge::models::internal

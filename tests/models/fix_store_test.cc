@@ -220,7 +220,7 @@ TEST_F(StoreTest, DatabaseOfSchemaFourGetsPagesFromTheirOriginalAndKeepsFormsPeo
   }
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(*store->SchemaVersion(), 5);
+  EXPECT_EQ(*store->SchemaVersion(), kSchemaVersion);
   Result<std::vector<PageRecord>> pages = store->ListPages(1);
   ASSERT_TRUE(pages.ok());
   ASSERT_EQ(pages->size(), 2u);

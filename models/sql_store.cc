@@ -1,9 +1,11 @@
-// The SQLite implementation of Store: one connection per Store, every call serialised on a
-// mutex, every change in one BEGIN IMMEDIATE transaction. Several processes (or several Store
-// objects) may open the same file; SQLite's write lock and busy_timeout order their writes.
+// Store over SQL, the same code for SQLite and PostgreSQL (models/internal/sql.h): one
+// connection per Store, every call serialised on a mutex, every change in one write
+// transaction. Several processes (or several Store objects) may open the same database; the
+// write transaction (SQLite's write lock, PostgreSQL's advisory lock) orders their writes.
 #include <algorithm>
 #include <limits>
 #include <mutex>
+#include <random>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -13,6 +15,8 @@
 #include "models/form_definition.h"
 #include "models/internal/migrations.h"
 #include "models/internal/sha256_name.h"
+#include "models/internal/postgres.h"
+#include "models/internal/sql.h"
 #include "models/internal/sqlite.h"
 #include "models/store.h"
 
@@ -20,7 +24,7 @@ namespace adbridge::models {
 namespace {
 
 using internal::IsSha256Name;
-using internal::SqliteDb;
+using internal::ReadSnapshot;
 using internal::Statement;
 using internal::StatementCache;
 using internal::Transaction;
@@ -31,7 +35,7 @@ constexpr std::string_view kDefaultTenantName = "既定の自治体";
 
 constexpr char kSelectTenantByCode[] = "SELECT id, code, name FROM tenants WHERE code = ?1";
 constexpr char kInsertTenant[] =
-    "INSERT INTO tenants (code, name) VALUES (?1, ?2) ON CONFLICT (code) DO NOTHING";
+    "INSERT INTO tenants (code, name) VALUES (?1, ?2) ON CONFLICT (code) DO NOTHING RETURNING id";
 
 #define ADB_FORM_COLUMNS "SELECT id, version, title, department, definition_json, created_at "
 constexpr char kSelectForm[] = ADB_FORM_COLUMNS "FROM forms WHERE id = ?1 AND version = ?2";
@@ -66,7 +70,8 @@ constexpr char kSelectDocumentByOriginal[] =
 constexpr char kInsertDocument[] =
     "INSERT INTO documents (tenant_id, source, source_name, original_sha256, media_type, "
     "original_size, form_id, form_version, form_assigned) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7 IS NOT NULL)";
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CASE WHEN ?7 IS NULL THEN 0 ELSE 1 END) "
+    "RETURNING id";
 constexpr char kInsertPage[] =
     "INSERT INTO pages (document_id, page_index, width_px, height_px, dpi, source_sha256, "
     "source_index) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?2)";
@@ -81,7 +86,7 @@ constexpr char kSelectAllDocuments[] = ADB_DOCUMENT_COLUMNS "ORDER BY d.id";
 constexpr char kSelectDocumentsInState[] = ADB_DOCUMENT_COLUMNS "WHERE d.state = ?1 ORDER BY d.id";
 // The states are one JSON array, so one prepared statement serves any set of them.
 constexpr char kSelectFormDocuments[] = ADB_DOCUMENT_COLUMNS
-    "WHERE d.tenant_id = ?1 AND d.form_id = ?2 AND d.state IN (SELECT value FROM json_each(?3)) "
+    "WHERE d.tenant_id = ?1 AND d.form_id = ?2 AND d.state IN " ADB_SQL_TEXT_LIST("?3") " "
     "ORDER BY d.id";
 // Letters: the verified documents of a form that no batch has answered yet (documents_by_form).
 // The front desk's list, newest first (documents_by_tenant, documents_by_tenant_state).
@@ -103,7 +108,7 @@ constexpr char kSelectRecentAudit[] =
     "ORDER BY id DESC LIMIT ?1";
 
 // ---- reading ----
-#define ADB_NOW_SQL "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+#define ADB_NOW_SQL ADB_SQL_NOW
 // Documents whose worker stopped (its lease ran out) too many times are not handed out again:
 // whatever stops the worker would stop the next one too.
 constexpr char kFailAbandoned[] =
@@ -115,11 +120,11 @@ constexpr char kFailAbandoned[] =
 // attempts first: a document that failed once waits behind the fresh ones.
 constexpr char kClaimDocument[] =
     "UPDATE documents SET state = 'processing', lease_owner = ?1, "
-    "lease_expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?2), attempts = attempts + 1, "
+    "lease_expires_at = " ADB_SQL_NOW_PLUS("?2") ", attempts = attempts + 1, "
     "updated_at = " ADB_NOW_SQL " "
     "WHERE id = (SELECT id FROM documents WHERE source = 'scan' AND (state = 'received' OR "
     "  (state = 'processing' AND lease_expires_at < " ADB_NOW_SQL ")) "
-    "  ORDER BY attempts, id LIMIT 1) "
+    "  ORDER BY attempts, id LIMIT 1 " ADB_SQL_SKIP_LOCKED ") "
     "RETURNING id";
 constexpr char kSelectAbandonedDocuments[] =
     "SELECT id, lease_owner, attempts FROM documents WHERE state = 'processing' ORDER BY id";
@@ -141,7 +146,7 @@ constexpr char kDeleteTasks[] = "DELETE FROM review_tasks WHERE document_id = ?1
 constexpr char kDeleteFields[] = "DELETE FROM fields WHERE document_id = ?1";
 constexpr char kInsertField[] =
     "INSERT INTO fields (document_id, name, value, ocr_value, confidence, state, "
-    "validation_error, snippet_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "validation_error, snippet_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id";
 // A task carries its document's tenant, by which the queue is walked (review_tasks_queue).
 constexpr char kInsertTask[] =
     "INSERT INTO review_tasks (document_id, tenant_id, field_id, kind, priority, reason, "
@@ -204,7 +209,7 @@ constexpr char kSelectUserIdByName[] = "SELECT id FROM users WHERE name = ?1";
 constexpr char kSelectUserDisabled[] = "SELECT disabled FROM users WHERE id = ?1";
 constexpr char kInsertUser[] =
     "INSERT INTO users (tenant_id, name, display_name, role, password_hash) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
+    "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id";
 constexpr char kInsertGrant[] =
     "INSERT INTO reviewer_grants (user_id, tenant_id) VALUES (?1, ?2) "
     "ON CONFLICT (user_id, tenant_id) DO NOTHING";
@@ -224,7 +229,7 @@ constexpr char kSelectGrants[] =
 constexpr char kDeleteExpiredSessions[] = "DELETE FROM sessions WHERE expires_at <= " ADB_NOW_SQL;
 constexpr char kInsertSession[] =
     "INSERT INTO sessions (token_sha256, user_id, csrf_token, expires_at) "
-    "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?4))";
+    "VALUES (?1, ?2, ?3, " ADB_SQL_NOW_PLUS("?4") ")";
 constexpr char kSelectSession[] =
     "SELECT s.token_sha256, s.user_id, s.csrf_token, s.created_at, s.expires_at "
     "FROM sessions s JOIN users u ON u.id = s.user_id "
@@ -233,11 +238,11 @@ constexpr char kDeleteSession[] = "DELETE FROM sessions WHERE token_sha256 = ?1"
 
 // Throttling looks minutes back; failures older than a day are of no use to it.
 constexpr char kForgetOldLoginFailures[] =
-    "DELETE FROM login_failures WHERE at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')";
+    "DELETE FROM login_failures WHERE at < " ADB_SQL_NOW_PLUS("-86400");
 constexpr char kInsertLoginFailure[] = "INSERT INTO login_failures (key) VALUES (?1)";
 constexpr char kCountLoginFailures[] =
     "SELECT count(*) FROM login_failures "
-    "WHERE key = ?1 AND at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?2)";
+    "WHERE key = ?1 AND at > " ADB_SQL_NOW_PLUS("?2");
 constexpr char kDeleteLoginFailures[] = "DELETE FROM login_failures WHERE key = ?1";
 
 // ---- the review queue ----
@@ -246,7 +251,7 @@ constexpr char kDeleteLoginFailures[] = "DELETE FROM login_failures WHERE key = 
   "(SELECT tenant_id FROM users WHERE id = ?1 UNION " \
   "SELECT tenant_id FROM reviewer_grants WHERE user_id = ?1)"
 // A list of tenant ids passed as one JSON array, so one prepared statement serves any list.
-#define ADB_TENANT_LIST_1 "(SELECT value FROM json_each(?1))"
+#define ADB_TENANT_LIST_1 ADB_SQL_INT_LIST("?1")
 
 // Served by the partial index review_tasks_leases. The old owner is read before the lease is
 // cleared, for the audit event.
@@ -267,12 +272,12 @@ constexpr char kReturnExpiredLease[] =
 // and other tenants' tasks are never walked over.
 // Classification tasks are the front desk's; gold tasks are made leased by ClaimGoldTask. A user
 // who entered a value (or said unreadable) is not the second person of a double entry; a user
-// who skipped a task is not handed it again until the cooldown (?5, "-N seconds") has passed.
+// who skipped a task is not handed it again until the cooldown (?5, minus the cooldown in seconds) has passed.
 // A field-type filter is applied while walking (the tenant's tasks of other types are passed
 // over).
 constexpr char kClaimTask[] =
     "UPDATE review_tasks SET state = 'leased', lease_owner = ?1, leased_at = " ADB_NOW_SQL
-    ", lease_expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?2), "
+    ", lease_expires_at = " ADB_SQL_NOW_PLUS("?2") ", "
     "updated_at = " ADB_NOW_SQL " "
     "WHERE id = (SELECT best.id FROM ("
     "    SELECT (SELECT t.id FROM review_tasks t "
@@ -280,8 +285,8 @@ constexpr char kClaimTask[] =
     "      AND t.kind IN ('field', 'double_entry') "
     "      AND (?3 IS NULL OR t.field_type = ?3) "
     "      AND (?4 OR t.on_site_only = 0) "
-    "      AND (t.skipped_by IS NOT ?1 "
-    "           OR t.skipped_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?5)) "
+    "      AND (t.skipped_by IS DISTINCT FROM ?1 "
+    "           OR t.skipped_at <= " ADB_SQL_NOW_PLUS("?5") ") "
     "      AND NOT EXISTS (SELECT 1 FROM review_entries e WHERE e.task_id = t.id "
     "        AND e.user_id = ?1 AND e.action IN ('submit', 'unreadable')) "
     "      ORDER BY t.priority DESC, t.due_at, t.id LIMIT 1) AS id "
@@ -297,7 +302,7 @@ constexpr char kClaimTask[] =
 // < ?3), so it is random enough without counting or sorting the candidates; the tenant is a
 // scalar subquery for the reason given at kClaimTask.
 constexpr char kSelectGoldStart[] =
-    "SELECT abs(random()) % (coalesce(max(id), 0) + 1) FROM documents";
+    "SELECT coalesce(max(id), 0) FROM documents";
 constexpr char kSelectGoldField[] =
     "SELECT f.id, f.document_id, f.value, coalesce(o.field_type, ''), "
     "coalesce(o.on_site_only, 0), coalesce(o.reason, '') "
@@ -317,7 +322,7 @@ constexpr char kInsertGoldTask[] =
     "INSERT INTO review_tasks (document_id, tenant_id, field_id, kind, state, lease_owner, "
     "leased_at, lease_expires_at, field_type, on_site_only, gold_answer, reason) "
     "VALUES (?1, (SELECT tenant_id FROM documents WHERE id = ?1), ?2, 'gold', 'leased', "
-    "?3, " ADB_NOW_SQL ", strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?4), ?5, ?6, ?7, ?8)";
+    "?3, " ADB_NOW_SQL ", " ADB_SQL_NOW_PLUS("?4") ", ?5, ?6, ?7, ?8) RETURNING id";
 
 constexpr char kSelectTaskDetail[] =
     "SELECT t.id, t.document_id, t.field_id, coalesce(f.name, ''), t.kind, t.state, t.priority, "
@@ -336,10 +341,12 @@ constexpr char kSelectTaskEntries[] =
 // What SettleTask checks before it writes: the task's state and lease, the time since the
 // lease was taken (never negative, whatever the clock did) and the submits so far.
 constexpr char kSelectSettling[] =
-    "SELECT t.state, t.lease_owner, coalesce(t.lease_expires_at >= " ADB_NOW_SQL ", 0), "
+    "SELECT t.state, t.lease_owner, "
+    "CASE WHEN t.lease_expires_at >= " ADB_NOW_SQL " THEN 1 ELSE 0 END, "
     "t.document_id, t.field_id, t.kind, "
     "CASE WHEN t.leased_at IS NULL THEN 0.0 "
-    "  ELSE max(0.0, (julianday('now') - julianday(t.leased_at)) * 86400.0) END, "
+    "  WHEN " ADB_SQL_SECONDS_SINCE("t.leased_at") " < 0.0 THEN 0.0 "
+    "  ELSE " ADB_SQL_SECONDS_SINCE("t.leased_at") " END, "
     "(SELECT count(*) FROM review_entries e WHERE e.task_id = t.id AND e.action = 'submit') "
     "FROM review_tasks t WHERE t.id = ?1";
 constexpr char kInsertEntry[] =
@@ -362,9 +369,9 @@ constexpr char kVerifyDocument[] =
     "UPDATE documents SET state = 'verified', updated_at = " ADB_NOW_SQL " "
     "WHERE id = ?1 AND state = 'in_review' AND NOT EXISTS (SELECT 1 FROM review_tasks t "
     "  WHERE t.document_id = ?1 AND t.state IN ('open', 'leased', 'escalated') "
-    "  AND t.kind IN ('field', 'double_entry', 'classification'))";
+    "  AND t.kind IN ('field', 'double_entry', 'classification')) RETURNING id";
 constexpr char kSelectDocumentState[] = "SELECT state FROM documents WHERE id = ?1";
-constexpr char kNormaliseTime[] = "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', ?1)";
+constexpr char kNormaliseTime[] = "SELECT " ADB_SQL_TIME("?1");
 
 // Oldest escalation first: the one that has waited longest for a supervisor.
 constexpr char kSelectEscalatedTasks[] =
@@ -374,9 +381,11 @@ constexpr char kSelectEscalatedTasks[] =
 // A lease that ran out counts as open: the next claim returns it to the queue.
 constexpr char kCountQueue[] =
     "SELECT tn.code, coalesce(d.form_id, ''), t.field_type, "
-    "sum(t.state = 'open' OR (t.state = 'leased' AND t.lease_expires_at < " ADB_NOW_SQL ")), "
-    "sum(t.state = 'leased' AND t.lease_expires_at >= " ADB_NOW_SQL "), "
-    "sum(t.state = 'escalated') "
+    "sum(CASE WHEN t.state = 'open' OR (t.state = 'leased' AND t.lease_expires_at < " ADB_NOW_SQL
+    ") THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN t.state = 'leased' AND t.lease_expires_at >= " ADB_NOW_SQL
+    " THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN t.state = 'escalated' THEN 1 ELSE 0 END) "
     "FROM review_tasks t JOIN documents d ON d.id = t.document_id "
     "JOIN tenants tn ON tn.id = d.tenant_id "
     "WHERE t.state IN ('open', 'leased', 'escalated') AND t.kind IN ('field', 'double_entry') "
@@ -384,11 +393,11 @@ constexpr char kCountQueue[] =
     "GROUP BY tn.code, d.form_id, t.field_type ORDER BY tn.code, d.form_id, t.field_type";
 // Skips are not work done; every other entry is, gold or not. The entries are read per user
 // from `since` on (review_entries_by_user), not by walking every task the tenants ever had;
-// CROSS JOIN keeps users as the outer loop, which also gives the GROUP BY its order.
+// Users are the outer loop (SQLite is told so), which also gives the GROUP BY its order.
 constexpr char kCountActivity[] =
-    "SELECT u.id, u.name, u.display_name, count(*), total(e.seconds), count(e.gold_correct), "
-    "total(e.gold_correct) "
-    "FROM users u CROSS JOIN review_entries e ON e.user_id = u.id "
+    "SELECT u.id, u.name, u.display_name, count(*), coalesce(sum(e.seconds), 0.0), "
+    "count(e.gold_correct), coalesce(sum(e.gold_correct), 0) "
+    "FROM users u " ADB_SQL_OUTER_JOIN_FIRST " review_entries e ON e.user_id = u.id "
     "WHERE (?3 IS NULL OR u.id = ?3) AND e.created_at >= ?2 AND e.action <> 'skip' "
     "AND (SELECT d.tenant_id FROM review_tasks t JOIN documents d ON d.id = t.document_id "
     "  WHERE t.id = e.task_id) IN " ADB_TENANT_LIST_1 " "
@@ -404,7 +413,7 @@ constexpr char kSelectLetterDocument[] =
 constexpr char kInsertLetterBatch[] =
     "INSERT INTO letter_batches (tenant_id, template, form_id, large_print, requested_by, "
     "user_id, pdf_sha256, letter_count, page_count) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id";
 // The primary key (document_id) is the last guard against a second letter.
 constexpr char kInsertLetter[] =
     "INSERT INTO letters (document_id, batch_id, first_page, page_count) VALUES (?1, ?2, ?3, ?4)";
@@ -428,7 +437,8 @@ constexpr char kSelectDocumentForExport[] =
     "SELECT tenant_id, coalesce(form_id, ''), state FROM documents WHERE id = ?1";
 constexpr char kInsertExport[] =
     "INSERT INTO exports (tenant_id, form_id, requested_by, user_id, format, encoding, "
-    "status_filter, only_new, document_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    "status_filter, only_new, document_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "RETURNING id";
 constexpr char kInsertExportDocument[] =
     "INSERT INTO export_documents (export_id, document_id) VALUES (?1, ?2)";
 #define ADB_EXPORT_COLUMNS                                                            \
@@ -565,35 +575,6 @@ std::string FormName(const std::string& id, int version) {
   return id + " v" + std::to_string(version);
 }
 
-// A read of several statements that must see one snapshot (a deferred transaction: no lock is
-// taken until the first read). Ends the read when it goes out of scope.
-class ReadSnapshot {
- public:
-  static Result<ReadSnapshot> Begin(sqlite3* db) {
-    ADB_RETURN_IF_ERROR(
-        internal::Exec(db, "BEGIN", {"読み取りを始められません", "cannot begin a read"}));
-    return ReadSnapshot(db);
-  }
-  ReadSnapshot(ReadSnapshot&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
-  ReadSnapshot& operator=(ReadSnapshot&&) = delete;
-  ReadSnapshot(const ReadSnapshot&) = delete;
-  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
-  ~ReadSnapshot() {
-    if (db_ != nullptr && sqlite3_get_autocommit(db_) == 0) {
-      sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
-    }
-  }
-
- private:
-  explicit ReadSnapshot(sqlite3* db) : db_(db) {}
-  sqlite3* db_;
-};
-
-// "+600 seconds": a modifier for strftime(..., 'now', ?).
-std::string SecondsModifier(std::int64_t seconds) {
-  return (seconds < 0 ? "" : "+") + std::to_string(seconds) + " seconds";
-}
-
 // The tenant ids as the JSON array the tenant-list statements take.
 std::string TenantListJson(const std::vector<std::int64_t>& tenant_ids) {
   return nlohmann::json(tenant_ids).dump();
@@ -719,13 +700,14 @@ Status CheckSettlement(const TaskSettlement& s) {
 
 // ---- the store ----------------------------------------------------------------------------
 
-class SqliteStore final : public Store {
+class SqlStore final : public Store {
  public:
-  explicit SqliteStore(SqliteDb db) : db_(std::move(db)), statements_(db_.get()) {}
+  explicit SqlStore(std::unique_ptr<internal::Connection> conn)
+      : conn_(std::move(conn)), statements_(conn_.get()) {}
 
   Result<int> SchemaVersion() override {
     std::lock_guard lock(mu_);
-    return internal::ReadSchemaVersion(db_.get());
+    return internal::ReadSchemaVersion(*conn_);
   }
 
   Result<Tenant> EnsureTenant(const std::string& code, const std::string& name) override {
@@ -852,7 +834,7 @@ class SqliteStore final : public Store {
 
   Status AppendAudit(const AuditEvent& event) override {
     std::lock_guard lock(mu_);
-    ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+    ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
     ADB_RETURN_IF_ERROR(AppendAuditLocked(event));
     return tx.Commit();
   }
@@ -947,12 +929,12 @@ class SqliteStore final : public Store {
                         const nlohmann::json& detail);
 
   std::mutex mu_;
-  SqliteDb db_;
-  // Declared after db_ so its statements are finalised before the connection closes.
+  std::unique_ptr<internal::Connection> conn_;
   StatementCache statements_;
+  std::mt19937_64 random_{std::random_device{}()};  // where a gold pick starts
 };
 
-Result<std::optional<Tenant>> SqliteStore::FindTenantLocked(const std::string& code) {
+Result<std::optional<Tenant>> SqlStore::FindTenantLocked(const std::string& code) {
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectTenantByCode));
   stmt.BindText(1, code);
   ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -960,13 +942,13 @@ Result<std::optional<Tenant>> SqliteStore::FindTenantLocked(const std::string& c
   return std::optional<Tenant>(ReadTenant(stmt));
 }
 
-Result<Tenant> SqliteStore::GetTenantLocked(const std::string& code) {
+Result<Tenant> SqlStore::GetTenantLocked(const std::string& code) {
   ADB_ASSIGN_OR_RETURN(std::optional<Tenant> tenant, FindTenantLocked(code));
   if (!tenant) return UnknownTenant(code);
   return *std::move(tenant);
 }
 
-Result<Tenant> SqliteStore::EnsureTenantLocked(const std::string& code, const std::string& name) {
+Result<Tenant> SqlStore::EnsureTenantLocked(const std::string& code, const std::string& name) {
   if (code.empty() || !AllOf(code, IsCodeChar)) {
     return Status::InvalidArgument(
         "自治体コードは英小文字・数字・-・_ で書いてください: " + code,
@@ -976,13 +958,14 @@ Result<Tenant> SqliteStore::EnsureTenantLocked(const std::string& code, const st
     return Status::InvalidArgument("自治体名が空です: " + code,
                                    "the tenant name is empty: " + code);
   }
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
+  bool created = false;
   {
     ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertTenant));
     insert.BindText(1, code).BindText(2, name);
-    ADB_RETURN_IF_ERROR(insert.Run());
+    ADB_ASSIGN_OR_RETURN(created, RunReturningAny(insert));
   }
-  if (sqlite3_changes(db_.get()) > 0) {
+  if (created) {
     ADB_RETURN_IF_ERROR(AppendAuditLocked(
         SystemEvent("tenant.created", std::nullopt, DumpJson({{"code", code}, {"name", name}}))));
   }
@@ -995,7 +978,7 @@ Result<Tenant> SqliteStore::EnsureTenantLocked(const std::string& code, const st
   return *std::move(tenant);
 }
 
-Result<std::optional<FormRecord>> SqliteStore::FindFormLocked(const std::string& id,
+Result<std::optional<FormRecord>> SqlStore::FindFormLocked(const std::string& id,
                                                               std::optional<int> version) {
   std::optional<FormRecord> form;
   {
@@ -1017,13 +1000,13 @@ Result<std::optional<FormRecord>> SqliteStore::FindFormLocked(const std::string&
   return form;
 }
 
-Result<bool> SqliteStore::BlobRecordedLocked(const std::string& sha256) {
+Result<bool> SqlStore::BlobRecordedLocked(const std::string& sha256) {
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectBlobSize));
   stmt.BindText(1, sha256);
   return stmt.Step();
 }
 
-Status SqliteStore::AppendAuditLocked(const AuditEvent& event) {
+Status SqlStore::AppendAuditLocked(const AuditEvent& event) {
   if (event.action.empty()) {
     return Status::InvalidArgument("監査記録の action が空です", "an audit event needs an action");
   }
@@ -1049,7 +1032,7 @@ Status SqliteStore::AppendAuditLocked(const AuditEvent& event) {
   return insert.Run();
 }
 
-Result<FormRecord> SqliteStore::AddForm(const FormRecord& form) {
+Result<FormRecord> SqlStore::AddForm(const FormRecord& form) {
   const std::string name = FormName(form.id, form.version);
   if (form.id.empty() || !AllOf(form.id, IsFormIdChar)) {
     return Status::InvalidArgument(
@@ -1070,7 +1053,7 @@ Result<FormRecord> SqliteStore::AddForm(const FormRecord& form) {
   }
 
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   ADB_ASSIGN_OR_RETURN(std::optional<FormRecord> existing, FindFormLocked(form.id, form.version));
   if (existing) {
     if (SameDefinition(existing->definition_json, form.definition_json) &&
@@ -1119,10 +1102,10 @@ Result<FormRecord> SqliteStore::AddForm(const FormRecord& form) {
   return *std::move(stored);
 }
 
-Result<std::vector<FormRecord>> SqliteStore::ListForms() {
+Result<std::vector<FormRecord>> SqlStore::ListForms() {
   std::lock_guard lock(mu_);
   // Two reads must see the same forms; a read transaction gives them one snapshot.
-  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(*conn_));
 
   std::vector<FormRecord> forms;
   {
@@ -1152,7 +1135,7 @@ Result<std::vector<FormRecord>> SqliteStore::ListForms() {
   return forms;
 }
 
-Status SqliteStore::RecordBlob(const std::string& sha256, std::int64_t size,
+Status SqlStore::RecordBlob(const std::string& sha256, std::int64_t size,
                                const std::string& media_type) {
   if (!IsSha256Name(sha256)) return MalformedSha256("ブロブ名", "a blob name", sha256);
   if (size < 0) {
@@ -1160,7 +1143,7 @@ Status SqliteStore::RecordBlob(const std::string& sha256, std::int64_t size,
                                    "a blob size is negative: " + sha256);
   }
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   {
     ADB_ASSIGN_OR_RETURN(Statement existing, statements_.Get(kSelectBlobSize));
     existing.BindText(1, sha256);
@@ -1218,18 +1201,18 @@ Status CheckNewDocument(const NewDocument& document) {
   return Status::Ok();
 }
 
-Result<DocumentInsert> SqliteStore::InsertDocument(const NewDocument& document) {
+Result<DocumentInsert> SqlStore::InsertDocument(const NewDocument& document) {
   ADB_RETURN_IF_ERROR(CheckNewDocument(document));
   std::lock_guard lock(mu_);
   // IMMEDIATE: the duplicate check and the insert must see the same data, also against
   // another process inserting the same file at the same moment.
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   ADB_ASSIGN_OR_RETURN(DocumentInsert inserted, InsertDocumentLocked(document));
   ADB_RETURN_IF_ERROR(tx.Commit());
   return inserted;
 }
 
-Result<DocumentInsert> SqliteStore::InsertDocumentLocked(const NewDocument& document) {
+Result<DocumentInsert> SqlStore::InsertDocumentLocked(const NewDocument& document) {
   ADB_ASSIGN_OR_RETURN(std::optional<Tenant> tenant, FindTenantLocked(document.tenant_code));
   if (!tenant) return UnknownTenant(document.tenant_code);
 
@@ -1267,9 +1250,10 @@ Result<DocumentInsert> SqliteStore::InsertDocumentLocked(const NewDocument& docu
   return DocumentInsert{.document_id = id, .duplicate = false};
 }
 
-Result<std::int64_t> SqliteStore::InsertDocumentRowLocked(std::int64_t tenant_id,
+Result<std::int64_t> SqlStore::InsertDocumentRowLocked(std::int64_t tenant_id,
                                                           const NewDocument& document,
                                                           std::optional<int> form_version) {
+  std::int64_t id = 0;
   {
     ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertDocument));
     insert.BindInt(1, tenant_id)
@@ -1280,9 +1264,8 @@ Result<std::int64_t> SqliteStore::InsertDocumentRowLocked(std::int64_t tenant_id
         .BindInt(6, document.original_size)
         .BindOptionalText(7, document.form_id)
         .BindOptionalInt(8, form_version);
-    ADB_RETURN_IF_ERROR(insert.Run());
+    ADB_ASSIGN_OR_RETURN(id, RunReturningInt(insert));
   }
-  const std::int64_t id = sqlite3_last_insert_rowid(db_.get());
   for (std::size_t i = 0; i < document.pages.size(); ++i) {
     const NewDocument::Page& page = document.pages[i];
     ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertPage));
@@ -1297,7 +1280,7 @@ Result<std::int64_t> SqliteStore::InsertDocumentRowLocked(std::int64_t tenant_id
   return id;
 }
 
-Result<DocumentInsert> SqliteStore::InsertTypedDocument(const TypedDocument& typed) {
+Result<DocumentInsert> SqlStore::InsertTypedDocument(const TypedDocument& typed) {
   ADB_RETURN_IF_ERROR(CheckNewDocument(typed.document));
   if (!typed.document.form_id || !typed.document.pages.empty()) {
     return Status::InvalidArgument("入力された文書には様式が要り、ページはありません",
@@ -1307,7 +1290,7 @@ Result<DocumentInsert> SqliteStore::InsertTypedDocument(const TypedDocument& typ
     ADB_RETURN_IF_ERROR(CheckFieldType(field.name, field.field_type));
   }
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   ADB_ASSIGN_OR_RETURN(DocumentInsert inserted, InsertDocumentLocked(typed.document));
   if (inserted.duplicate) {
     ADB_RETURN_IF_ERROR(tx.Commit());
@@ -1316,6 +1299,7 @@ Result<DocumentInsert> SqliteStore::InsertTypedDocument(const TypedDocument& typ
   const std::int64_t id = inserted.document_id;
   int open_tasks = 0;
   for (const TypedDocument::Field& field : typed.fields) {
+    std::int64_t field_id = 0;
     {
       ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertField));
       insert.BindInt(1, id)
@@ -1327,12 +1311,12 @@ Result<DocumentInsert> SqliteStore::InsertTypedDocument(const TypedDocument& typ
                                                    : FieldState::kNeedsReview))
           .BindText(7, field.validation_error)
           .BindNull(8);
-      ADB_RETURN_IF_ERROR(insert.Run());
+      ADB_ASSIGN_OR_RETURN(field_id, RunReturningInt(insert));
     }
     if (field.accept) continue;
     ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertTask));
     insert.BindInt(1, id)
-        .BindInt(2, sqlite3_last_insert_rowid(db_.get()))
+        .BindInt(2, field_id)
         .BindText(3, TaskKindName(field.task_kind))
         .BindInt(4, 0)
         .BindText(5, field.review_reason)
@@ -1364,14 +1348,14 @@ Result<DocumentInsert> SqliteStore::InsertTypedDocument(const TypedDocument& typ
 // The attempts a crashed worker is allowed before its document is given up on.
 constexpr int kMaxAbandonedAttempts = 3;
 
-Result<std::optional<Document>> SqliteStore::ClaimDocument(const std::string& worker,
+Result<std::optional<Document>> SqlStore::ClaimDocument(const std::string& worker,
                                                            int lease_seconds) {
   if (worker.empty() || lease_seconds <= 0) {
     return Status::InvalidArgument("作業者名と 1 秒以上の貸出期間が必要です",
                                    "a worker name and a lease of at least one second are needed");
   }
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   {
     ADB_ASSIGN_OR_RETURN(Statement abandon, statements_.Get(kFailAbandoned));
     abandon.BindText(1, Text{"読み取り中に作業が " + std::to_string(kMaxAbandonedAttempts) +
@@ -1394,7 +1378,7 @@ Result<std::optional<Document>> SqliteStore::ClaimDocument(const std::string& wo
   std::optional<std::int64_t> claimed;
   {
     ADB_ASSIGN_OR_RETURN(Statement claim, statements_.Get(kClaimDocument));
-    claim.BindText(1, worker).BindText(2, "+" + std::to_string(lease_seconds) + " seconds");
+    claim.BindText(1, worker).BindInt(2, lease_seconds);
     ADB_ASSIGN_OR_RETURN(bool row, claim.Step());
     if (row) claimed = claim.Int(0);
   }
@@ -1414,7 +1398,7 @@ Result<std::optional<Document>> SqliteStore::ClaimDocument(const std::string& wo
   return doc;
 }
 
-Result<int> SqliteStore::CheckLeaseLocked(std::int64_t id, const std::string& worker) {
+Result<int> SqlStore::CheckLeaseLocked(std::int64_t id, const std::string& worker) {
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectLease));
   stmt.BindInt(1, id);
   ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -1428,7 +1412,7 @@ Result<int> SqliteStore::CheckLeaseLocked(std::int64_t id, const std::string& wo
   return static_cast<int>(stmt.Int(2));
 }
 
-Status SqliteStore::RecordReading(const DocumentReading& reading) {
+Status SqlStore::RecordReading(const DocumentReading& reading) {
   for (const DocumentReading::Field& field : reading.fields) {
     if (field.confidence < 0 || field.confidence > 1) {
       return Status::InvalidArgument("確信度は 0〜1 です: " + field.name,
@@ -1444,7 +1428,7 @@ Status SqliteStore::RecordReading(const DocumentReading& reading) {
                                    "the reading's detail is not JSON");
   }
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   ADB_RETURN_IF_ERROR(CheckLeaseLocked(reading.document_id, reading.worker).status());
   if (reading.form_id) {
     ADB_ASSIGN_OR_RETURN(std::optional<FormRecord> form,
@@ -1493,6 +1477,7 @@ Status SqliteStore::RecordReading(const DocumentReading& reading) {
     return insert.Run();
   };
   for (const DocumentReading::Field& field : reading.fields) {
+    std::int64_t field_id = 0;
     {
       ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertField));
       insert.BindInt(1, id)
@@ -1504,10 +1489,10 @@ Status SqliteStore::RecordReading(const DocumentReading& reading) {
                                                         : FieldState::kNeedsReview))
           .BindText(7, field.validation_error)
           .BindOptionalText(8, field.snippet_sha256);
-      ADB_RETURN_IF_ERROR(insert.Run());
+      ADB_ASSIGN_OR_RETURN(field_id, RunReturningInt(insert));
     }
     if (!field.auto_accept) {
-      ADB_RETURN_IF_ERROR(insert_task(sqlite3_last_insert_rowid(db_.get()), field.task_kind, 0,
+      ADB_RETURN_IF_ERROR(insert_task(field_id, field.task_kind, 0,
                                       field.review_reason, field.field_type, field.on_site_only));
     }
   }
@@ -1532,12 +1517,12 @@ Status SqliteStore::RecordReading(const DocumentReading& reading) {
   return tx.Commit();
 }
 
-Result<DocumentState> SqliteStore::ReleaseUnreadDocument(std::int64_t id,
+Result<DocumentState> SqlStore::ReleaseUnreadDocument(std::int64_t id,
                                                          const std::string& worker,
                                                          const std::string& reason,
                                                          int max_attempts) {
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   ADB_ASSIGN_OR_RETURN(int attempts, CheckLeaseLocked(id, worker));
   const DocumentState state =
       attempts >= max_attempts ? DocumentState::kFailed : DocumentState::kReceived;
@@ -1553,9 +1538,9 @@ Result<DocumentState> SqliteStore::ReleaseUnreadDocument(std::int64_t id,
   return state;
 }
 
-Result<int> SqliteStore::ReleaseAbandonedDocuments(int max_attempts) {
+Result<int> SqlStore::ReleaseAbandonedDocuments(int max_attempts) {
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   struct Abandoned {
     std::int64_t id;
     std::string worker;
@@ -1594,12 +1579,12 @@ Result<int> SqliteStore::ReleaseAbandonedDocuments(int max_attempts) {
   return static_cast<int>(abandoned.size());
 }
 
-Result<std::vector<FieldRecord>> SqliteStore::ListFields(std::int64_t document_id) {
+Result<std::vector<FieldRecord>> SqlStore::ListFields(std::int64_t document_id) {
   std::lock_guard lock(mu_);
   return ListFieldsLocked(document_id);
 }
 
-Result<std::vector<FieldRecord>> SqliteStore::ListFieldsLocked(std::int64_t document_id) {
+Result<std::vector<FieldRecord>> SqlStore::ListFieldsLocked(std::int64_t document_id) {
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectFields));
   stmt.BindInt(1, document_id);
   std::vector<FieldRecord> fields;
@@ -1626,7 +1611,7 @@ Result<std::vector<FieldRecord>> SqliteStore::ListFieldsLocked(std::int64_t docu
   return fields;
 }
 
-Result<std::vector<PageRecord>> SqliteStore::ListPages(std::int64_t document_id) {
+Result<std::vector<PageRecord>> SqlStore::ListPages(std::int64_t document_id) {
   std::lock_guard lock(mu_);
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectPages));
   stmt.BindInt(1, document_id);
@@ -1654,7 +1639,7 @@ Result<std::vector<PageRecord>> SqliteStore::ListPages(std::int64_t document_id)
   return pages;
 }
 
-Result<std::vector<ReviewTask>> SqliteStore::ListReviewTasks(std::int64_t document_id) {
+Result<std::vector<ReviewTask>> SqlStore::ListReviewTasks(std::int64_t document_id) {
   std::lock_guard lock(mu_);
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectTasks));
   stmt.BindInt(1, document_id);
@@ -1695,7 +1680,7 @@ Status BadPage(std::int64_t document_id, int page_index, int pages) {
       "document " + doc + " has no page " + page + " (it has " + n + " pages, numbered from 0)");
 }
 
-Result<SqliteStore::Fixable> SqliteStore::CheckFixableLocked(std::int64_t id,
+Result<SqlStore::Fixable> SqlStore::CheckFixableLocked(std::int64_t id,
                                                              const std::string& tenant_code) {
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectFixable));
   stmt.BindInt(1, id);
@@ -1729,7 +1714,7 @@ Result<SqliteStore::Fixable> SqliteStore::CheckFixableLocked(std::int64_t id,
   return Fixable{.pages = static_cast<int>(stmt.Int(4)), .source_name = stmt.Text(5)};
 }
 
-Status SqliteStore::ResetForReadingLocked(std::int64_t id) {
+Status SqlStore::ResetForReadingLocked(std::int64_t id) {
   // Tasks first: deleting them takes their (skip) entries with them.
   for (const char* sql : {kDeleteTasks, kDeleteFields, kClearPageOutcomes, kResetDocument}) {
     ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(sql));
@@ -1739,14 +1724,14 @@ Status SqliteStore::ResetForReadingLocked(std::int64_t id) {
   return Status::Ok();
 }
 
-Result<std::int64_t> SqliteStore::LastPageIndexLocked(std::int64_t id) {
+Result<std::int64_t> SqlStore::LastPageIndexLocked(std::int64_t id) {
   ADB_ASSIGN_OR_RETURN(Statement last, statements_.Get(kSelectLastPageIndex));
   last.BindInt(1, id);
   ADB_ASSIGN_OR_RETURN(bool row, last.Step());
   return row ? last.Int(0) : 0;
 }
 
-Status SqliteStore::RenumberPagesLocked(std::int64_t id) {
+Status SqlStore::RenumberPagesLocked(std::int64_t id) {
   {
     ADB_ASSIGN_OR_RETURN(std::int64_t last, LastPageIndexLocked(id));
     ADB_ASSIGN_OR_RETURN(Statement offset, statements_.Get(kOffsetPages));
@@ -1771,21 +1756,21 @@ Status SqliteStore::RenumberPagesLocked(std::int64_t id) {
   return Status::Ok();
 }
 
-Status SqliteStore::AuditFixLocked(std::int64_t user_id, const char* action,
+Status SqlStore::AuditFixLocked(std::int64_t user_id, const char* action,
                                    std::int64_t document_id, const nlohmann::json& detail) {
   AuditEvent event = SystemEvent(action, document_id, DumpJson(detail));
   event.user_id = user_id;
   return AppendAuditLocked(event);
 }
 
-Status SqliteStore::AssignForm(std::int64_t document_id, const std::string& tenant_code,
+Status SqlStore::AssignForm(std::int64_t document_id, const std::string& tenant_code,
                                const std::string& form_id, std::optional<int> version,
                                std::int64_t user_id) {
   if (form_id.empty()) {
     return Status::InvalidArgument("様式 id が空です", "the form id is empty");
   }
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   ADB_RETURN_IF_ERROR(CheckFixableLocked(document_id, tenant_code).status());
   ADB_ASSIGN_OR_RETURN(std::optional<FormRecord> form, FindFormLocked(form_id, version));
   if (!form) return UnknownForm(form_id, version);
@@ -1800,7 +1785,7 @@ Status SqliteStore::AssignForm(std::int64_t document_id, const std::string& tena
   return tx.Commit();
 }
 
-Status SqliteStore::RotatePage(std::int64_t document_id, const std::string& tenant_code,
+Status SqlStore::RotatePage(std::int64_t document_id, const std::string& tenant_code,
                                int page_index, int degrees, std::int64_t user_id) {
   if (degrees != 90 && degrees != 180 && degrees != 270) {
     return Status::InvalidArgument(
@@ -1808,7 +1793,7 @@ Status SqliteStore::RotatePage(std::int64_t document_id, const std::string& tena
         "a page turns by 90, 180 or 270 degrees: " + std::to_string(degrees));
   }
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   ADB_ASSIGN_OR_RETURN(Fixable doc, CheckFixableLocked(document_id, tenant_code));
   if (page_index < 0 || page_index >= doc.pages) {
     return BadPage(document_id, page_index, doc.pages);
@@ -1824,10 +1809,10 @@ Status SqliteStore::RotatePage(std::int64_t document_id, const std::string& tena
   return tx.Commit();
 }
 
-Status SqliteStore::RemovePage(std::int64_t document_id, const std::string& tenant_code,
+Status SqlStore::RemovePage(std::int64_t document_id, const std::string& tenant_code,
                                int page_index, std::int64_t user_id) {
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   ADB_ASSIGN_OR_RETURN(Fixable doc, CheckFixableLocked(document_id, tenant_code));
   if (page_index < 0 || page_index >= doc.pages) {
     return BadPage(document_id, page_index, doc.pages);
@@ -1850,7 +1835,7 @@ Status SqliteStore::RemovePage(std::int64_t document_id, const std::string& tena
   return tx.Commit();
 }
 
-Result<std::int64_t> SqliteStore::SplitDocument(std::int64_t document_id,
+Result<std::int64_t> SqlStore::SplitDocument(std::int64_t document_id,
                                                 const std::string& tenant_code, int first_page,
                                                 const NewDocument& piece, std::int64_t user_id) {
   if (first_page < 0) {
@@ -1864,7 +1849,7 @@ Result<std::int64_t> SqliteStore::SplitDocument(std::int64_t document_id,
                                    "the split-off document belongs to the same tenant");
   }
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   ADB_ASSIGN_OR_RETURN(Fixable doc, CheckFixableLocked(document_id, tenant_code));
   const std::string name = std::to_string(document_id);
   if (first_page == 0 || first_page >= doc.pages) {
@@ -1916,7 +1901,7 @@ Result<std::int64_t> SqliteStore::SplitDocument(std::int64_t document_id,
   return piece_id;
 }
 
-Status SqliteStore::MergeDocuments(std::int64_t into_id, std::int64_t from_id,
+Status SqlStore::MergeDocuments(std::int64_t into_id, std::int64_t from_id,
                                    const std::string& tenant_code, std::int64_t user_id) {
   if (into_id == from_id) {
     return Status::InvalidArgument(
@@ -1924,7 +1909,7 @@ Status SqliteStore::MergeDocuments(std::int64_t into_id, std::int64_t from_id,
         "a document cannot be merged into itself: " + std::to_string(into_id));
   }
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   ADB_ASSIGN_OR_RETURN(Fixable into, CheckFixableLocked(into_id, tenant_code));
   ADB_ASSIGN_OR_RETURN(Fixable from, CheckFixableLocked(from_id, tenant_code));
   {
@@ -1964,7 +1949,7 @@ Status SqliteStore::MergeDocuments(std::int64_t into_id, std::int64_t from_id,
   return tx.Commit();
 }
 
-Result<std::vector<Document>> SqliteStore::ListTenantDocuments(const std::string& tenant_code,
+Result<std::vector<Document>> SqlStore::ListTenantDocuments(const std::string& tenant_code,
                                                                std::optional<DocumentState> state,
                                                                int limit) {
   if (limit < 1) {
@@ -1988,7 +1973,7 @@ Result<std::vector<Document>> SqliteStore::ListTenantDocuments(const std::string
 
 // ---- people and sessions ----
 
-Result<std::optional<User>> SqliteStore::FindUserLocked(Statement& stmt) {
+Result<std::optional<User>> SqlStore::FindUserLocked(Statement& stmt) {
   ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<User>();
   ADB_ASSIGN_OR_RETURN(User user, ReadUser(stmt));
@@ -2003,13 +1988,13 @@ Result<std::optional<User>> SqliteStore::FindUserLocked(Statement& stmt) {
   return std::optional<User>(std::move(user));
 }
 
-Result<std::optional<User>> SqliteStore::FindUserByIdLocked(std::int64_t id) {
+Result<std::optional<User>> SqlStore::FindUserByIdLocked(std::int64_t id) {
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectUser));
   stmt.BindInt(1, id);
   return FindUserLocked(stmt);
 }
 
-Result<User> SqliteStore::AddUser(const NewUser& user) {
+Result<User> SqlStore::AddUser(const NewUser& user) {
   if (user.name.empty()) {
     return Status::InvalidArgument("利用者名が空です", "the user name is empty");
   }
@@ -2018,7 +2003,7 @@ Result<User> SqliteStore::AddUser(const NewUser& user) {
                                    "the password hash is empty: " + user.name);
   }
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   ADB_ASSIGN_OR_RETURN(std::optional<Tenant> tenant, FindTenantLocked(user.tenant_code));
   if (!tenant) return UnknownTenant(user.tenant_code);
   std::vector<std::int64_t> grant_ids;
@@ -2036,6 +2021,7 @@ Result<User> SqliteStore::AddUser(const NewUser& user) {
                                    "the user name is taken: " + user.name);
     }
   }
+  std::int64_t id = 0;
   {
     ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertUser));
     insert.BindInt(1, tenant->id)
@@ -2043,9 +2029,8 @@ Result<User> SqliteStore::AddUser(const NewUser& user) {
         .BindText(3, user.display_name)
         .BindText(4, RoleName(user.role))
         .BindText(5, user.password_hash);
-    ADB_RETURN_IF_ERROR(insert.Run());
+    ADB_ASSIGN_OR_RETURN(id, RunReturningInt(insert));
   }
-  const std::int64_t id = sqlite3_last_insert_rowid(db_.get());
   for (std::int64_t tenant_id : grant_ids) {
     ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertGrant));
     insert.BindInt(1, id).BindInt(2, tenant_id);
@@ -2068,17 +2053,17 @@ Result<User> SqliteStore::AddUser(const NewUser& user) {
   return *std::move(added);
 }
 
-Result<User> SqliteStore::GetUser(std::int64_t id) {
+Result<User> SqlStore::GetUser(std::int64_t id) {
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(*conn_));
   ADB_ASSIGN_OR_RETURN(std::optional<User> user, FindUserByIdLocked(id));
   if (!user) return UnknownUser(id);
   return *std::move(user);
 }
 
-Result<User> SqliteStore::GetUserByName(const std::string& name) {
+Result<User> SqlStore::GetUserByName(const std::string& name) {
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(*conn_));
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectUserByName));
   stmt.BindText(1, name);
   ADB_ASSIGN_OR_RETURN(std::optional<User> user, FindUserLocked(stmt));
@@ -2086,9 +2071,9 @@ Result<User> SqliteStore::GetUserByName(const std::string& name) {
   return *std::move(user);
 }
 
-Result<std::vector<User>> SqliteStore::ListUsers(std::optional<std::int64_t> tenant_id) {
+Result<std::vector<User>> SqlStore::ListUsers(std::optional<std::int64_t> tenant_id) {
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(*conn_));
   std::vector<std::int64_t> ids;
   {
     ADB_ASSIGN_OR_RETURN(Statement stmt,
@@ -2108,7 +2093,7 @@ Result<std::vector<User>> SqliteStore::ListUsers(std::optional<std::int64_t> ten
   return users;
 }
 
-Status SqliteStore::CreateSession(const Session& session, int ttl_seconds) {
+Status SqlStore::CreateSession(const Session& session, int ttl_seconds) {
   if (!IsSha256Name(session.token_sha256)) {
     return MalformedSha256("セッションの名前", "a session's name", session.token_sha256);
   }
@@ -2121,7 +2106,7 @@ Status SqliteStore::CreateSession(const Session& session, int ttl_seconds) {
                                    "a session lasts at least one second");
   }
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   {
     ADB_ASSIGN_OR_RETURN(Statement user, statements_.Get(kSelectUserDisabled));
     user.BindInt(1, session.user_id);
@@ -2138,17 +2123,17 @@ Status SqliteStore::CreateSession(const Session& session, int ttl_seconds) {
     insert.BindText(1, session.token_sha256)
         .BindInt(2, session.user_id)
         .BindText(3, session.csrf_token)
-        .BindText(4, SecondsModifier(ttl_seconds));
+        .BindInt(4, ttl_seconds);
     ADB_RETURN_IF_ERROR(insert.Run());
   }
   return tx.Commit();
 }
 
-Result<std::optional<std::pair<Session, User>>> SqliteStore::FindSession(
+Result<std::optional<std::pair<Session, User>>> SqlStore::FindSession(
     const std::string& token_sha256) {
   using Found = std::optional<std::pair<Session, User>>;
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(*conn_));
   Session session;
   {
     ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectSession));
@@ -2166,9 +2151,9 @@ Result<std::optional<std::pair<Session, User>>> SqliteStore::FindSession(
   return Found(std::in_place, std::move(session), *std::move(user));
 }
 
-Status SqliteStore::DeleteSession(const std::string& token_sha256) {
+Status SqlStore::DeleteSession(const std::string& token_sha256) {
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   {
     ADB_ASSIGN_OR_RETURN(Statement del, statements_.Get(kDeleteSession));
     del.BindText(1, token_sha256);
@@ -2177,9 +2162,9 @@ Status SqliteStore::DeleteSession(const std::string& token_sha256) {
   return tx.Commit();
 }
 
-Status SqliteStore::RecordLoginFailure(const std::string& key) {
+Status SqlStore::RecordLoginFailure(const std::string& key) {
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   for (const char* sql : {kForgetOldLoginFailures, kInsertLoginFailure}) {
     ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(sql));
     if (sql == kInsertLoginFailure) stmt.BindText(1, key);
@@ -2188,20 +2173,20 @@ Status SqliteStore::RecordLoginFailure(const std::string& key) {
   return tx.Commit();
 }
 
-Result<int> SqliteStore::CountLoginFailures(const std::string& key, int within_seconds) {
+Result<int> SqlStore::CountLoginFailures(const std::string& key, int within_seconds) {
   if (within_seconds < 0) {
     return Status::InvalidArgument("期間は 0 秒以上です", "the window must not be negative");
   }
   std::lock_guard lock(mu_);
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kCountLoginFailures));
-  stmt.BindText(1, key).BindText(2, SecondsModifier(-static_cast<std::int64_t>(within_seconds)));
+  stmt.BindText(1, key).BindInt(2, -static_cast<std::int64_t>(within_seconds));
   ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row ? static_cast<int>(stmt.Int(0)) : 0;
 }
 
-Status SqliteStore::ClearLoginFailures(const std::string& key) {
+Status SqlStore::ClearLoginFailures(const std::string& key) {
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   {
     ADB_ASSIGN_OR_RETURN(Statement del, statements_.Get(kDeleteLoginFailures));
     del.BindText(1, key);
@@ -2212,7 +2197,7 @@ Status SqliteStore::ClearLoginFailures(const std::string& key) {
 
 // ---- the review queue ----
 
-Status SqliteStore::CheckReviewerLocked(std::int64_t user_id) {
+Status SqlStore::CheckReviewerLocked(std::int64_t user_id) {
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectUserDisabled));
   stmt.BindInt(1, user_id);
   ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -2225,7 +2210,7 @@ Status SqliteStore::CheckReviewerLocked(std::int64_t user_id) {
   return Status::Ok();
 }
 
-Status SqliteStore::ReturnExpiredLeasesLocked() {
+Status SqlStore::ReturnExpiredLeasesLocked() {
   struct Expired {
     std::int64_t task_id;
     std::int64_t document_id;
@@ -2259,7 +2244,7 @@ Status SqliteStore::ReturnExpiredLeasesLocked() {
   return Status::Ok();
 }
 
-Result<TaskDetail> SqliteStore::GetTaskLocked(std::int64_t task_id) {
+Result<TaskDetail> SqlStore::GetTaskLocked(std::int64_t task_id) {
   TaskDetail detail;
   {
     ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectTaskDetail));
@@ -2279,7 +2264,7 @@ Result<TaskDetail> SqliteStore::GetTaskLocked(std::int64_t task_id) {
   return detail;
 }
 
-Result<std::optional<TaskDetail>> SqliteStore::FinishClaimLocked(std::int64_t user_id,
+Result<std::optional<TaskDetail>> SqlStore::FinishClaimLocked(std::int64_t user_id,
                                                                  std::int64_t task_id) {
   ADB_ASSIGN_OR_RETURN(TaskDetail detail, GetTaskLocked(task_id));
   AuditEvent event;
@@ -2292,20 +2277,20 @@ Result<std::optional<TaskDetail>> SqliteStore::FinishClaimLocked(std::int64_t us
   return std::optional<TaskDetail>(std::move(detail));
 }
 
-Result<std::optional<TaskDetail>> SqliteStore::ClaimTask(const ClaimOptions& options) {
+Result<std::optional<TaskDetail>> SqlStore::ClaimTask(const ClaimOptions& options) {
   ADB_RETURN_IF_ERROR(CheckClaimOptions(options));
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   ADB_RETURN_IF_ERROR(CheckReviewerLocked(options.user_id));
   ADB_RETURN_IF_ERROR(ReturnExpiredLeasesLocked());
   std::optional<std::int64_t> claimed;
   {
     ADB_ASSIGN_OR_RETURN(Statement claim, statements_.Get(kClaimTask));
     claim.BindInt(1, options.user_id)
-        .BindText(2, SecondsModifier(options.lease_seconds))
+        .BindInt(2, options.lease_seconds)
         .BindOptionalText(3, options.field_type)
         .BindInt(4, options.include_on_site_only ? 1 : 0)
-        .BindText(5, SecondsModifier(-static_cast<std::int64_t>(options.skip_cooldown_seconds)));
+        .BindInt(5, -static_cast<std::int64_t>(options.skip_cooldown_seconds));
     ADB_ASSIGN_OR_RETURN(bool row, claim.Step());
     if (row) claimed = claim.Int(0);
   }
@@ -2317,17 +2302,18 @@ Result<std::optional<TaskDetail>> SqliteStore::ClaimTask(const ClaimOptions& opt
   return detail;
 }
 
-Result<std::optional<TaskDetail>> SqliteStore::ClaimGoldTask(const ClaimOptions& options) {
+Result<std::optional<TaskDetail>> SqlStore::ClaimGoldTask(const ClaimOptions& options) {
   ADB_RETURN_IF_ERROR(CheckClaimOptions(options));
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   ADB_RETURN_IF_ERROR(CheckReviewerLocked(options.user_id));
   ADB_RETURN_IF_ERROR(ReturnExpiredLeasesLocked());
   std::int64_t start = 0;
   {
     ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectGoldStart));
     ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (row) start = stmt.Int(0);
+    // A document id from 0 to the highest, each as likely.
+    if (row) start = std::uniform_int_distribution<std::int64_t>(0, stmt.Int(0))(random_);
   }
   struct Gold {
     std::int64_t field_id;
@@ -2359,31 +2345,32 @@ Result<std::optional<TaskDetail>> SqliteStore::ClaimGoldTask(const ClaimOptions&
     ADB_RETURN_IF_ERROR(tx.Commit());  // expired leases were still returned
     return std::optional<TaskDetail>();
   }
+  std::int64_t task_id = 0;
   {
     ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertGoldTask));
     insert.BindInt(1, gold->document_id)
         .BindInt(2, gold->field_id)
         .BindInt(3, options.user_id)
-        .BindText(4, SecondsModifier(options.lease_seconds))
+        .BindInt(4, options.lease_seconds)
         .BindText(5, gold->field_type)
         .BindInt(6, gold->on_site_only ? 1 : 0)
         .BindText(7, gold->answer)
         .BindText(8, gold->reason);
-    ADB_RETURN_IF_ERROR(insert.Run());
+    ADB_ASSIGN_OR_RETURN(task_id, RunReturningInt(insert));
   }
   ADB_ASSIGN_OR_RETURN(std::optional<TaskDetail> detail,
-                       FinishClaimLocked(options.user_id, sqlite3_last_insert_rowid(db_.get())));
+                       FinishClaimLocked(options.user_id, task_id));
   ADB_RETURN_IF_ERROR(tx.Commit());
   return detail;
 }
 
-Result<TaskDetail> SqliteStore::GetTask(std::int64_t task_id) {
+Result<TaskDetail> SqlStore::GetTask(std::int64_t task_id) {
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(*conn_));
   return GetTaskLocked(task_id);
 }
 
-Result<DocumentState> SqliteStore::SettleTask(const TaskSettlement& settlement) {
+Result<DocumentState> SqlStore::SettleTask(const TaskSettlement& settlement) {
   ADB_RETURN_IF_ERROR(CheckSettlement(settlement));
   const std::string task_name = std::to_string(settlement.task_id);
   auto not_as_expected = [&](const std::string& ja, const std::string& en) {
@@ -2391,7 +2378,7 @@ Result<DocumentState> SqliteStore::SettleTask(const TaskSettlement& settlement) 
                                       "task " + task_name + " " + en);
   };
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   {
     ADB_ASSIGN_OR_RETURN(Statement user, statements_.Get(kSelectUserDisabled));
     user.BindInt(1, settlement.user_id);
@@ -2468,12 +2455,13 @@ Result<DocumentState> SqliteStore::SettleTask(const TaskSettlement& settlement) 
   event.field_id = field_id;
   event.detail_json = settlement.audit_detail_json;
   ADB_RETURN_IF_ERROR(AppendAuditLocked(event));
+  bool verified_now = false;
   {
     ADB_ASSIGN_OR_RETURN(Statement verify, statements_.Get(kVerifyDocument));
     verify.BindInt(1, document_id);
-    ADB_RETURN_IF_ERROR(verify.Run());
+    ADB_ASSIGN_OR_RETURN(verified_now, RunReturningAny(verify));
   }
-  if (sqlite3_changes(db_.get()) > 0) {
+  if (verified_now) {
     AuditEvent verified =
         SystemEvent("document.verified", document_id, DumpJson({{"task", settlement.task_id}}));
     verified.user_id = settlement.user_id;  // whose entry settled the last task
@@ -2491,10 +2479,10 @@ Result<DocumentState> SqliteStore::SettleTask(const TaskSettlement& settlement) 
   return *state;
 }
 
-Result<std::vector<TaskDetail>> SqliteStore::ListEscalatedTasks(
+Result<std::vector<TaskDetail>> SqlStore::ListEscalatedTasks(
     const std::vector<std::int64_t>& tenant_ids) {
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(*conn_));
   std::vector<std::int64_t> ids;
   {
     ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectEscalatedTasks));
@@ -2513,7 +2501,7 @@ Result<std::vector<TaskDetail>> SqliteStore::ListEscalatedTasks(
   return tasks;
 }
 
-Result<std::vector<QueueDepth>> SqliteStore::CountQueue(
+Result<std::vector<QueueDepth>> SqlStore::CountQueue(
     const std::vector<std::int64_t>& tenant_ids) {
   std::lock_guard lock(mu_);
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kCountQueue));
@@ -2532,7 +2520,7 @@ Result<std::vector<QueueDepth>> SqliteStore::CountQueue(
   return depths;
 }
 
-Result<std::vector<ReviewerActivity>> SqliteStore::CountActivity(
+Result<std::vector<ReviewerActivity>> SqlStore::CountActivity(
     const std::vector<std::int64_t>& tenant_ids, const std::string& since,
     std::optional<std::int64_t> user_id) {
   std::lock_guard lock(mu_);
@@ -2590,13 +2578,13 @@ Result<ExportRecord> ReadExport(const Statement& row) {
   return record;
 }
 
-Result<std::vector<DocumentWithFields>> SqliteStore::ListFormDocuments(
+Result<std::vector<DocumentWithFields>> SqlStore::ListFormDocuments(
     const std::string& tenant_code, const std::string& form_id,
     const std::vector<DocumentState>& states) {
   nlohmann::json state_names = nlohmann::json::array();
   for (DocumentState state : states) state_names.push_back(DocumentStateName(state));
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(*conn_));
   ADB_ASSIGN_OR_RETURN(Tenant tenant, GetTenantLocked(tenant_code));
   std::vector<DocumentWithFields> documents;
   {
@@ -2615,7 +2603,7 @@ Result<std::vector<DocumentWithFields>> SqliteStore::ListFormDocuments(
   return documents;
 }
 
-Result<ExportRecord> SqliteStore::RecordExport(const NewExport& export_request) {
+Result<ExportRecord> SqlStore::RecordExport(const NewExport& export_request) {
   const NewExport& e = export_request;
   if (e.requested_by.empty()) {
     return Status::InvalidArgument("書き出しを求めた人が空です",
@@ -2633,7 +2621,7 @@ Result<ExportRecord> SqliteStore::RecordExport(const NewExport& export_request) 
   }
   const std::vector<DocumentState> states = ExportedStates(e.status);
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   ADB_ASSIGN_OR_RETURN(Tenant tenant, GetTenantLocked(e.tenant_code));
   ADB_ASSIGN_OR_RETURN(std::optional<FormRecord> form, FindFormLocked(e.form_id, std::nullopt));
   if (!form) return UnknownForm(e.form_id, std::nullopt);
@@ -2667,6 +2655,7 @@ Result<ExportRecord> SqliteStore::RecordExport(const NewExport& export_request) 
               std::string(ExportStatusName(e.status)) + " does not take");
     }
   }
+  std::int64_t export_id = 0;
   {
     ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertExport));
     insert.BindInt(1, tenant.id)
@@ -2678,9 +2667,8 @@ Result<ExportRecord> SqliteStore::RecordExport(const NewExport& export_request) 
         .BindText(7, ExportStatusName(e.status))
         .BindInt(8, e.only_new ? 1 : 0)
         .BindInt(9, static_cast<std::int64_t>(e.document_ids.size()));
-    ADB_RETURN_IF_ERROR(insert.Run());
+    ADB_ASSIGN_OR_RETURN(export_id, RunReturningInt(insert));
   }
-  const std::int64_t export_id = sqlite3_last_insert_rowid(db_.get());
   for (std::int64_t id : e.document_ids) {
     ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertExportDocument));
     insert.BindInt(1, export_id).BindInt(2, id);
@@ -2713,11 +2701,11 @@ Result<ExportRecord> SqliteStore::RecordExport(const NewExport& export_request) 
   return record;
 }
 
-Result<std::set<std::int64_t>> SqliteStore::ListExportedDocumentIds(const std::string& tenant_code,
+Result<std::set<std::int64_t>> SqlStore::ListExportedDocumentIds(const std::string& tenant_code,
                                                                     const std::string& form_id,
                                                                     ExportStatus status) {
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(*conn_));
   ADB_ASSIGN_OR_RETURN(Tenant tenant, GetTenantLocked(tenant_code));
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectExportedDocumentIds));
   stmt.BindInt(1, tenant.id).BindText(2, form_id).BindText(3, ExportStatusName(status));
@@ -2730,10 +2718,10 @@ Result<std::set<std::int64_t>> SqliteStore::ListExportedDocumentIds(const std::s
   return ids;
 }
 
-Result<std::vector<ExportRecord>> SqliteStore::ListExports(
+Result<std::vector<ExportRecord>> SqlStore::ListExports(
     const std::string& tenant_code, const std::optional<std::string>& form_id) {
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(*conn_));
   ADB_ASSIGN_OR_RETURN(Tenant tenant, GetTenantLocked(tenant_code));
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectExports));
   stmt.BindInt(1, tenant.id).BindOptionalText(2, form_id);
@@ -2800,10 +2788,10 @@ Status CheckNewLetterBatch(const NewLetterBatch& batch) {
   return Status::Ok();
 }
 
-Result<std::vector<Document>> SqliteStore::ListDocumentsAwaitingLetter(
+Result<std::vector<Document>> SqlStore::ListDocumentsAwaitingLetter(
     const std::string& tenant_code, const std::string& form_id) {
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(*conn_));
   ADB_ASSIGN_OR_RETURN(std::optional<Tenant> tenant, FindTenantLocked(tenant_code));
   if (!tenant) return UnknownTenant(tenant_code);
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectDocumentsAwaitingLetter));
@@ -2818,12 +2806,12 @@ Result<std::vector<Document>> SqliteStore::ListDocumentsAwaitingLetter(
   return documents;
 }
 
-Result<LetterBatch> SqliteStore::RecordLetterBatch(const NewLetterBatch& batch) {
+Result<LetterBatch> SqlStore::RecordLetterBatch(const NewLetterBatch& batch) {
   ADB_RETURN_IF_ERROR(CheckNewLetterBatch(batch));
   std::lock_guard lock(mu_);
   // IMMEDIATE: the check that no document has a letter and the inserts see the same data,
   // whatever another run records at the same moment.
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(db_.get()));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
   ADB_ASSIGN_OR_RETURN(std::optional<Tenant> tenant, FindTenantLocked(batch.tenant_code));
   if (!tenant) return UnknownTenant(batch.tenant_code);
   if (batch.user_id) {
@@ -2874,6 +2862,7 @@ Result<LetterBatch> SqliteStore::RecordLetterBatch(const NewLetterBatch& batch) 
         "this batch was recorded: " + ids.en);
   }
 
+  std::int64_t batch_id = 0;
   {
     ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertLetterBatch));
     insert.BindInt(1, tenant->id)
@@ -2885,9 +2874,8 @@ Result<LetterBatch> SqliteStore::RecordLetterBatch(const NewLetterBatch& batch) 
         .BindText(7, batch.pdf_sha256)
         .BindInt(8, static_cast<std::int64_t>(batch.letters.size()))
         .BindInt(9, batch.page_count);
-    ADB_RETURN_IF_ERROR(insert.Run());
+    ADB_ASSIGN_OR_RETURN(batch_id, RunReturningInt(insert));
   }
-  const std::int64_t batch_id = sqlite3_last_insert_rowid(db_.get());
   for (const NewLetterBatch::Letter& letter : batch.letters) {
     ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertLetter));
     insert.BindInt(1, letter.document_id)
@@ -2911,7 +2899,7 @@ Result<LetterBatch> SqliteStore::RecordLetterBatch(const NewLetterBatch& batch) 
   return stored;
 }
 
-Result<LetterBatch> SqliteStore::GetLetterBatchLocked(std::int64_t batch_id) {
+Result<LetterBatch> SqlStore::GetLetterBatchLocked(std::int64_t batch_id) {
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectLetterBatch));
   stmt.BindInt(1, batch_id);
   ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -2922,14 +2910,14 @@ Result<LetterBatch> SqliteStore::GetLetterBatchLocked(std::int64_t batch_id) {
   return ReadLetterBatch(stmt);
 }
 
-Result<LetterBatch> SqliteStore::GetLetterBatch(std::int64_t batch_id) {
+Result<LetterBatch> SqlStore::GetLetterBatch(std::int64_t batch_id) {
   std::lock_guard lock(mu_);
   return GetLetterBatchLocked(batch_id);
 }
 
-Result<std::vector<LetterBatch>> SqliteStore::ListLetterBatches(const std::string& tenant_code) {
+Result<std::vector<LetterBatch>> SqlStore::ListLetterBatches(const std::string& tenant_code) {
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(db_.get()));
+  ADB_ASSIGN_OR_RETURN(ReadSnapshot snapshot, ReadSnapshot::Begin(*conn_));
   ADB_ASSIGN_OR_RETURN(Tenant tenant, GetTenantLocked(tenant_code));
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectLetterBatchesOfTenant));
   stmt.BindInt(1, tenant.id);
@@ -2942,7 +2930,7 @@ Result<std::vector<LetterBatch>> SqliteStore::ListLetterBatches(const std::strin
   return batches;
 }
 
-LetterBatch SqliteStore::ReadLetterBatch(const Statement& stmt) {
+LetterBatch SqlStore::ReadLetterBatch(const Statement& stmt) {
   return LetterBatch{.id = stmt.Int(0),
                      .tenant_code = stmt.Text(1),
                      .template_id = stmt.Text(2),
@@ -2956,7 +2944,7 @@ LetterBatch SqliteStore::ReadLetterBatch(const Statement& stmt) {
                      .created_at = stmt.Text(10)};
 }
 
-Result<std::vector<LetterRecord>> SqliteStore::ListLetters(std::int64_t batch_id) {
+Result<std::vector<LetterRecord>> SqlStore::ListLetters(std::int64_t batch_id) {
   std::lock_guard lock(mu_);
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectLetters));
   stmt.BindInt(1, batch_id);
@@ -2973,12 +2961,26 @@ Result<std::vector<LetterRecord>> SqliteStore::ListLetters(std::int64_t batch_id
 }
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path) {
-  ADB_ASSIGN_OR_RETURN(SqliteDb db, internal::OpenDatabase(path));
-  ADB_RETURN_IF_ERROR(internal::Migrate(db.get()).WithPrefix(path.string() + ": "));
-  auto store = std::make_unique<SqliteStore>(std::move(db));
+namespace {
+
+Result<std::unique_ptr<Store>> OpenOnConnection(std::unique_ptr<internal::Connection> conn,
+                                               const std::string& name) {
+  ADB_RETURN_IF_ERROR(internal::Migrate(*conn).WithPrefix(name + ": "));
+  auto store = std::make_unique<SqlStore>(std::move(conn));
   ADB_RETURN_IF_ERROR(store->EnsureDefaultTenant());
   return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::filesystem::path& path) {
+  ADB_ASSIGN_OR_RETURN(internal::SqliteDb db, internal::OpenDatabase(path));
+  return OpenOnConnection(internal::MakeSqliteConnection(std::move(db)), path.string());
+}
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& uri) {
+  ADB_ASSIGN_OR_RETURN(std::unique_ptr<internal::Connection> conn, internal::ConnectPostgres(uri));
+  return OpenOnConnection(std::move(conn), internal::RedactPostgresUri(uri));
 }
 
 }  // namespace adbridge::models
