@@ -16,6 +16,7 @@
 #include "models/blob_store.h"
 #include "models/data_folder.h"
 #include "models/internal/postgres.h"
+#include "models/internal/sqlite.h"
 #include "models/internal/sql.h"
 #include "models/store.h"
 
@@ -26,41 +27,10 @@ namespace fs = std::filesystem;
 
 using internal::Connection;
 using internal::Dialect;
+using internal::SqliteDb;
+using internal::SqliteStatus;
+using internal::SqliteStmt;
 using internal::Statement;
-
-// The source is read through the SQLite C API directly (see Source), with handles of its own.
-struct SqliteCloser {
-  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
-};
-struct SqliteFinalizer {
-  void operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
-};
-using SqliteDb = std::unique_ptr<sqlite3, SqliteCloser>;
-using SqliteStmt = std::unique_ptr<sqlite3_stmt, SqliteFinalizer>;
-
-// How long a read waits for a writer that is finishing (none should be: the folder is locked).
-constexpr int kSourceBusyTimeoutMs = 5000;
-
-// A failure reading the source: DataLoss when the file is not a sound database, Unavailable
-// for what retrying or the disk may fix, Internal otherwise.
-Status SourceError(sqlite3* db, int rc, const std::string& what_ja, const std::string& what_en) {
-  const std::string detail = std::string(" (") + (db != nullptr ? sqlite3_errmsg(db)
-                                                                 : sqlite3_errstr(rc)) + ")";
-  switch (rc & 0xff) {
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return Status::DataLoss(what_ja + detail, what_en + detail);
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-    case SQLITE_NOMEM:
-      return Status::Unavailable(what_ja + detail, what_en + detail);
-    default:
-      return Status::Internal(what_ja + detail, what_en + detail);
-  }
-}
 
 // Blob bytes are copied by the blob pass (checked against their hash, from the folder or the
 // source's own blob_contents), not row by row.
@@ -103,11 +73,12 @@ class Source {
     const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
     SqliteDb db(raw);
     if (rc != SQLITE_OK) {
-      return SourceError(db.get(), rc, "移行元のデータベースを開けません: " + path.string(),
-                         "cannot open the source database " + path.string());
+      return SqliteStatus(db.get(), rc,
+                          {"移行元のデータベースを開けません: " + path.string(),
+                           "cannot open the source database " + path.string()});
     }
     sqlite3_extended_result_codes(db.get(), 1);
-    sqlite3_busy_timeout(db.get(), kSourceBusyTimeoutMs);
+    sqlite3_busy_timeout(db.get(), internal::kBusyTimeoutMs);
     return Source(std::move(db));
   }
 
@@ -116,8 +87,8 @@ class Source {
     const int rc = sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr);
     SqliteStmt stmt(raw);
     if (rc != SQLITE_OK) {
-      return SourceError(db_.get(), rc, "移行元を読めません: " + sql,
-                         "cannot read the source: " + sql);
+      return SqliteStatus(db_.get(), rc,
+                          {"移行元を読めません: " + sql, "cannot read the source: " + sql});
     }
     return stmt;
   }
@@ -127,7 +98,7 @@ class Source {
     const int rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    return SourceError(db_.get(), rc, "移行元を読めません", "cannot read the source");
+    return SqliteStatus(db_.get(), rc, {"移行元を読めません", "cannot read the source"});
   }
 
   Result<std::int64_t> QueryInt(const std::string& sql) {
