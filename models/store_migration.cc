@@ -15,6 +15,7 @@
 
 #include "models/blob_store.h"
 #include "models/data_folder.h"
+#include "models/internal/migrations.h"
 #include "models/internal/postgres.h"
 #include "models/internal/sqlite.h"
 #include "models/internal/sql.h"
@@ -250,8 +251,9 @@ Status SchemaVersionMismatch(int source) {
       "the source was made by a newer adbridge" + versions + "; move it with that adbridge");
 }
 
-// FailedPrecondition naming what the target holds beyond what opening a store creates (the
-// default tenant), or OK.
+// FailedPrecondition naming what the target holds, or OK. Even a database adbridge only opened
+// is refused: it holds the default tenant and the audit event of its creation, and the audit
+// log is append-only, so the copy could not keep the source's ids beside them.
 Status CheckTargetEmpty(TargetSql& sql, const std::vector<SourceTable>& tables) {
   std::string held_ja;
   std::string held_en;
@@ -261,23 +263,17 @@ Status CheckTargetEmpty(TargetSql& sql, const std::vector<SourceTable>& tables) 
                (rows == 1 ? " row" : " rows");
   };
   for (const SourceTable& table : tables) {
-    std::int64_t rows = 0;
-    if (table.name == "tenants") {
-      ADB_ASSIGN_OR_RETURN(Statement stmt, sql.Get("SELECT count(*) FROM tenants WHERE code <> ?1"));
-      stmt.BindText(1, kDefaultTenant);
-      ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (row) rows = stmt.Int(0);
-    } else {
-      ADB_ASSIGN_OR_RETURN(rows, sql.Count(table.name));
-    }
+    ADB_ASSIGN_OR_RETURN(std::int64_t rows, sql.Count(table.name));
     if (rows > 0) note(table.name, rows);
   }
   if (held_en.empty()) return Status::Ok();
   return Status::FailedPrecondition(
       "移行先のデータベースは空ではありません (" + held_ja +
-          ")。空のデータベースを指定してください (既にあるデータは上書きしません)",
+          ")。adbridge でまだ開いていない新しいデータベース (createdb で作ったもの) を指定して"
+          "ください (既にあるデータは上書きしません)",
       "the target database is not empty (" + held_en +
-          "); name an empty database (data already there is never overwritten)");
+          "); name a new database adbridge has not opened yet (made with createdb): data "
+          "already there is never overwritten");
 }
 
 // Copies the rows of `table` in key order, keeping every value as the source has it.
@@ -492,12 +488,6 @@ Result<StoreMigrationSummary> Migrate(const fs::path& data_dir, const OpenTarget
 
   ADB_ASSIGN_OR_RETURN(internal::Transaction tx, internal::Transaction::BeginImmediate(*target));
   ADB_RETURN_IF_ERROR(CheckTargetEmpty(*sql, tables));
-  {
-    // Opening the target created its default tenant; the source's tenants, that one among
-    // them, come with their own ids.
-    ADB_ASSIGN_OR_RETURN(Statement clear, sql->Get("DELETE FROM tenants"));
-    ADB_RETURN_IF_ERROR(clear.Run());
-  }
 
   StoreMigrationSummary summary;
   for (const SourceTable& table : tables) {
@@ -527,14 +517,6 @@ Result<StoreMigrationSummary> Migrate(const fs::path& data_dir, const OpenTarget
 
 }  // namespace
 
-Result<StoreMigrationSummary> MigrateStore(const fs::path& data_dir,
-                                           std::unique_ptr<Connection> target,
-                                           const MigrationProgress& progress) {
-  return Migrate(
-      data_dir, [&target]() -> Result<std::unique_ptr<Connection>> { return std::move(target); },
-      progress);
-}
-
 Result<StoreMigrationSummary> MigrateStoreToPostgres(const fs::path& data_dir,
                                                      const std::string& uri,
                                                      const MigrationProgress& progress) {
@@ -545,13 +527,12 @@ Result<StoreMigrationSummary> MigrateStoreToPostgres(const fs::path& data_dir,
         "the target is a connection string starting postgresql://: " + shown);
   }
   auto open_target = [&]() -> Result<std::unique_ptr<Connection>> {
-    // Opening it as a store first gives an empty database this program's schema and refuses
-    // one made by a newer adbridge.
-    Result<std::unique_ptr<Store>> store = OpenPostgresStore(uri);
-    if (!store.ok()) return store.status().WithPrefix(shown + ": ");
-    store->reset();
     Result<std::unique_ptr<Connection>> connection = internal::ConnectPostgres(uri);
     if (!connection.ok()) return connection.status().WithPrefix(shown + ": ");
+    // This program's schema, as opening a store makes it, but without the default tenant
+    // opening adds: the source's tenants come with their ids. A database made by a newer
+    // adbridge is refused here.
+    ADB_RETURN_IF_ERROR(internal::Migrate(**connection).WithPrefix(shown + ": "));
     return connection;
   };
   return Migrate(data_dir, open_target, progress);

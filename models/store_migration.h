@@ -11,9 +11,12 @@
 // event "store.migrated" is written, all in one PostgreSQL transaction. Any failure rolls it
 // back and leaves the target as it was. The source is only read.
 //
-// What the target may hold: the schema and what opening a store creates (the default tenant),
-// nothing else. A database that was never opened gets its schema from the migration, which
-// opens it first (models::OpenPostgresStore).
+// The target is a new database (createdb) that adbridge has not opened: the migration creates
+// this program's schema in it first, as opening a store does but without the default tenant
+// (the source brings its own). A database with any row in adbridge's tables is refused, even
+// one adbridge only opened: that holds the default tenant and the append-only audit event of
+// its creation, which the copy, keeping the source's ids, cannot sit beside. The schema stays
+// when the copy fails; it is what opening the database would have made.
 //
 // Thread-safety: run once per process; the data folder's lock keeps every other adbridge out
 // of the source while it runs.
@@ -23,17 +26,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "models/status.h"
 
 namespace adbridge::models {
-
-namespace internal {
-class Connection;
-}  // namespace internal
 
 struct MigratedTable {
   std::string name;
@@ -50,12 +48,13 @@ struct StoreMigrationSummary {
 // Receives one line of progress at a time (a table copied, blobs so far).
 using MigrationProgress = std::function<void(const Text& line)>;
 
-// Copies the installation in the data folder `data_dir` into the PostgreSQL database `uri`,
-// after opening it as a store (so its schema is this program's). Returns
+// Copies the installation in the data folder `data_dir` into the PostgreSQL database `uri`.
+// Returns
 // - NotFound when `data_dir` holds no installation (no adbridge.db);
 // - FailedPrecondition when another adbridge has the folder open (a server, a worker), when
 //   the source's schema version is not this program's (open it once with this adbridge first),
-//   or when the target already holds data (the message names the tables and their counts);
+//   when the target's schema is newer, or when the target already holds data (the message
+//   names the tables and their counts);
 // - NotFound / DataLoss when a blob the source records is missing or no longer matches its
 //   hash (naming it); the target is left as it was;
 // - Unavailable when the target cannot be reached, InvalidArgument for a malformed `uri`;
@@ -63,13 +62,6 @@ using MigrationProgress = std::function<void(const Text& line)>;
 Result<StoreMigrationSummary> MigrateStoreToPostgres(const std::filesystem::path& data_dir,
                                                      const std::string& uri,
                                                      const MigrationProgress& progress);
-
-// The copy itself, into the store database `target` is open on (its schema already this
-// program's, as opening a store leaves it). MigrateStoreToPostgres's errors but for reaching
-// the target. Any engine: tests also use it with a SQLite target.
-Result<StoreMigrationSummary> MigrateStore(const std::filesystem::path& data_dir,
-                                           std::unique_ptr<internal::Connection> target,
-                                           const MigrationProgress& progress);
 
 }  // namespace adbridge::models
 

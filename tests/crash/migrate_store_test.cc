@@ -301,7 +301,7 @@ TEST_F(MigrateStoreTest, ABrokenSourceIsRefusedAndTheTargetKeepsNothing) {
     EXPECT_EQ(db.Query("SELECT count(*) FROM documents"), "0");
     EXPECT_EQ(db.Query("SELECT count(*) FROM blobs"), "0");
     EXPECT_EQ(db.Query("SELECT count(*) FROM blob_contents"), "0");
-    EXPECT_EQ(db.Query("SELECT count(*) FROM audit_log WHERE action = 'store.migrated'"), "0");
+    EXPECT_EQ(db.Query("SELECT count(*) FROM audit_log"), "0");
   }
   fs::rename(kept, blobs.PathFor(missing));
 
@@ -318,10 +318,26 @@ TEST_F(MigrateStoreTest, ABrokenSourceIsRefusedAndTheTargetKeepsNothing) {
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr("corrupt"));
   EXPECT_THAT(refused.err, HasSubstr(damaged));
+  // The schema alone, ready for another try.
+  EXPECT_EQ(db.Query("SELECT count(*) FROM documents"), "0");
+  EXPECT_EQ(db.Query("SELECT count(*) FROM tenants"), "0");
+  EXPECT_EQ(db.Query("SELECT count(*) FROM blob_contents"), "0");
+  EXPECT_EQ(db.Query("SELECT count(*) FROM audit_log"), "0");
+}
+
+TEST_F(MigrateStoreTest, ATargetAdbridgeAlreadyOpenedIsRefusedNamingWhatItHolds) {
+  const fs::path data = Installation();
+  ScratchPostgresDatabase db;
+  ASSERT_FALSE(db.uri().empty());
+  const ChildExit opened = OnPostgres(db.uri(), {"documents", "list"});
+  ASSERT_EQ(opened.exit_code, 0) << opened.err;
+
+  const ChildExit refused = Adbridge(data, {"migrate-store", "--to", db.uri()});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("not empty (tenants 1 row, audit_log 1 row)"));
+  EXPECT_THAT(refused.err, HasSubstr("createdb"));
   EXPECT_EQ(db.Query("SELECT count(*) FROM documents"), "0");
   EXPECT_EQ(db.Query("SELECT count(*) FROM blob_contents"), "0");
-  // What opening the target made is still there: it is as it was before the attempt.
-  EXPECT_EQ(db.Query("SELECT code FROM tenants"), "default");
 }
 
 TEST_F(MigrateStoreTest, ASourceInUseOrOfAnotherSchemaIsRefusedBeforeTheTargetIsTouched) {
