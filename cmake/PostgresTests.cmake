@@ -33,8 +33,13 @@ function(adbridge_postgres_tests target)
   # environment is set by a script ctest runs after the one that registers the tests, on the
   # names that one lists.
   string(MAKE_C_IDENTIFIER "${target}${ARG_PREFIX}_postgres_tests" list)
+  # Suites named Sqlite* test the SQLite file itself and do not run on PostgreSQL.
+  set(filter "*")
+  if(ARG_STORE)
+    set(filter "-Sqlite*")
+  endif()
   gtest_discover_tests(${target} DISCOVERY_TIMEOUT 60 TEST_PREFIX "${ARG_PREFIX}" TEST_LIST ${list}
-    PROPERTIES FIXTURES_REQUIRED postgres)
+    TEST_FILTER "${filter}" PROPERTIES FIXTURES_REQUIRED postgres)
   set(script "${CMAKE_CURRENT_BINARY_DIR}/${list}_environment.cmake")
   file(WRITE "${script}"
     "if(${list})\n"

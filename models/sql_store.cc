@@ -70,7 +70,7 @@ constexpr char kSelectDocumentByOriginal[] =
 constexpr char kInsertDocument[] =
     "INSERT INTO documents (tenant_id, source, source_name, original_sha256, media_type, "
     "original_size, form_id, form_version, form_assigned) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CASE WHEN ?7 IS NULL THEN 0 ELSE 1 END) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CASE WHEN CAST(?7 AS TEXT) IS NULL THEN 0 ELSE 1 END) "
     "RETURNING id";
 constexpr char kInsertPage[] =
     "INSERT INTO pages (document_id, page_index, width_px, height_px, dpi, source_sha256, "
@@ -132,7 +132,7 @@ constexpr char kSelectLease[] = "SELECT state, lease_owner, attempts FROM docume
 // A reading that identified no form keeps the form a person said the document is.
 constexpr char kSetDocumentRead[] =
     "UPDATE documents SET state = ?2, "
-    "form_id = CASE WHEN ?3 IS NULL AND form_assigned = 1 THEN form_id ELSE ?3 END, "
+    "form_id = CASE WHEN CAST(?3 AS TEXT) IS NULL AND form_assigned = 1 THEN form_id ELSE ?3 END, "
     "form_version = CASE WHEN ?3 IS NULL AND form_assigned = 1 THEN form_version ELSE ?4 END, "
     "failure_reason = '', "
     "lease_owner = NULL, lease_expires_at = NULL, updated_at = " ADB_NOW_SQL " WHERE id = ?1";
@@ -283,7 +283,7 @@ constexpr char kClaimTask[] =
     "    SELECT (SELECT t.id FROM review_tasks t "
     "      WHERE t.state = 'open' AND t.tenant_id = r.tenant_id "
     "      AND t.kind IN ('field', 'double_entry') "
-    "      AND (?3 IS NULL OR t.field_type = ?3) "
+    "      AND (CAST(?3 AS TEXT) IS NULL OR t.field_type = ?3) "
     "      AND (?4 OR t.on_site_only = 0) "
     "      AND (t.skipped_by IS DISTINCT FROM ?1 "
     "           OR t.skipped_at <= " ADB_SQL_NOW_PLUS("?5") ") "
@@ -312,7 +312,7 @@ constexpr char kSelectGoldField[] =
     "AND f.value IS NOT NULL AND f.snippet_sha256 IS NOT NULL "
     "AND (SELECT d.tenant_id FROM documents d WHERE d.id = f.document_id) "
     "  IN " ADB_REVIEW_TENANTS_OF_USER_1 " "
-    "AND (?4 IS NULL OR coalesce(o.field_type, '') = ?4) "
+    "AND (CAST(?4 AS TEXT) IS NULL OR coalesce(o.field_type, '') = ?4) "
     "AND (?5 OR coalesce(o.on_site_only, 0) = 0) "
     "AND NOT EXISTS (SELECT 1 FROM review_tasks x WHERE x.field_id = f.id "
     "  AND (x.lease_owner = ?1 "
@@ -398,7 +398,7 @@ constexpr char kCountActivity[] =
     "SELECT u.id, u.name, u.display_name, count(*), coalesce(sum(e.seconds), 0.0), "
     "count(e.gold_correct), coalesce(sum(e.gold_correct), 0) "
     "FROM users u " ADB_SQL_OUTER_JOIN_FIRST " review_entries e ON e.user_id = u.id "
-    "WHERE (?3 IS NULL OR u.id = ?3) AND e.created_at >= ?2 AND e.action <> 'skip' "
+    "WHERE (CAST(?3 AS BIGINT) IS NULL OR u.id = ?3) AND e.created_at >= ?2 AND e.action <> 'skip' "
     "AND (SELECT d.tenant_id FROM review_tasks t JOIN documents d ON d.id = t.document_id "
     "  WHERE t.id = e.task_id) IN " ADB_TENANT_LIST_1 " "
     "GROUP BY u.id ORDER BY u.id";
@@ -448,7 +448,7 @@ constexpr char kInsertExportDocument[] =
 constexpr char kSelectExport[] = ADB_EXPORT_COLUMNS "WHERE e.id = ?1";
 // Served by exports_by_form (tenant_id, form_id, id).
 constexpr char kSelectExports[] = ADB_EXPORT_COLUMNS
-    "WHERE e.tenant_id = ?1 AND (?2 IS NULL OR e.form_id = ?2) ORDER BY e.id DESC";
+    "WHERE e.tenant_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR e.form_id = ?2) ORDER BY e.id DESC";
 #undef ADB_EXPORT_COLUMNS
 // An export of verified documents counts only earlier exports of verified documents: one of
 // "any" may have delivered a document before it was verified.

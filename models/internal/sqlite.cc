@@ -3,6 +3,8 @@
 #include <system_error>
 #include <utility>
 
+#include "models/utf8.h"
+
 namespace adbridge::models::internal {
 namespace {
 
@@ -130,6 +132,12 @@ class SqlitePrepared final : public PreparedStatement {
     NoteBind(sqlite3_bind_double(stmt_.get(), index, value));
   }
   void BindText(int index, std::string_view value) override {
+    // The store holds UTF-8 text without NUL on either engine (PostgreSQL refuses anything
+    // else), so the same value is refused on SQLite rather than kept here and lost in a move.
+    if (value.find('\0') != std::string_view::npos || !models::DecodeUtf8(value)) {
+      bad_text_ = true;
+      return;
+    }
     // SQLITE_TRANSIENT: SQLite copies the text, so temporaries may be bound.
     NoteBind(sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(),
                                  SQLITE_TRANSIENT, SQLITE_UTF8));
@@ -146,6 +154,10 @@ class SqlitePrepared final : public PreparedStatement {
   void BindNull(int index) override { NoteBind(sqlite3_bind_null(stmt_.get(), index)); }
 
   Result<bool> Step() override {
+    if (bad_text_) {
+      return Status::InvalidArgument("文字列が UTF-8 ではないか、NUL 文字を含みます",
+                                     "a text is not UTF-8 or holds a NUL character");
+    }
     if (bind_rc_ != SQLITE_OK) {
       return Status::Internal(
           std::string("SQL の値を渡せません (") + sqlite3_errstr(bind_rc_) + ")",
@@ -180,6 +192,7 @@ class SqlitePrepared final : public PreparedStatement {
     sqlite3_reset(stmt_.get());
     sqlite3_clear_bindings(stmt_.get());
     bind_rc_ = SQLITE_OK;
+    bad_text_ = false;
   }
 
  private:
@@ -190,6 +203,7 @@ class SqlitePrepared final : public PreparedStatement {
   sqlite3* db_;
   SqliteStmt stmt_;
   int bind_rc_ = SQLITE_OK;
+  bool bad_text_ = false;
 };
 
 class SqliteConnection final : public Connection {

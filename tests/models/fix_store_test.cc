@@ -19,6 +19,7 @@ namespace adbridge::models {
 namespace {
 
 using test_support::RawDb;
+using test_support::SqliteFileTest;
 using test_support::StoreTest;
 using ::testing::HasSubstr;
 
@@ -190,7 +191,7 @@ TEST_F(FixStoreTest, RotationOutsideQuarterTurnsIsRefusedByTheDatabase) {
   EXPECT_EQ(raw.Exec("UPDATE pages SET rotation = 270"), SQLITE_OK);
 }
 
-TEST_F(StoreTest, DatabaseOfSchemaFourGetsPagesFromTheirOriginalAndKeepsFormsPeopleSaid) {
+TEST_F(SqliteFileTest, DatabaseOfSchemaFourGetsPagesFromTheirOriginalAndKeepsFormsPeopleSaid) {
   const std::string a(64, 'a'), b(64, 'b');
   {
     internal::SqliteDb db = std::move(internal::OpenDatabase(db_path_)).value();

@@ -25,6 +25,7 @@ namespace adbridge::models {
 namespace {
 
 using test_support::RawDb;
+using test_support::SqliteFileTest;
 using test_support::StoreTest;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -44,9 +45,8 @@ struct FieldSpec {
   bool auto_accept = false;
 };
 
-std::string TimeAgo(int seconds) {
-  return "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-" + std::to_string(seconds) + " seconds')";
-}
+// A time `seconds` before now, as an SQL literal in the stored form.
+std::string TimeAgo(int seconds) { return "'" + test_support::IsoTimeAgo(seconds) + "'"; }
 
 class ReviewStoreTest : public StoreTest {
  protected:
@@ -186,7 +186,10 @@ class ReviewStoreTest : public StoreTest {
 
 // ---- schema ---------------------------------------------------------------------------------
 
-TEST_F(ReviewStoreTest, FreshDatabaseHasSessionsThrottlingAndTaskColumns) {
+// The SQLite file's own schema (PostgreSQL's is compared with it in postgres_connection_test).
+class SqliteReviewStoreTest : public ReviewStoreTest {};
+
+TEST_F(SqliteReviewStoreTest, FreshDatabaseHasSessionsThrottlingAndTaskColumns) {
   EXPECT_EQ(*store_->SchemaVersion(), kSchemaVersion);
   RawDb raw(db_path_);
   EXPECT_TRUE(raw.Names("table").count("sessions"));
@@ -202,7 +205,7 @@ TEST_F(ReviewStoreTest, FreshDatabaseHasSessionsThrottlingAndTaskColumns) {
             3);
 }
 
-TEST_F(StoreTest, DatabaseOfSchemaTwoIsMigratedAndItsTasksTakeTheirTypeFromTheForm) {
+TEST_F(SqliteFileTest, DatabaseOfSchemaTwoIsMigratedAndItsTasksTakeTheirTypeFromTheForm) {
   {
     internal::SqliteDb db = std::move(internal::OpenDatabase(db_path_)).value();
     for (const internal::Migration& migration : internal::Migrations()) {

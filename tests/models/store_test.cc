@@ -31,11 +31,12 @@ using ::testing::HasSubstr;
 
 using test_support::kIsoMillis;
 using test_support::RawDb;
+using test_support::SqliteFileTest;
 using test_support::StoreTest;
 
 // ---- opening and migrations ---------------------------------------------------------------
 
-TEST_F(StoreTest, OpeningANewFileCreatesTheSchemaAtTheCurrentVersion) {
+TEST_F(SqliteFileTest, OpeningANewFileCreatesTheSchemaAtTheCurrentVersion) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   Result<int> version = store->SchemaVersion();
@@ -65,14 +66,14 @@ TEST_F(StoreTest, MigrationsAreNumberedFromOneWithoutGaps) {
   EXPECT_EQ(expected - 1, kSchemaVersion);
 }
 
-TEST_F(StoreTest, OpeningCreatesTheDatabaseFolder) {
+TEST_F(SqliteFileTest, OpeningCreatesTheDatabaseFolder) {
   db_path_ = dir_ / "data" / "nested" / "adbridge.db";
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   EXPECT_TRUE(fs::is_regular_file(db_path_));
 }
 
-TEST_F(StoreTest, ReopeningKeepsTheDataAndChangesNothing) {
+TEST_F(SqliteFileTest, ReopeningKeepsTheDataAndChangesNothing) {
   std::int64_t id = 0;
   {
     std::unique_ptr<Store> store = Open();
@@ -99,7 +100,7 @@ TEST_F(StoreTest, ReopeningKeepsTheDataAndChangesNothing) {
   EXPECT_EQ(after.Int("SELECT count(*) FROM audit_log"), audit_before);
 }
 
-TEST_F(StoreTest, DatabaseFromANewerAdbridgeIsRefusedAndLeftAlone) {
+TEST_F(SqliteFileTest, DatabaseFromANewerAdbridgeIsRefusedAndLeftAlone) {
   {
     RawDb raw(db_path_);
     ASSERT_EQ(raw.Exec("CREATE TABLE future (x); PRAGMA user_version = " +
@@ -151,7 +152,7 @@ TEST_F(StoreTest, ConnectionUsesWalFullSyncForeignKeysAndABusyTimeout) {
   EXPECT_EQ(pragma("PRAGMA busy_timeout"), std::to_string(internal::kBusyTimeoutMs));
 }
 
-TEST_F(StoreTest, StoreFileIsInWalMode) {
+TEST_F(SqliteFileTest, StoreFileIsInWalMode) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   RawDb raw(db_path_);
@@ -179,7 +180,7 @@ TEST_F(StoreTest, EnsureTenantCreatesOnceAndThenReturnsTheSameTenant) {
   EXPECT_EQ(store->GetTenant("shiojiri")->name, "塩尻市");
   RawDb raw(db_path_);
   EXPECT_EQ(raw.Int("SELECT count(*) FROM audit_log WHERE action = 'tenant.created' AND "
-                    "json_extract(detail_json, '$.code') = 'shiojiri'"),
+                    "detail_json LIKE '%\"code\":\"shiojiri\"%'"),
             1);
 }
 
@@ -364,9 +365,9 @@ TEST_F(StoreTest, InsertDocumentCreatesAReceivedDocumentWithItsPagesAndAnAuditEv
   EXPECT_EQ(doc->updated_at, doc->created_at);
 
   RawDb raw(db_path_);
-  EXPECT_EQ(raw.Text("SELECT group_concat(page_index || ':' || width_px || 'x' || height_px || "
-                     "'@' || dpi, ' ') FROM (SELECT * FROM pages ORDER BY page_index)"),
-            "0:2480x3508@300 1:2480x3508@300");
+  EXPECT_EQ(raw.Rows("SELECT page_index || ':' || width_px || 'x' || height_px || '@' || dpi "
+                     "FROM pages ORDER BY page_index"),
+            "0:2480x3508@300\n1:2480x3508@300");
 
   Result<std::vector<AuditEvent>> audit = store->RecentAudit(1);
   ASSERT_TRUE(audit.ok());
@@ -653,7 +654,7 @@ TEST_F(StoreTest, ConcurrentInsertsFromTwoStoresOnTheSameFileMakeOneDocument) {
   EXPECT_EQ(second->ListDocuments(std::nullopt)->size(), static_cast<std::size_t>(kDocuments));
 }
 
-TEST_F(StoreTest, WriteBlockedPastTheBusyTimeoutIsUnavailable) {
+TEST_F(SqliteFileTest, WriteBlockedPastTheBusyTimeoutIsUnavailable) {
   std::unique_ptr<Store> store = Open();
   const std::string sha = AddBlob(*store, "scan");
   RawDb other(db_path_);
@@ -721,16 +722,22 @@ TEST_F(StoreTest, AuditEventsThatAreMalformedOrNameAnUnknownUserAreRefused) {
   EXPECT_EQ(store->AppendAudit(ghost).code(), StatusCode::kNotFound);
 }
 
-TEST_F(StoreTest, AuditDetailKeepsANonUtf8FileNameInsteadOfFailing) {
+TEST_F(StoreTest, TextThatIsNotUtf8IsRefusedAndNothingIsStored) {
   std::unique_ptr<Store> store = Open();
-  // "申請書.tif" in CP932, as a Windows scanner share might name it.
+  const std::string sha = AddBlob(*store, "scan");
+  const std::int64_t audit_before = RawDb(db_path_).Int("SELECT count(*) FROM audit_log");
+  // "申請書.tif" in CP932, as a Windows scanner share might name it (ingest refuses such a name
+  // first; the store holds UTF-8 only, on SQLite as on PostgreSQL).
   const std::string cp932_name = "\x90\x5c\x90\xbf\x8f\x91.tif";
-  Result<DocumentInsert> inserted =
-      store->InsertDocument(Scan(AddBlob(*store, "scan"), cp932_name));
-  ASSERT_TRUE(inserted.ok()) << inserted.status().message(Lang::kEn);
-  Result<std::vector<AuditEvent>> audit = store->RecentAudit(1);
-  ASSERT_TRUE(audit.ok());
-  EXPECT_TRUE(nlohmann::json::accept((*audit)[0].detail_json));
+  Result<DocumentInsert> inserted = store->InsertDocument(Scan(sha, cp932_name));
+  EXPECT_EQ(inserted.status().code(), StatusCode::kInvalidArgument);
+  Result<DocumentInsert> with_nul = store->InsertDocument(Scan(sha, std::string("a\0b.tif", 7)));
+  EXPECT_EQ(with_nul.status().code(), StatusCode::kInvalidArgument);
+  RawDb raw(db_path_);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM documents"), 0);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM audit_log"), audit_before);
+  // The same file under a proper name is stored.
+  EXPECT_TRUE(store->InsertDocument(Scan(sha, "申請書.tif")).ok());
 }
 
 TEST_F(StoreTest, CheckConstraintsRejectValuesOutsideTheirEnumerations) {
@@ -739,7 +746,6 @@ TEST_F(StoreTest, CheckConstraintsRejectValuesOutsideTheirEnumerations) {
   ASSERT_TRUE(doc.ok());
   const std::string id = std::to_string(doc->document_id);
   RawDb raw(db_path_);
-  ASSERT_EQ(raw.Exec("PRAGMA foreign_keys = ON"), SQLITE_OK);
 
   EXPECT_EQ(raw.Exec("UPDATE documents SET state = 'lost' WHERE id = " + id),
             SQLITE_CONSTRAINT_CHECK);
@@ -768,18 +774,19 @@ TEST_F(StoreTest, CheckConstraintsRejectValuesOutsideTheirEnumerations) {
   EXPECT_EQ(raw.Exec("INSERT INTO review_tasks (document_id, field_id, kind, state) VALUES (" + id +
                      ", 1, 'field', 'lost')"),
             SQLITE_CONSTRAINT_CHECK);
+  // Ids come from the rows themselves: a refused insert may use up an id (PostgreSQL).
   ASSERT_EQ(raw.Exec("INSERT INTO review_tasks (document_id, field_id, kind) VALUES (" + id +
-                     ", 1, 'field')"),
+                     ", (SELECT max(id) FROM fields), 'field')"),
             SQLITE_OK);
   EXPECT_EQ(raw.Exec("INSERT INTO review_entries (task_id, user_id, action) "
-                     "VALUES (1, 1, 'shrug')"),
+                     "VALUES ((SELECT max(id) FROM review_tasks), (SELECT max(id) FROM users), "
+                     "'shrug')"),
             SQLITE_CONSTRAINT_CHECK);
 }
 
 TEST_F(StoreTest, ForeignKeysRejectRowsThatPointAtNothing) {
   std::unique_ptr<Store> store = Open();
   RawDb raw(db_path_);
-  ASSERT_EQ(raw.Exec("PRAGMA foreign_keys = ON"), SQLITE_OK);
   const std::string missing(64, 'a');
   EXPECT_EQ(raw.Exec("INSERT INTO documents (tenant_id, source, source_name, original_sha256, "
                      "media_type, original_size) VALUES (1, 'scan', 'x', '" +
@@ -795,7 +802,6 @@ TEST_F(StoreTest, DeletingADocumentRemovesItsPagesButKeepsItsAuditTrail) {
   Result<DocumentInsert> doc = store->InsertDocument(Scan(AddBlob(*store, "scan")));
   ASSERT_TRUE(doc.ok());
   RawDb raw(db_path_);
-  ASSERT_EQ(raw.Exec("PRAGMA foreign_keys = ON"), SQLITE_OK);
   ASSERT_EQ(raw.Exec("DELETE FROM documents WHERE id = " + std::to_string(doc->document_id)),
             SQLITE_OK);
   EXPECT_EQ(raw.Int("SELECT count(*) FROM pages"), 0);
@@ -1019,7 +1025,7 @@ TEST_F(ReadingStoreTest, ReadingThatNamesAnUnknownFormOrAnUnrecordedSnippetChang
   EXPECT_TRUE(store_->ListFields(id)->empty());
 }
 
-TEST_F(StoreTest, DatabaseOfSchemaOneIsMigratedKeepingItsDocuments) {
+TEST_F(SqliteFileTest, DatabaseOfSchemaOneIsMigratedKeepingItsDocuments) {
   {
     internal::SqliteDb db = std::move(internal::OpenDatabase(db_path_)).value();
     const internal::Migration& first = internal::Migrations()[0];

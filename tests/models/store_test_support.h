@@ -11,6 +11,7 @@
 #define ADBRIDGE_TESTS_MODELS_STORE_TEST_SUPPORT_H_
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -21,6 +22,7 @@
 #include "models/blob_store.h"
 #include "models/internal/sqlite.h"
 #include "models/store.h"
+#include "tests/models/postgres_test_db.h"
 
 namespace adbridge::models::test_support {
 
@@ -28,13 +30,16 @@ namespace adbridge::models::test_support {
 inline constexpr char kIsoMillis[] =
     R"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z)";
 
-// A second, independent connection to the store's file, as another process or a person with
-// the sqlite3 shell would have.
+// A second, independent connection to the store's database, as another process or a person
+// with the sqlite3 shell (or psql) would have. When the test's store is on PostgreSQL
+// (TestStoreIsPostgres), `path` is the fixture's db_path_ and the connection goes to the test's
+// scratch database instead.
 class RawDb {
  public:
   explicit RawDb(const std::filesystem::path& path);
 
-  // The SQLite result code of running `sql`.
+  // The SQLite result code of running `sql`; on PostgreSQL the code SQLite gives for the same
+  // failure (a CHECK, a UNIQUE, a foreign key, NOT NULL, the append-only trigger).
   int Exec(const std::string& sql);
   // The first column of the first row, as text ("" when there is no row).
   std::string Text(const std::string& sql);
@@ -45,10 +50,16 @@ class RawDb {
   std::set<std::string> Names(const std::string& type);
 
  private:
+  struct PgConnCloser {
+    void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
+  };
   internal::SqliteDb db_;
+  std::unique_ptr<PGconn, PgConnCloser> pg_;
 };
 
-// A fresh data directory per test, removed afterwards.
+// A fresh data directory per test, removed afterwards, and the store on SQLite in it or, when
+// the run asks for PostgreSQL (ADBRIDGE_TEST_STORE=postgresql), on a scratch database of the
+// test server; blobs are files in the directory either way.
 class StoreTest : public ::testing::Test {
  protected:
   StoreTest();
@@ -70,7 +81,16 @@ class StoreTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::filesystem::path db_path_;
   std::unique_ptr<BlobStore> blobs_;
+  std::unique_ptr<ScratchPostgresDatabase> postgres_;  // when the store is on PostgreSQL
 };
+
+// Tests of the SQLite file itself (its folder, WAL, busy timeout, schema pragmas, migrations
+// of files older adbridge versions left): they run on SQLite only, and the PostgreSQL run of
+// the store's tests leaves out every suite named Sqlite* (adbridge_postgres_variant).
+class SqliteFileTest : public StoreTest {};
+
+// The UTC time `seconds` before now as the store writes times ("2026-11-21T09:30:00.123Z").
+std::string IsoTimeAgo(int seconds);
 
 }  // namespace adbridge::models::test_support
 
