@@ -208,6 +208,10 @@ TEST_F(MigrateStoreTest, AMovedInstallationWorksOnPostgresWithEverythingItHeld) 
   ASSERT_EQ(before.at("letters").size(), 1u);
   ASSERT_EQ(before.at("entries").size(), 1u);
   ASSERT_GE(before.at("documents").size(), 4u);
+  // The scan was read: its fields and their snippets are among what moves.
+  ASSERT_THAT(before.at("documents"),
+              ::testing::Contains(::testing::AllOf(HasSubstr("0001-juminhyo-request.jpg|"),
+                                                   HasSubstr("|in_review|juminhyo-request|1"))));
   const auto files = BlobFiles(data);
   std::uintmax_t file_bytes = 0;
   for (const auto& [name, size] : files) file_bytes += size;
@@ -269,6 +273,17 @@ TEST_F(MigrateStoreTest, AMovedInstallationWorksOnPostgresWithEverythingItHeld) 
   // The scan's blob is in the database, not in any folder.
   EXPECT_EQ(db.Query("SELECT count(*) FROM blob_contents"), std::to_string(files.size() + 1));
   EXPECT_EQ(BlobFiles(data), files);
+  // Reading it works there too: the form's reference image comes from the database.
+  const ChildExit read = OnPostgres(db.uri(), {"process", "--jobs", "1"});
+  ASSERT_EQ(read.exit_code, 0) << read.err;
+  const std::vector<Json> lines = read.JsonLines();
+  ASSERT_EQ(lines.size(), 2u) << read.out;
+  EXPECT_EQ(lines[0]["document"], ingested.JsonLines().at(0)["document"]);
+  EXPECT_THAT(lines[0]["state"].get<std::string>(), ::testing::AnyOf("in_review", "verified"));
+  EXPECT_EQ(lines[1]["summary"]["failed"], 0);
+  EXPECT_GT(lines[1]["summary"]["fields"].get<int>(), 0);
+  const std::string blobs_now = db.Query("SELECT count(*) FROM blob_contents");
+  EXPECT_GT(std::stoi(blobs_now), static_cast<int>(files.size()) + 1);  // its page and snippets
 
   // A second move into the same database is refused, naming what is there, and adds nothing.
   const ChildExit again = Adbridge(data, {"migrate-store", "--to", db.uri()});
@@ -277,7 +292,7 @@ TEST_F(MigrateStoreTest, AMovedInstallationWorksOnPostgresWithEverythingItHeld) 
   EXPECT_THAT(again.err, HasSubstr("documents " +
                                    std::to_string(before.at("documents").size() + 1) + " rows"));
   EXPECT_THAT(again.err, HasSubstr("users 3 rows"));
-  EXPECT_EQ(db.Query("SELECT count(*) FROM blob_contents"), std::to_string(files.size() + 1));
+  EXPECT_EQ(db.Query("SELECT count(*) FROM blob_contents"), blobs_now);
   EXPECT_EQ(db.Query("SELECT count(*) FROM audit_log WHERE action = 'store.migrated'"), "1");
 }
 
