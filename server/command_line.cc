@@ -203,7 +203,10 @@ int RunCommandLine(int argc, char** argv, std::ostream& out, std::ostream& err) 
     if (data->empty()) return Usage(err, "--data が空です", "--data is empty", help_hint);
     invocation.data_dir = *data;
   }
-  if (auto db = invocation.Get("--db")) invocation.db = *db;
+  if (auto db = invocation.Get("--db")) {
+    if (db->empty()) return Usage(err, "--db が空です", "--db is empty", help_hint);
+    invocation.db = *db;
+  }
   if (!invocation.db.empty() && !models::internal::IsPostgresUri(invocation.db)) {
     const std::string given = models::internal::RedactPostgresUri(invocation.db);
     const std::string from = invocation.Has("--db") ? "--db" : "ADBRIDGE_DB";

@@ -58,7 +58,7 @@ Result<DataDir> OpenPostgres(const std::string& uri) {
   if (!store.ok()) return store.status().WithPrefix(shown + ": ");
   Result<models::BlobStore> blobs = models::BlobStore::InPostgres(uri);
   if (!blobs.ok()) return blobs.status().WithPrefix(shown + ": ");
-  return DataDir{{}, std::move(store).value(), std::move(blobs).value(), std::nullopt, shown};
+  return DataDir{{}, std::move(store).value(), std::move(blobs).value(), std::nullopt};
 }
 
 }  // namespace
@@ -78,7 +78,7 @@ Result<DataDir> OpenDataDir(const std::filesystem::path& root, const std::string
     ADB_RETURN_IF_ERROR(store->ReleaseAbandonedDocuments(kMaxReadingAttempts).status());
     ADB_RETURN_IF_ERROR(lock.Share());
   }
-  return DataDir{root, std::move(store), std::move(blobs), std::move(lock), {}};
+  return DataDir{root, std::move(store), std::move(blobs), std::move(lock)};
 }
 
 }  // namespace adbridge::server

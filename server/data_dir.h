@@ -29,10 +29,6 @@ struct DataDir {
   // Held while the folder is open, so a restore cannot replace it under this process and a
   // later process's start-up recovery knows it is not alone. None with PostgreSQL.
   std::optional<models::DataFolderLock> lock;
-  // The PostgreSQL database, password hidden, for messages; empty with SQLite.
-  std::string db;
-
-  bool in_postgres() const { return !db.empty(); }
 };
 
 // With `db` empty: the data folder `root`. Takes the folder's lock; the first process to open

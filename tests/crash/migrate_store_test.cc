@@ -404,6 +404,14 @@ TEST_F(MigrateStoreTest, AnUnreachableOrMalformedTargetIsExplainedWithoutItsPass
   EXPECT_EQ(malformed.exit_code, 1);
   EXPECT_THAT(malformed.err, HasSubstr("postgresql://"));
 
+  // The source is the data folder, never a --db.
+  const ChildExit with_db =
+      RunToEnd(dir_, {"--data", data.string(), "migrate-store", "--to",
+                      "postgresql://adbridge@127.0.0.1:1/adbridge"},
+               {"ADBRIDGE_DB=postgresql://adbridge@127.0.0.1:1/other"});
+  EXPECT_EQ(with_db.exit_code, 1);
+  EXPECT_THAT(with_db.err, HasSubstr("neither --db nor ADBRIDGE_DB"));
+
   const ChildExit no_target = Adbridge(data, {"migrate-store"});
   EXPECT_EQ(no_target.exit_code, 2);
   EXPECT_THAT(no_target.err, HasSubstr("--to is required"));
@@ -418,6 +426,9 @@ TEST_F(MigrateStoreTest, DbIsCheckedAndBackupPointsToPgDump) {
   const ChildExit bad = RunToEnd(dir_, {"--db", "sqlite:///tmp/x.db", "documents", "list"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("--db is a connection string starting postgresql://"));
+  const ChildExit empty = RunToEnd(dir_, {"--db", "", "documents", "list"});
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_THAT(empty.err, HasSubstr("--db is empty"));
   const ChildExit bad_env = RunToEnd(dir_, {"documents", "list"}, {"ADBRIDGE_DB=/srv/adbridge"});
   EXPECT_EQ(bad_env.exit_code, 2);
   EXPECT_THAT(bad_env.err, HasSubstr("ADBRIDGE_DB"));
