@@ -23,6 +23,7 @@
 #include "models/backup.h"
 #include "models/store.h"
 #include "tests/crash/child_process.h"
+#include "tests/crash/installation_test.h"
 #include "tests/server/http_test_client.h"
 
 namespace adbridge {
@@ -41,7 +42,7 @@ using test_support::Slurp;
 using ::testing::HasSubstr;
 
 const fs::path kSource = ADBRIDGE_SOURCE_DIR;
-constexpr char kPassword[] = "backup-test-password";
+constexpr const char* kPassword = test_support::kInstallationPassword;
 
 // Rows of `sql` on the database at `path`, opened read-only, each row's columns joined by '|'.
 std::vector<std::string> Query(const fs::path& path, const std::string& sql) {
@@ -92,40 +93,9 @@ std::map<std::string, std::uintmax_t> Files(const fs::path& dir) {
   return files;
 }
 
-class BackupTest : public ::testing::Test {
+class BackupTest : public test_support::InstallationTest {
  protected:
-  BackupTest() {
-    dir_ = server::http_test::FreshDataFolder("adbridge-backup-test-");
-    fs::create_directories(dir_);
-  }
-  ~BackupTest() override { fs::remove_all(dir_); }
-
-  ChildExit Adbridge(const fs::path& data, std::vector<std::string> args,
-                     const std::optional<std::string>& input = std::nullopt) {
-    args.insert(args.begin(), {"--data", data.string()});
-    return RunToEnd(dir_, args, {}, input);
-  }
-
-  void Ok(const fs::path& data, std::vector<std::string> args,
-          const std::optional<std::string>& input = std::nullopt) {
-    const ChildExit run = Adbridge(data, args, input);
-    ASSERT_EQ(run.exit_code, 0) << args[0] << ": " << run.err;
-  }
-
-  // An installation with the bundled forms, a reviewer, a frontdesk user and a department
-  // user, and the sample phone calls.
-  fs::path Installation(const std::string& name) {
-    const fs::path data = dir_ / name;
-    for (const char* form : {"juminhyo-request", "kyufukin-application"}) {
-      Ok(data, {"forms", "add", (kSource / "models/forms" / (std::string(form) + ".json")).string()});
-    }
-    for (const auto& [user, role] : std::map<std::string, std::string>{
-             {"reviewer", "reviewer"}, {"frontdesk", "frontdesk"}, {"department", "department"}}) {
-      Ok(data, {"users", "add", user, "--role", role}, std::string(kPassword) + "\n");
-    }
-    Ok(data, {"ingest-phone", (kSource / "samples/phone/calls-2026-11-21.csv").string()});
-    return data;
-  }
+  BackupTest() : InstallationTest("adbridge-backup-test-") {}
 
   // Everything an administrator would compare after a restore.
   std::map<std::string, std::vector<std::string>> Contents(const fs::path& data) {
@@ -148,7 +118,6 @@ class BackupTest : public ::testing::Test {
     return contents;
   }
 
-  fs::path dir_;
 };
 
 TEST_F(BackupTest, RestoreBringsBackDocumentsReviewsExportsAndLetters) {

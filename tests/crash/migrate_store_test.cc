@@ -21,6 +21,7 @@
 #include "models/internal/sql.h"
 #include "models/store.h"
 #include "tests/crash/child_process.h"
+#include "tests/crash/installation_test.h"
 #include "tests/models/postgres_test_db.h"
 #include "tests/server/http_test_client.h"
 
@@ -38,7 +39,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 const fs::path kSource = ADBRIDGE_SOURCE_DIR;
-constexpr char kPassword[] = "migrate-test-password";
 
 // What an administrator compares after a move: the same queries on both sides, each row's
 // columns joined by '|' (NULL as <null>). Floating-point columns are left out: the two engines
@@ -149,46 +149,22 @@ std::map<std::string, std::uintmax_t> BlobFiles(const fs::path& data) {
   return files;
 }
 
-class MigrateStoreTest : public ::testing::Test {
+class MigrateStoreTest : public test_support::InstallationTest {
  protected:
-  MigrateStoreTest() {
-    dir_ = server::http_test::FreshDataFolder("adbridge-migrate-test-");
-    fs::create_directories(dir_);
-  }
-  ~MigrateStoreTest() override { fs::remove_all(dir_); }
+  MigrateStoreTest() : InstallationTest("adbridge-migrate-test-") {}
 
-  ChildExit Adbridge(const fs::path& data, std::vector<std::string> args,
-                     const std::optional<std::string>& input = std::nullopt) {
-    args.insert(args.begin(), {"--data", data.string()});
-    return RunToEnd(dir_, args, {}, input);
-  }
   ChildExit OnPostgres(const std::string& uri, std::vector<std::string> args) {
     args.insert(args.begin(), {"--db", uri});
     return RunToEnd(dir_, args);
   }
-  void Ok(const fs::path& data, std::vector<std::string> args,
-          const std::optional<std::string>& input = std::nullopt) {
-    const ChildExit run = Adbridge(data, args, input);
-    ASSERT_EQ(run.exit_code, 0) << args[0] << ": " << run.err;
-  }
 
-  // The bundled forms, three users, the sample phone calls and one sample scan, read.
+  // An installation (InstallationTest) with one sample scan, read.
   fs::path Installation() {
-    const fs::path data = dir_ / "data";
-    for (const char* form : {"juminhyo-request", "kyufukin-application"}) {
-      Ok(data, {"forms", "add", (kSource / "models/forms" / (std::string(form) + ".json")).string()});
-    }
-    for (const auto& [user, role] : std::map<std::string, std::string>{
-             {"reviewer", "reviewer"}, {"frontdesk", "frontdesk"}, {"department", "department"}}) {
-      Ok(data, {"users", "add", user, "--role", role}, std::string(kPassword) + "\n");
-    }
-    Ok(data, {"ingest-phone", (kSource / "samples/phone/calls-2026-11-21.csv").string()});
+    const fs::path data = InstallationTest::Installation("data");
     Ok(data, {"ingest", (kSource / "samples/scans/0001-juminhyo-request.jpg").string()});
     Ok(data, {"process", "--jobs", "1"});
     return data;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(MigrateStoreTest, AMovedInstallationWorksOnPostgresWithEverythingItHeld) {
