@@ -49,9 +49,10 @@ void ExpectLoadsTheRegisteredForm(models::Store& store, const models::BlobStore&
 
 class FormLibraryFolderTest : public ::testing::Test {
  protected:
-  FormLibraryFolderTest() {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("adbridge-form-library-" + std::to_string(rd()));
+  FormLibraryFolderTest()
+      : dir_(fs::temp_directory_path() /
+             ("adbridge-form-library-" + std::to_string(std::random_device()()))),
+        blobs_(dir_ / "blobs") {
     fs::create_directories(dir_);
     Result<std::unique_ptr<models::Store>> store = models::OpenSqliteStore(dir_ / "adbridge.db");
     if (!store.ok()) ADD_FAILURE() << store.status().message(Lang::kEn);
@@ -63,8 +64,8 @@ class FormLibraryFolderTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  models::BlobStore blobs_;
   std::unique_ptr<models::Store> store_;
-  models::BlobStore blobs_{dir_ / "blobs"};
 };
 
 TEST_F(FormLibraryFolderTest, LoadsTheReferenceImagesOfRegisteredForms) {
