@@ -71,6 +71,7 @@ Result<models::FormDefinition> LoadRegisteredForm(models::Store& store,
                             "registered form " + id + " has the wrong number of reference images");
   }
   for (size_t i = 0; i < definition.pages.size(); ++i) {
+    definition.pages[i].reference_sha256 = record.reference_sha256[i];
     definition.pages[i].reference_path = blobs.PathFor(record.reference_sha256[i]);
   }
   return definition;

@@ -39,8 +39,9 @@ Result<RegisteredForm> RegisterFormFile(models::Store& store, const models::Blob
                                         const std::filesystem::path& file,
                                         const ImageLimits& limits = {});
 
-// A registered form with each page's reference_path pointing at its blob. The newest version
-// when `version` is empty. Returns NotFound when there is no such form.
+// A registered form with each page's reference_sha256 naming its blob (and reference_path
+// pointing at the blob's file when the blobs are files). The newest version when `version` is
+// empty. Returns NotFound when there is no such form.
 Result<models::FormDefinition> LoadRegisteredForm(models::Store& store,
                                                   const models::BlobStore& blobs,
                                                   const std::string& id,

@@ -9,13 +9,16 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <system_error>
 #include <utility>
 
 #include "models/crash_point.h"
 #include "models/internal/fsync.h"
+#include "models/internal/postgres.h"
 #include "models/internal/sha256_name.h"
+#include "models/internal/sql.h"
 
 namespace adbridge::models {
 namespace {
@@ -130,7 +133,87 @@ Result<std::vector<std::uint8_t>> ReadAll(const fs::path& path, std::string_view
   return bytes;
 }
 
+Status MalformedName(std::string_view sha256) {
+  const std::string name(sha256);
+  return Status::InvalidArgument(
+      "ブロブ名は小文字16進の SHA-256 (64文字) でなければなりません: " + name,
+      "a blob name must be a lower-case hex SHA-256 (64 characters): " + name);
+}
+
+Status Corrupt(std::string_view sha256) {
+  const std::string name(sha256);
+  return Status::DataLoss("ブロブの内容が名前の SHA-256 と一致しません (破損): " + name,
+                          "the blob's bytes no longer match its SHA-256 (corrupt): " + name);
+}
+
+// The blobs table says what a blob is once Store::RecordBlob has been told; until then a blob
+// put into the database is only bytes.
+constexpr char kPutBlobRow[] =
+    "INSERT INTO blobs (sha256, size, media_type) VALUES (?1, ?2, 'application/octet-stream') "
+    "ON CONFLICT (sha256) DO NOTHING";
+constexpr char kPutBlobBytes[] =
+    "INSERT INTO blob_contents (sha256, bytes) VALUES (?1, ?2) ON CONFLICT (sha256) DO NOTHING";
+constexpr char kHasBlobBytes[] = "SELECT 1 FROM blob_contents WHERE sha256 = ?1";
+constexpr char kGetBlobBytes[] = "SELECT bytes FROM blob_contents WHERE sha256 = ?1";
+
 }  // namespace
+
+// The database side: one connection of the blob store's own and the statements prepared on it.
+class BlobStore::Database {
+ public:
+  explicit Database(std::unique_ptr<internal::Connection> connection)
+      : connection_(std::move(connection)), statements_(connection_.get()) {}
+
+  Status Put(const std::string& sha256, std::span<const std::uint8_t> bytes) {
+    std::lock_guard lock(mu_);
+    ADB_ASSIGN_OR_RETURN(bool present, HasLocked(sha256));
+    if (present) return Status::Ok();  // same name, same bytes: nothing to send again
+    // The row in blobs and the bytes commit together, so a blob is never half there; a second
+    // writer of the same bytes meanwhile finds both rows and changes nothing.
+    ADB_ASSIGN_OR_RETURN(internal::Transaction tx,
+                         internal::Transaction::BeginImmediate(*connection_));
+    {
+      ADB_ASSIGN_OR_RETURN(internal::Statement row, statements_.Get(kPutBlobRow));
+      row.BindText(1, sha256).BindInt(2, static_cast<std::int64_t>(bytes.size()));
+      ADB_RETURN_IF_ERROR(row.Run());
+    }
+    {
+      ADB_ASSIGN_OR_RETURN(internal::Statement contents, statements_.Get(kPutBlobBytes));
+      contents.BindText(1, sha256).BindBytes(2, bytes);
+      ADB_RETURN_IF_ERROR(contents.Run());
+    }
+    CrashPoint("blob.written");
+    return tx.Commit();
+  }
+
+  Result<std::vector<std::uint8_t>> Get(std::string_view sha256) {
+    std::lock_guard lock(mu_);
+    ADB_ASSIGN_OR_RETURN(internal::Statement stmt, statements_.Get(kGetBlobBytes));
+    stmt.BindText(1, sha256);
+    ADB_ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (!found) {
+      const std::string name(sha256);
+      return Status::NotFound("ブロブがありません: " + name, "no such blob: " + name);
+    }
+    return stmt.Bytes(0);
+  }
+
+  Result<bool> Has(std::string_view sha256) {
+    std::lock_guard lock(mu_);
+    return HasLocked(sha256);
+  }
+
+ private:
+  Result<bool> HasLocked(std::string_view sha256) {
+    ADB_ASSIGN_OR_RETURN(internal::Statement stmt, statements_.Get(kHasBlobBytes));
+    stmt.BindText(1, sha256);
+    return stmt.Step();
+  }
+
+  std::mutex mu_;
+  std::unique_ptr<internal::Connection> connection_;
+  internal::StatementCache statements_;
+};
 
 std::string Sha256Hex(std::span<const std::uint8_t> bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
@@ -153,19 +236,40 @@ std::string Sha256Hex(std::span<const std::uint8_t> bytes) {
 
 BlobStore::BlobStore(std::filesystem::path root) : root_(std::move(root)) {}
 
+BlobStore BlobStore::InDatabase(std::unique_ptr<internal::Connection> connection) {
+  BlobStore blobs{std::filesystem::path()};
+  blobs.database_ = std::make_shared<Database>(std::move(connection));
+  return blobs;
+}
+
+Result<BlobStore> BlobStore::InPostgres(const std::string& uri) {
+  ADB_ASSIGN_OR_RETURN(std::unique_ptr<internal::Connection> connection,
+                       internal::ConnectPostgres(uri));
+  return InDatabase(std::move(connection));
+}
+
 std::filesystem::path BlobStore::PathFor(std::string_view sha256) const {
+  if (database_ != nullptr) return {};
   const std::string name(sha256);
   return root_ / name.substr(0, 2) / name;
 }
 
 bool BlobStore::Contains(std::string_view sha256) const {
   if (!IsSha256Name(sha256)) return false;
+  if (database_ != nullptr) {
+    Result<bool> has = database_->Has(sha256);
+    return has.ok() && *has;
+  }
   std::error_code ec;
   return fs::is_regular_file(PathFor(sha256), ec);
 }
 
 Result<std::string> BlobStore::Put(std::span<const std::uint8_t> bytes) const {
   std::string sha256 = Sha256Hex(bytes);
+  if (database_ != nullptr) {
+    ADB_RETURN_IF_ERROR(database_->Put(sha256, bytes));
+    return sha256;
+  }
   const fs::path final_path = PathFor(sha256);
   const fs::path dir = final_path.parent_path();
 
@@ -208,18 +312,14 @@ Result<std::string> BlobStore::Put(std::span<const std::uint8_t> bytes) const {
 }
 
 Result<std::vector<std::uint8_t>> BlobStore::Get(std::string_view sha256) const {
-  if (!IsSha256Name(sha256)) {
-    const std::string name(sha256);
-    return Status::InvalidArgument(
-        "ブロブ名は小文字16進の SHA-256 (64文字) でなければなりません: " + name,
-        "a blob name must be a lower-case hex SHA-256 (64 characters): " + name);
+  if (!IsSha256Name(sha256)) return MalformedName(sha256);
+  std::vector<std::uint8_t> bytes;
+  if (database_ != nullptr) {
+    ADB_ASSIGN_OR_RETURN(bytes, database_->Get(sha256));
+  } else {
+    ADB_ASSIGN_OR_RETURN(bytes, ReadAll(PathFor(sha256), sha256));
   }
-  ADB_ASSIGN_OR_RETURN(std::vector<std::uint8_t> bytes, ReadAll(PathFor(sha256), sha256));
-  if (Sha256Hex(bytes) != sha256) {
-    const std::string name(sha256);
-    return Status::DataLoss("ブロブの内容が名前の SHA-256 と一致しません (破損): " + name,
-                            "the blob's bytes no longer match its SHA-256 (corrupt): " + name);
-  }
+  if (Sha256Hex(bytes) != sha256) return Corrupt(sha256);
   return bytes;
 }
 

@@ -72,8 +72,12 @@ struct PageDefinition {
   // The reference image as the definition names it, relative to the definition file.
   std::string reference;
   // Where the reference image is on disk: resolved against the definition's folder when
-  // parsed from a file, or the blob's path when loaded from a registered form.
+  // parsed from a file, or the blob's path when loaded from a registered form whose blobs are
+  // files (empty when they are in a database).
   std::filesystem::path reference_path;
+  // The reference image's blob when loaded from a registered form (read it with
+  // BlobStore::Get); empty when parsed from a file.
+  std::string reference_sha256;
   std::optional<PageMarkers> markers;
 };
 

@@ -1,6 +1,9 @@
 #include "ocr/form_library.h"
 
+#include <cstdint>
+#include <functional>
 #include <map>
+#include <vector>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -23,11 +26,26 @@ Result<std::unique_ptr<FormLibrary>> FormLibrary::Load(models::Store& store,
                          ingest::LoadRegisteredForm(store, blobs, id, version));
     definitions.push_back(std::move(definition));
   }
-  return FromDefinitions(std::move(definitions));
+  // From the blob's bytes, wherever the blob store keeps them (a folder or the database), and
+  // checked against its name on the way.
+  auto read_blob = [&blobs](const models::PageDefinition& page) -> Result<cv::Mat> {
+    ADB_ASSIGN_OR_RETURN(std::vector<std::uint8_t> bytes, blobs.Get(page.reference_sha256));
+    return cv::imdecode(bytes, cv::IMREAD_GRAYSCALE);
+  };
+  return Build(std::move(definitions), read_blob);
 }
 
 Result<std::unique_ptr<FormLibrary>> FormLibrary::FromDefinitions(
     std::vector<models::FormDefinition> definitions) {
+  auto read_file = [](const models::PageDefinition& page) -> Result<cv::Mat> {
+    return cv::imread(page.reference_path.string(), cv::IMREAD_GRAYSCALE);
+  };
+  return Build(std::move(definitions), read_file);
+}
+
+Result<std::unique_ptr<FormLibrary>> FormLibrary::Build(
+    std::vector<models::FormDefinition> definitions,
+    const std::function<Result<cv::Mat>(const models::PageDefinition&)>& read_reference) {
   std::unique_ptr<FormLibrary> library(new FormLibrary());
   ADB_ASSIGN_OR_RETURN(const FormPrinter printer, FormPrinter::Create());
   std::vector<ReferencePage> references;
@@ -45,13 +63,20 @@ Result<std::unique_ptr<FormLibrary>> FormLibrary::FromDefinitions(
     for (std::size_t p = 0; p < definition.pages.size(); ++p) {
       const models::PageDefinition& page = definition.pages[p];
       const std::string name = definition.id + " p" + std::to_string(p + 1);
-      // Registration checked the image as a scan; failing now means the file was damaged.
-      cv::Mat image = cv::imread(page.reference_path.string(), cv::IMREAD_GRAYSCALE);
+      // Registration checked the image as a scan; failing now means the blob was damaged.
+      const std::string where =
+          page.reference_sha256.empty() ? page.reference_path.string() : page.reference_sha256;
+      Result<cv::Mat> read = read_reference(page);
+      if (!read.ok()) {
+        const Status& error = read.status();
+        return Status(error.code(),
+                      {"様式 " + name + " の参照画像: " + error.message(Lang::kJa),
+                       "the reference image of form " + name + ": " + error.message(Lang::kEn)});
+      }
+      cv::Mat image = std::move(read).value();
       if (image.empty()) {
-        return Status::DataLoss(
-            "様式 " + name + " の参照画像を読めません: " + page.reference_path.string(),
-            "cannot read the reference image of form " + name + ": " +
-                page.reference_path.string());
+        return Status::DataLoss("様式 " + name + " の参照画像を読めません: " + where,
+                                "cannot read the reference image of form " + name + ": " + where);
       }
       form.reference_dpi.push_back(image.cols / (page.width_mm / 25.4));
       form.references.push_back(image);

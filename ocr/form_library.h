@@ -13,6 +13,7 @@
 #ifndef ADBRIDGE_OCR_FORM_LIBRARY_H_
 #define ADBRIDGE_OCR_FORM_LIBRARY_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,8 +42,10 @@ struct LoadedForm {
 
 class FormLibrary {
  public:
-  // Loads the newest version of every registered form. Returns the store's errors, DataLoss
-  // when a reference image is missing or unreadable (the blob store was damaged), or NotFound
+  // Loads the newest version of every registered form, the reference images from the blob
+  // store (files or database alike). Returns the store's errors, the blob store's (NotFound for
+  // a missing reference image, DataLoss for a damaged one), DataLoss when a reference image
+  // cannot be decoded, or NotFound
   // when the font forms are printed in (IPAex Gothic) is not installed.
   static Result<std::unique_ptr<FormLibrary>> Load(models::Store& store,
                                                    const models::BlobStore& blobs);
@@ -64,6 +67,12 @@ class FormLibrary {
 
  private:
   FormLibrary() = default;
+
+  // The library of `definitions`, each page's blank image from `read_reference` (an empty
+  // image when it cannot be decoded).
+  static Result<std::unique_ptr<FormLibrary>> Build(
+      std::vector<models::FormDefinition> definitions,
+      const std::function<Result<cv::Mat>(const models::PageDefinition&)>& read_reference);
 
   std::vector<LoadedForm> forms_;
   std::vector<std::pair<int, int>> reference_owner_;  // locator reference -> (form, page)

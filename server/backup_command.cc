@@ -3,6 +3,7 @@
 #include <string>
 
 #include "models/backup.h"
+#include "models/internal/postgres.h"
 #include "server/commands.h"
 #include "server/data_dir.h"
 #include "server/json_lines.h"
@@ -20,11 +21,26 @@ nlohmann::ordered_json SummaryLine(const std::string& key, const std::string& fi
           {"blob_bytes", summary.blob_bytes}};
 }
 
+// A backup file holds a SQLite database and its blobs; an installation on PostgreSQL is backed
+// up by PostgreSQL's own tools, which copy a live database consistently.
+int RefuseOnPostgres(Invocation& in, const std::string& command) {
+  const std::string db = models::internal::RedactPostgresUri(in.db);
+  return Fail(in.err,
+              Status::FailedPrecondition(
+                  "adbridge " + command + " はデータフォルダ (SQLite) のためのものです。" + db +
+                      " は PostgreSQL のデータベースなので、pg_dump / pg_restore を使ってください"
+                      " (ブロブもデータベースの中にあります)",
+                  "adbridge " + command + " is for a data folder (SQLite); " + db +
+                      " is a PostgreSQL database: use pg_dump and pg_restore (its blobs are in "
+                      "the database too)"));
+}
+
 int Backup(Invocation& in) {
+  if (!in.db.empty()) return RefuseOnPostgres(in, "backup");
   const std::string out = *in.Get("--out");
   // Opening the folder as every command does (shared lock, migrations, recovery) means the
   // backup is of a database this program understands, and no recovery runs during it.
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(models::BackupSummary summary, models::WriteBackup(data.root, out),
                             in.err);
   PrintJsonLine(in.out, SummaryLine("backup", out, summary));
@@ -32,12 +48,13 @@ int Backup(Invocation& in) {
 }
 
 int Restore(Invocation& in) {
+  if (!in.db.empty()) return RefuseOnPostgres(in, "restore");
   const std::string file = in.arguments.at(0);
   ADB_ASSIGN_OR_RETURN_EXIT(models::BackupSummary summary,
                             models::RestoreBackup(file, in.data_dir, in.Has("--force")), in.err);
   // Opened once so the restored database is migrated to this program's schema and the blobs
   // only a replaced database named are cleared away, before anyone else uses the folder.
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
   PrintJsonLine(in.out, SummaryLine("restored", file, summary));
   return kExitOk;
 }

@@ -3,6 +3,7 @@
 #include <exception>
 #include <string_view>
 
+#include "models/internal/postgres.h"
 #include "server/commands.h"
 #include "server/data_dir.h"
 
@@ -15,7 +16,8 @@ std::vector<CommandSpec> AllCommands() {
   std::vector<CommandSpec> all;
   for (auto group : {FormsCommands, IngestCommands, ProcessCommands, DocumentCommands,
                      ServeCommands, UsersCommands, ReviewCommands, LettersCommands,
-                     ExportCommands, ScriptsCommands, BackupCommands}) {
+                     ExportCommands, ScriptsCommands, BackupCommands,
+                     MigrateStoreCommands}) {
     for (CommandSpec& spec : group()) all.push_back(std::move(spec));
   }
   return all;
@@ -32,6 +34,11 @@ const std::vector<OptionSpec>& CommonOptions() {
       {"--data", "DIR",
        {"データフォルダ (既定: $ADBRIDGE_DATA、なければ ./adbridge-data)",
         "the data folder (default: $ADBRIDGE_DATA, else ./adbridge-data)"}},
+      {"--db", "URI",
+       {"PostgreSQL のデータベース (postgresql://USER@HOST:PORT/DB、既定: $ADBRIDGE_DB、"
+        "なければデータフォルダの SQLite)",
+        "the PostgreSQL database (postgresql://USER@HOST:PORT/DB; default: $ADBRIDGE_DB, else "
+        "SQLite in the data folder)"}},
       {"--lang", "ja|en", {"表示する言語", "the language of messages"}},
       {"--help", "", {"この説明を表示する", "show this help"}},
   };
@@ -113,7 +120,7 @@ int RunCommandLine(int argc, char** argv, std::ostream& out, std::ostream& err) 
 
   // Common options may also stand before the command: adbridge --data DIR ingest FILE.
   std::vector<std::string> leading;
-  while (args.size() >= 2 && (args[0] == "--data" || args[0] == "--lang")) {
+  while (args.size() >= 2 && (args[0] == "--data" || args[0] == "--db" || args[0] == "--lang")) {
     leading.insert(leading.end(), args.begin(), args.begin() + 2);
     args.erase(args.begin(), args.begin() + 2);
   }
@@ -142,7 +149,7 @@ int RunCommandLine(int argc, char** argv, std::ostream& out, std::ostream& err) 
   }
 
   const std::string help_hint = "adbridge " + Joined(spec->words) + " --help";
-  Invocation invocation{{}, {}, DefaultDataDir(), out, err};
+  Invocation invocation{{}, {}, DefaultDataDir(), DefaultDb(), out, err};
   args.insert(args.begin() + static_cast<std::ptrdiff_t>(used), leading.begin(), leading.end());
   for (size_t i = used; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -195,6 +202,17 @@ int RunCommandLine(int argc, char** argv, std::ostream& out, std::ostream& err) 
   if (auto data = invocation.Get("--data")) {
     if (data->empty()) return Usage(err, "--data が空です", "--data is empty", help_hint);
     invocation.data_dir = *data;
+  }
+  if (auto db = invocation.Get("--db")) {
+    if (db->empty()) return Usage(err, "--db が空です", "--db is empty", help_hint);
+    invocation.db = *db;
+  }
+  if (!invocation.db.empty() && !models::internal::IsPostgresUri(invocation.db)) {
+    const std::string given = models::internal::RedactPostgresUri(invocation.db);
+    const std::string from = invocation.Has("--db") ? "--db" : "ADBRIDGE_DB";
+    return Usage(err,
+                 from + " は postgresql:// で始まる接続文字列です: " + given,
+                 from + " is a connection string starting postgresql://: " + given, help_hint);
   }
 
   try {

@@ -29,6 +29,9 @@ struct Invocation {
   std::map<std::string, std::string> options;  // "--form" -> "juminhyo-request"; flags -> ""
   std::vector<std::string> arguments;          // positional
   std::filesystem::path data_dir;
+  // The PostgreSQL database the store is in ("postgresql://..."): --db, else ADBRIDGE_DB; empty
+  // for the SQLite database in the data folder.
+  std::string db;
   std::ostream& out;
   std::ostream& err;
 

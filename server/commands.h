@@ -19,6 +19,7 @@ std::vector<CommandSpec> LettersCommands();   // letters
 std::vector<CommandSpec> ExportCommands();    // export
 std::vector<CommandSpec> ScriptsCommands();   // scripts
 std::vector<CommandSpec> BackupCommands();    // backup, restore
+std::vector<CommandSpec> MigrateStoreCommands();  // migrate-store
 
 }  // namespace adbridge::server
 

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <utility>
 
+#include "models/internal/postgres.h"
+
 namespace adbridge::server {
 namespace {
 
@@ -12,6 +14,12 @@ constexpr int kMaxReadingAttempts = 3;
 
 }  // namespace
 
+std::string DefaultDb() {
+  const char* env = std::getenv("ADBRIDGE_DB");
+  if (env != nullptr) return env;
+  return {};
+}
+
 std::filesystem::path DefaultDataDir() {
   const char* env = std::getenv("ADBRIDGE_DATA");
   if (env != nullptr && env[0] != '\0') return env;
@@ -19,6 +27,7 @@ std::filesystem::path DefaultDataDir() {
 }
 
 Status CheckOutsideDataDir(const std::filesystem::path& root, const std::filesystem::path& out) {
+  if (root.empty()) return Status::Ok();  // PostgreSQL: no data folder to protect
   std::error_code ec;
   const std::filesystem::path folder = std::filesystem::weakly_canonical(root, ec);
   if (ec) return Status::Ok();  // no data folder yet: nothing in it to replace
@@ -36,7 +45,26 @@ Status CheckOutsideDataDir(const std::filesystem::path& root, const std::filesys
                                      root.string() + "; write it outside the data folder");
 }
 
-Result<DataDir> OpenDataDir(const std::filesystem::path& root) {
+namespace {
+
+// The store and the blobs in PostgreSQL. No data-folder lock and no start-up recovery: both
+// assume every process of the installation runs on this machine, and here other machines'
+// workers may be alive and reading. A document a dead worker was reading is taken again when
+// its lease runs out (Store::ClaimDocument), and a blob is one transaction, so a crash leaves
+// no half-written blob to clear away.
+Result<DataDir> OpenPostgres(const std::string& uri) {
+  const std::string shown = models::internal::RedactPostgresUri(uri);
+  Result<std::unique_ptr<models::Store>> store = models::OpenPostgresStore(uri);
+  if (!store.ok()) return store.status().WithPrefix(shown + ": ");
+  Result<models::BlobStore> blobs = models::BlobStore::InPostgres(uri);
+  if (!blobs.ok()) return blobs.status().WithPrefix(shown + ": ");
+  return DataDir{{}, std::move(store).value(), std::move(blobs).value(), std::nullopt};
+}
+
+}  // namespace
+
+Result<DataDir> OpenDataDir(const std::filesystem::path& root, const std::string& db) {
+  if (!db.empty()) return OpenPostgres(db);
   // Creates the folder when it is missing.
   ADB_ASSIGN_OR_RETURN(models::DataFolderLock lock, models::DataFolderLock::Open(root));
   ADB_ASSIGN_OR_RETURN(std::unique_ptr<models::Store> store,

@@ -19,7 +19,7 @@ int DocumentsList(Invocation& in) {
       return kExitUsage;
     }
   }
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<models::Document> documents,
                             data.store->ListDocuments(state), in.err);
   for (const models::Document& d : documents) {

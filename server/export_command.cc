@@ -78,7 +78,7 @@ int Export(Invocation& in) {
   const std::optional<std::string> out_path = in.Get("--out");
   if (out_path && out_path->empty()) return Usage(in.err, "--out が空です", "--out is empty");
 
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
   if (out_path) {
     if (Status outside = CheckOutsideDataDir(data.root, *out_path); !outside.ok()) {
       return Fail(in.err, outside);

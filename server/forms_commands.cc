@@ -22,7 +22,7 @@ int Usage(std::ostream& err, const std::string& ja, const std::string& en) {
 }
 
 int FormsAdd(Invocation& in) {
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
   int failures = 0;
   for (const std::string& file : in.arguments) {
     Result<ingest::RegisteredForm> form =
@@ -43,7 +43,7 @@ int FormsAdd(Invocation& in) {
 }
 
 int FormsList(Invocation& in) {
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<models::FormRecord> forms, data.store->ListForms(),
                             in.err);
   for (const models::FormRecord& form : forms) {
@@ -75,7 +75,7 @@ int FormsRender(Invocation& in) {
     }
     version = value;
   }
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
   if (Status outside = CheckOutsideDataDir(data.root, *out); !outside.ok()) {
     return Fail(in.err, outside);
   }

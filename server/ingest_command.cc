@@ -29,7 +29,7 @@ int Ingest(Invocation& in) {
     }
     options.limits.max_pixels = value * 1'000'000;
   }
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
   if (auto tenant = in.Get("--tenant")) {
     ADB_ASSIGN_OR_RETURN_EXIT(models::Tenant t, data.store->GetTenant(*tenant), in.err);
     options.tenant_code = t.code;
@@ -64,7 +64,7 @@ int Ingest(Invocation& in) {
 // One document per row of a phone-intake CSV file. Rows that are refused are reported on
 // stderr by line and the others stored; the exit code says whether any row was refused.
 int IngestPhone(Invocation& in) {
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
   ingest::PhoneIntakeOptions options;
   if (auto tenant = in.Get("--tenant")) {
     ADB_ASSIGN_OR_RETURN_EXIT(models::Tenant t, data.store->GetTenant(*tenant), in.err);

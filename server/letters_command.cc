@@ -51,7 +51,7 @@ Status WriteTemporary(output::OutputFile& file, std::span<const std::uint8_t> by
 
 int Print(Invocation& in, const std::string& out_path) {
   const std::string spec = *in.Get("--template");
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
   if (Status outside = CheckOutsideDataDir(data.root, out_path); !outside.ok()) {
     return Fail(in.err, outside);
   }
@@ -150,7 +150,7 @@ int Reprint(Invocation& in, const std::string& out_path) {
     return Usage(in.err, "--reprint には手紙の束の番号を指定してください: " + given,
                  "--reprint takes a letter batch number: " + given);
   }
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
   if (Status outside = CheckOutsideDataDir(data.root, out_path); !outside.ok()) {
     return Fail(in.err, outside);
   }

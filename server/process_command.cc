@@ -42,7 +42,7 @@ int Process(Invocation& in) {
     }
     options.jobs = value;
   }
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<models::Document> waiting,
                             data.store->ListDocuments(models::DocumentState::kReceived), in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<models::FormRecord> forms, data.store->ListForms(),

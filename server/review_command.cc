@@ -41,7 +41,7 @@ struct Session {
 
 Result<Session> OpenSession(Invocation& in) {
   const std::string name = in.Get("--user").value_or("");
-  ADB_ASSIGN_OR_RETURN(DataDir data, OpenDataDir(in.data_dir));
+  ADB_ASSIGN_OR_RETURN(DataDir data, OpenDataDir(in.data_dir, in.db));
   ADB_ASSIGN_OR_RETURN(models::User user, data.store->GetUserByName(name));
   review::QueueOptions options;
   if (auto minutes = in.Get("--lease-minutes")) {

@@ -33,7 +33,7 @@ int Scripts(Invocation& in) {
     return Usage(in.err, "--out は .pdf か .txt のファイルです: " + *out,
                  "--out must be a .pdf or .txt file: " + *out);
   }
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
   if (Status outside = CheckOutsideDataDir(data.root, *out); !outside.ok()) {
     return Fail(in.err, outside);
   }

@@ -198,7 +198,7 @@ int Serve(Invocation& in) {
     return Usage(in.err, "--tenant は --watch と使います", "--tenant goes with --watch");
   }
 
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
   if (auto tenant = in.Get("--tenant")) {
     ADB_ASSIGN_OR_RETURN_EXIT(models::Tenant t, data.store->GetTenant(*tenant), in.err);
     watch->tenant_code = t.code;

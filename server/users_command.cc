@@ -46,7 +46,7 @@ int AddUser(Invocation& in) {
   }
   ADB_ASSIGN_OR_RETURN_EXIT(std::string password, ReadPassword(std::cin), in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(std::string hash, HashPassword(password), in.err);
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
 
   models::NewUser user;
   user.name = name;
@@ -81,7 +81,7 @@ int AddUser(Invocation& in) {
 }
 
 int ListUsers(Invocation& in) {
-  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir), in.err);
+  ADB_ASSIGN_OR_RETURN_EXIT(DataDir data, OpenDataDir(in.data_dir, in.db), in.err);
   ADB_ASSIGN_OR_RETURN_EXIT(std::vector<models::User> users, data.store->ListUsers(std::nullopt),
                             in.err);
   for (const models::User& user : users) PrintJsonLine(in.out, UserLine(user));

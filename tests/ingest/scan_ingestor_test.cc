@@ -158,6 +158,11 @@ TEST_F(ScanIngestorTest, RegisteredFormComesBackWithItsReferenceFromTheBlobStore
   ASSERT_EQ(loaded->pages.size(), 1u);
   EXPECT_TRUE(fs::exists(loaded->pages[0].reference_path));
   EXPECT_EQ(loaded->pages[0].reference_path.parent_path().parent_path(), dir_ / "blobs");
+  // The blob's name too, which reads it wherever the blob store keeps it.
+  EXPECT_EQ(loaded->pages[0].reference_sha256, registered->record.reference_sha256.at(0));
+  Result<std::vector<std::uint8_t>> reference = blobs_.Get(loaded->pages[0].reference_sha256);
+  ASSERT_TRUE(reference.ok());
+  EXPECT_EQ(reference->size(), fs::file_size(loaded->pages[0].reference_path));
 
   IngestOptions options;
   options.form_id = "juminhyo-request";
