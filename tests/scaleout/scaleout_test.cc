@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -88,7 +89,7 @@ class ScaleOutTest : public ::testing::Test {
   }
   std::int64_t Count(const std::string& sql) { return std::stoll("0" + Query(sql)); }
 
-  test_support::ScratchPostgresDatabase db_;
+  models::test_support::ScratchPostgresDatabase db_;
   std::string uri_;
   fs::path dir_;
   std::mutex query_mu_;
@@ -258,7 +259,22 @@ TEST_F(ScaleOutTest, ThreeWorkersAndTwoServersReadEachDocumentOnceAndSettleEachT
   server_a.WaitOrKill(std::chrono::microseconds(0));
   server_b.WaitOrKill(std::chrono::microseconds(0));
 
-  for (const ChildExit& exit : worker_exits) EXPECT_EQ(exit.exit_code, 0) << exit.err;
+  // Who read what: each worker prints a line per document it read; the servers' readers read
+  // the rest.
+  std::int64_t read_by_workers = 0;
+  for (std::size_t w = 0; w < worker_exits.size(); ++w) {
+    EXPECT_EQ(worker_exits[w].exit_code, 0) << worker_exits[w].err;
+    std::int64_t read = 0;
+    for (const Json& line : worker_exits[w].JsonLines()) read += line.contains("document") ? 1 : 0;
+    std::cout << "worker " << w << " read " << read << " documents\n";
+    read_by_workers += read;
+  }
+  std::cout << "the two servers read " << kScans - read_by_workers << " documents\n";
+  std::map<int, int> per_reviewer;
+  for (const auto& [task, who] : handed) {
+    for (int r : who) ++per_reviewer[r];
+  }
+  for (const auto& [r, n] : per_reviewer) std::cout << "reviewer " << r << ": " << n << " tasks\n";
   // Every worker found work or found the queue empty; between them and the servers' readers
   // every scan was read.
   EXPECT_EQ(Count("SELECT count(*) FROM documents"), kScans);
