@@ -30,6 +30,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 # shellcheck source=bench/readme_results.sh
 source "$root/bench/readme_results.sh"
+# shellcheck source=bench/review/review_runs.sh
+source "$root/bench/review/review_runs.sh"
 
 die() {
   echo "bench/scaleout/run.sh: $*" >&2
@@ -119,11 +121,10 @@ rm -rf "$work"/sqlite-* "$work"/run-* "$work"/review-* "$work/results.md"
 pg_dir=
 databases=()
 server_pids=()
-memory_dir=
 cleanup() {
   local pid
   for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [[ -n $memory_dir ]] && rm -rf "$memory_dir"
+  [[ -n ${review_seed_tmp:-} ]] && rm -rf "$review_seed_tmp"
   if [[ -n $pg_dir ]]; then
     "$root/scripts/pg-test-server.sh" stop "$pg_dir" || true
   elif ((${#databases[@]})); then
@@ -169,7 +170,8 @@ read_check_sql="SELECT count(*),
   coalesce(sum(CASE WHEN coalesce(r.n, 0) = 1 AND d.attempts = 1
                      AND d.state IN ('in_review', 'verified') THEN 1 ELSE 0 END), 0),
   coalesce(sum(CASE WHEN coalesce(r.n, 0) > 1 OR d.attempts > 1 THEN 1 ELSE 0 END), 0),
-  coalesce(sum(CASE WHEN coalesce(r.n, 0) = 0 THEN 1 ELSE 0 END), 0),
+  coalesce(sum(CASE WHEN coalesce(r.n, 0) = 0 OR d.state IN ('received', 'processing')
+                THEN 1 ELSE 0 END), 0),
   coalesce(sum(CASE WHEN d.state = 'failed' THEN 1 ELSE 0 END), 0)
 FROM documents d LEFT JOIN (SELECT document_id, count(*) AS n FROM audit_log
   WHERE action = 'document.read' GROUP BY document_id) r ON r.document_id = d.id"
@@ -277,80 +279,32 @@ fi
 
 # ==== 2. review ====
 if [[ $only != reading ]]; then
-  # One seed for every run (adbridge-review-seed, made on tmpfs when there is one, as the review
-  # benchmark does), copied for SQLite and moved into each PostgreSQL run's database with
-  # `adbridge migrate-store`: the same documents and tasks, with the same ids, on both engines.
-  tasks=$((seconds * 3000 + 10000))
+  # One seed for every run (bench/review's, with its reviewers), copied for SQLite and moved
+  # into each PostgreSQL run's database with `adbridge migrate-store`: the same documents and
+  # tasks, with the same ids, on both engines.
   seed_dir=$work/review-seed
-  if [[ -d /dev/shm && -w /dev/shm ]]; then
-    memory_dir=$(mktemp -d /dev/shm/adbridge-scaleout-seed.XXXXXX)
-    seed_dir=$memory_dir/seed
-  fi
-  step "seeding $tasks review tasks"
-  "$seed" seed --data "$seed_dir" --form "$root/models/forms/juminhyo-request.json" \
-    --tasks "$tasks" >"$work/review-seed.json" || die "seeding failed"
+  make_review_seed "$seed_dir" $((seconds * 3000 + 10000)) "$reviewers" "$work/review-seed.json" \
+    "$work/review-users.txt"
   seeded_tasks=$(jq -r .tasks "$work/review-seed.json")
-  step "creating $reviewers reviewers (adbridge users add, one password hash each)"
-  password=bench-review-password
-  : >"$work/review-users.txt"
-  for ((i = 1; i <= reviewers; i++)); do
-    name=$(printf 'bench-reviewer-%03d' "$i")
-    echo "$password" | "$adbridge" --data "$seed_dir" users add "$name" --role reviewer >/dev/null ||
-      die "adbridge users add $name failed"
-    echo "$name $password" >>"$work/review-users.txt"
-  done
-  if [[ -n $memory_dir ]]; then
-    rm -rf "$work/review-seed"
-    cp -a "$seed_dir" "$work/review-seed"
-    rm -rf "$memory_dir"
-    memory_dir=
-    seed_dir=$work/review-seed
-  fi
-
-  # start_server NAME N ARGS...: `adbridge ARGS serve` on a free port; appends its URL to urls.
-  start_server() {
-    local name=$1 n=$2 out port="" i
-    shift 2
-    out=$work/review-$name-serve-$n
-    "$adbridge" "$@" serve --port 0 --bind 127.0.0.1 --jobs 0 >"$out.out" 2>"$out.err" &
-    server_pids+=($!)
-    for ((i = 0; i < 300; i++)); do
-      port=$(jq -r 'select(.port != null) | .port' "$out.out" 2>/dev/null | head -n 1)
-      [[ -n $port ]] && break
-      kill -0 "${server_pids[-1]}" 2>/dev/null || die "[$name] adbridge serve stopped at start; see $out.err"
-      sleep 0.1
-    done
-    [[ -n $port ]] || die "[$name] adbridge serve did not say its port within 30 s; see $out.out"
-    urls+=(--url "http://127.0.0.1:$port")
-  }
-  stop_servers() {
-    local pid i
-    for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${server_pids[@]}"; do
-      for ((i = 0; i < 200; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-      done
-      kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; die "adbridge serve did not stop within 20 s of SIGTERM"; }
-      wait "$pid" || true
-    done
-    server_pids=()
-  }
 
   # run_review NAME SERVERS (--data DIR | --db URI): SERVERS servers on one store, the reviewers
   # dealt out among them; then the integrity check of the store against the load report.
   run_review() {
-    local name=$1 servers=$2 i
+    local name=$1 servers=$2 i pid
     shift 2
-    urls=()
-    step "[review-$name] starting $servers × adbridge $* serve --port 0 --bind 127.0.0.1 --jobs 0"
-    for ((i = 1; i <= servers; i++)); do start_server "$name" "$i" "$@"; done
+    local urls=()
+    for ((i = 1; i <= servers; i++)); do
+      start_review_server "$work/review-$name-serve-$i" "$@"
+      server_pids+=("$server_pid")
+      urls+=(--url "http://127.0.0.1:$server_port")
+    done
     local pid_args=()
     ((servers == 1)) && pid_args=(--server-pid "${server_pids[0]}")
     step "[review-$name] $reviewers reviewers over HTTP for $seconds s (logins first, outside the window)"
     "$load" "${urls[@]}" --users "$work/review-users.txt" --seconds "$seconds" "${pid_args[@]}" \
       --out "$work/review-$name.json" || die "[review-$name] the HTTP load failed (see above)"
-    stop_servers
+    for pid in "${server_pids[@]}"; do stop_review_server "$pid"; done
+    server_pids=()
     step "  [review-$name] integrity check"
     "$seed" check "$@" --report "$work/review-$name.json" --seeded-tasks "$seeded_tasks" \
       >"$work/review-$name-check.json" ||
@@ -375,7 +329,12 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 mem=$(awk '/MemTotal/ { printf "%.1f GB RAM", $2 / 1048576 }' /proc/meminfo)
 machine="$cores cores, ${cpu:-unknown CPU}, $mem, load average $load_before before the run"
 {
-  echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $machine. $pg_settings, on loopback, its data on the same disk as the SQLite folders$( [[ -n $pg_dir ]] || echo " (a server given with --db-server: where its data lives is its own)")."
+  if [[ -n $pg_dir ]]; then
+    where="started by this script on loopback, its data on the same disk as the SQLite folders"
+  else
+    where="the server given with --db-server"
+  fi
+  echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $machine. $pg_settings, $where."
   echo
   if [[ $only != review ]]; then
     sqlite1=$(jq .wall_seconds "$work/run-sqlite-j1.json")
