@@ -17,13 +17,14 @@ add_test(NAME postgres_server_stop
 set_tests_properties(postgres_server_start PROPERTIES FIXTURES_SETUP postgres TIMEOUT 180)
 set_tests_properties(postgres_server_stop PROPERTIES FIXTURES_CLEANUP postgres TIMEOUT 180)
 
-# adbridge_postgres_tests(TARGET [PREFIX prefix] [STORE]): registers the GoogleTest executable
-# TARGET's tests (once more, when it is also an adbridge_test) to run against the test server:
-# the `postgres` fixture and ADBRIDGE_TEST_POSTGRES_URI_FILE (tests/models/postgres_test_db.h).
-# STORE also sets ADBRIDGE_TEST_STORE=postgresql, which makes the store's tests open their
-# store on PostgreSQL; PREFIX (default none) tells the two runs' names apart.
+# adbridge_postgres_tests(TARGET [PREFIX prefix] [STORE] [PROPERTIES name value...]): registers
+# the GoogleTest executable TARGET's tests (once more, when it is also an adbridge_test) to run
+# against the test server: the `postgres` fixture and ADBRIDGE_TEST_POSTGRES_URI_FILE
+# (tests/models/postgres_test_db.h). STORE also sets ADBRIDGE_TEST_STORE=postgresql, which
+# makes the store's tests open their store on PostgreSQL; PREFIX (default none) tells the two
+# runs' names apart; PROPERTIES are further test properties (RUN_SERIAL, TIMEOUT).
 function(adbridge_postgres_tests target)
-  cmake_parse_arguments(ARG "STORE" "PREFIX" "" ${ARGN})
+  cmake_parse_arguments(ARG "STORE" "PREFIX" "PROPERTIES" ${ARGN})
   set(environment "OMP_THREAD_LIMIT=1"
     "ADBRIDGE_TEST_POSTGRES_URI_FILE=${ADBRIDGE_TEST_POSTGRES_URI_FILE}")
   if(ARG_STORE)
@@ -39,7 +40,7 @@ function(adbridge_postgres_tests target)
     set(filter "-Sqlite*")
   endif()
   gtest_discover_tests(${target} DISCOVERY_TIMEOUT 60 TEST_PREFIX "${ARG_PREFIX}" TEST_LIST ${list}
-    TEST_FILTER "${filter}" PROPERTIES FIXTURES_REQUIRED postgres)
+    TEST_FILTER "${filter}" PROPERTIES FIXTURES_REQUIRED postgres ${ARG_PROPERTIES})
   set(script "${CMAKE_CURRENT_BINARY_DIR}/${list}_environment.cmake")
   file(WRITE "${script}"
     "if(${list})\n"
