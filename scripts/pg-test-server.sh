@@ -10,6 +10,10 @@
 # postgresql://postgres@127.0.0.1:PORT/postgres, which the tests read (through
 # ADBRIDGE_TEST_POSTGRES_URI_FILE). Starting when a server already runs in DIR reuses it.
 #
+# ADBRIDGE_PG_TEST_DURABLE=1 keeps PostgreSQL's own fsync, synchronous_commit and
+# full_page_writes (a commit waits for the disk), for benchmarks that set it beside SQLite's
+# synchronous=FULL.
+#
 # PostgreSQL refuses to run as root: run as root, the server runs as the `postgres` system user
 # (which the package creates) and DIR is given to it.
 set -euo pipefail
@@ -84,12 +88,13 @@ host  all all                     127.0.0.1/32 trust
 EOF
   fi
   # Another run may take a free port between the check and the start: try a few.
-  local attempt port
+  local attempt port no_sync="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [[ ${ADBRIDGE_PG_TEST_DURABLE:-0} == 1 ]] && no_sync=""
   for attempt in 1 2 3 4 5 6 7 8; do
     port=$(free_port)
     if as_server_user "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off \
--c full_page_writes=off -c max_connections=200 -c shared_buffers=32MB" start >/dev/null; then
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $no_sync -c max_connections=200 \
+-c shared_buffers=32MB" start >/dev/null; then
       if "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" -t 60; then
         printf 'postgresql://postgres@127.0.0.1:%s/postgres\n' "$port" >"$dir/uri.tmp"
         mv "$dir/uri.tmp" "$dir/uri"

@@ -1,7 +1,5 @@
 #include "bench/review/integrity.h"
 
-#include <sqlite3.h>
-
 #include <functional>
 #include <memory>
 #include <set>
@@ -9,75 +7,70 @@
 #include <unordered_set>
 #include <utility>
 
+#include "models/internal/postgres.h"
+#include "models/internal/sql.h"
+#include "models/internal/sqlite.h"
+
 namespace adbridge::bench {
 namespace {
 
-struct DbCloser {
-  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
-};
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
-};
-using Db = std::unique_ptr<sqlite3, DbCloser>;
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+using models::internal::Connection;
+using models::internal::Statement;
 
-Status SqlError(sqlite3* db, const std::string& sql) {
-  const std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
-  return Status::Unavailable("データベースを読めません: " + message,
-                             "cannot read the database: " + message + " (" + sql + ")");
-}
-
-// Runs `sql` and calls `row` for each result row.
-Status ForEachRow(sqlite3* db, const std::string& sql,
-                  const std::function<void(sqlite3_stmt*)>& row) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
-    return SqlError(db, sql);
-  }
-  Stmt stmt(raw);
+// Runs `sql` (a string literal: the connection keeps it) and calls `row` for each result row.
+Status ForEachRow(Connection& db, std::string_view sql,
+                  const std::function<void(const Statement&)>& row) {
+  ADB_ASSIGN_OR_RETURN(models::internal::PreparedStatement * prepared, db.Prepare(sql));
+  Statement stmt(prepared);
   for (;;) {
-    const int rc = sqlite3_step(stmt.get());
-    if (rc == SQLITE_DONE) return Status::Ok();
-    if (rc != SQLITE_ROW) return SqlError(db, sql);
-    row(stmt.get());
+    ADB_ASSIGN_OR_RETURN(bool more, stmt.Step());
+    if (!more) return Status::Ok();
+    row(stmt);
   }
 }
 
-Result<std::int64_t> Count(sqlite3* db, const std::string& sql) {
+Result<std::int64_t> Count(Connection& db, std::string_view sql) {
   std::int64_t n = 0;
-  ADB_RETURN_IF_ERROR(
-      ForEachRow(db, sql, [&](sqlite3_stmt* s) { n = sqlite3_column_int64(s, 0); }));
+  ADB_RETURN_IF_ERROR(ForEachRow(db, sql, [&](const Statement& s) { n = s.Int(0); }));
   return n;
 }
 
-std::string Text(sqlite3_stmt* s, int column) {
-  const unsigned char* text = sqlite3_column_text(s, column);
-  return text != nullptr ? reinterpret_cast<const char*>(text) : "";
+// The database of DATA/adbridge.db, or of the PostgreSQL `db`.
+Result<std::unique_ptr<Connection>> OpenDatabase(const std::filesystem::path& data_dir,
+                                                 const std::string& db) {
+  if (!db.empty()) return models::internal::ConnectPostgres(db);
+  const std::filesystem::path path = data_dir / "adbridge.db";
+  if (!std::filesystem::exists(path)) {
+    return Status::Unavailable("データベースがありません: " + path.string(),
+                               "no database at " + path.string());
+  }
+  ADB_ASSIGN_OR_RETURN(models::internal::SqliteDb sqlite, models::internal::OpenDatabase(path));
+  return models::internal::MakeSqliteConnection(std::move(sqlite));
 }
+
+// A document's review tasks other than gold that are not settled yet (`d` is the document).
+#define ADB_UNSETTLED                                                            \
+  "SELECT 1 FROM review_tasks t WHERE t.document_id = d.id AND t.kind <> 'gold'" \
+  " AND t.state <> 'done'"
 
 }  // namespace
 
-Result<IntegrityResult> CheckIntegrity(const std::filesystem::path& data_dir,
+Result<IntegrityResult> CheckIntegrity(const std::filesystem::path& data_dir, const std::string& db,
                                        const LoadReport& report,
                                        std::optional<std::int64_t> seeded_tasks) {
-  const std::filesystem::path path = data_dir / "adbridge.db";
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-  Db db(raw);
-  if (rc != SQLITE_OK) {
-    return Status::Unavailable("データベースを開けません: " + path.string(),
-                               "cannot open the database " + path.string());
-  }
-  sqlite3_busy_timeout(db.get(), 5000);
+  ADB_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, OpenDatabase(data_dir, db));
+  Connection& conn = *connection;
+  // Every query sees the same state of the database.
+  ADB_ASSIGN_OR_RETURN(models::internal::ReadSnapshot snapshot,
+                       models::internal::ReadSnapshot::Begin(conn));
 
   IntegrityResult r;
   r.seeded_tasks = seeded_tasks;
   // Gold tasks are made by the queue during the run (from fields people verified) and never
   // settle a field; the checks below are about the seeded field tasks.
   std::unordered_set<std::int64_t> gold;
-  ADB_RETURN_IF_ERROR(
-      ForEachRow(db.get(), "SELECT id FROM review_tasks WHERE kind = 'gold'",
-                 [&](sqlite3_stmt* s) { gold.insert(sqlite3_column_int64(s, 0)); }));
+  ADB_RETURN_IF_ERROR(ForEachRow(conn, "SELECT id FROM review_tasks WHERE kind = 'gold'",
+                                 [&](const Statement& s) { gold.insert(s.Int(0)); }));
   r.gold_tasks = static_cast<std::int64_t>(gold.size());
   // Who the run says claimed and submitted each task.
   std::unordered_map<std::int64_t, std::string> claimer;
@@ -99,10 +92,10 @@ Result<IntegrityResult> CheckIntegrity(const std::filesystem::path& data_dir,
   r.claimed_twice = static_cast<std::int64_t>(report.claimed_twice.size());
 
   ADB_RETURN_IF_ERROR(ForEachRow(
-      db.get(), "SELECT state, count(*) FROM review_tasks WHERE kind = 'field' GROUP BY state",
-      [&](sqlite3_stmt* s) {
-        const std::int64_t n = sqlite3_column_int64(s, 1);
-        r.field_tasks_by_state[Text(s, 0)] = n;
+      conn, "SELECT state, count(*) FROM review_tasks WHERE kind = 'field' GROUP BY state",
+      [&](const Statement& s) {
+        const std::int64_t n = s.Int(1);
+        r.field_tasks_by_state[s.Text(0)] = n;
         r.field_tasks += n;
       }));
   if (auto it = r.field_tasks_by_state.find("done"); it != r.field_tasks_by_state.end()) {
@@ -112,9 +105,9 @@ Result<IntegrityResult> CheckIntegrity(const std::filesystem::path& data_dir,
   // Each settled field task against the run's submits, and each submit entry's author.
   std::unordered_set<std::int64_t> done;
   ADB_RETURN_IF_ERROR(
-      ForEachRow(db.get(), "SELECT id FROM review_tasks WHERE kind = 'field' AND state = 'done'",
-                 [&](sqlite3_stmt* s) {
-                   const std::int64_t id = sqlite3_column_int64(s, 0);
+      ForEachRow(conn, "SELECT id FROM review_tasks WHERE kind = 'field' AND state = 'done'",
+                 [&](const Statement& s) {
+                   const std::int64_t id = s.Int(0);
                    done.insert(id);
                    if (submitter.count(id) == 0) ++r.settled_not_submitted;
                  }));
@@ -123,25 +116,25 @@ Result<IntegrityResult> CheckIntegrity(const std::filesystem::path& data_dir,
   }
   std::unordered_map<std::int64_t, int> submits_per_task;
   ADB_RETURN_IF_ERROR(ForEachRow(
-      db.get(),
+      conn,
       "SELECT e.task_id, u.name FROM review_entries e JOIN review_tasks t ON t.id = e.task_id"
       " JOIN users u ON u.id = e.user_id WHERE e.action = 'submit' AND t.kind = 'field'",
-      [&](sqlite3_stmt* s) {
-        const std::int64_t id = sqlite3_column_int64(s, 0);
+      [&](const Statement& s) {
+        const std::int64_t id = s.Int(0);
         ++r.submit_entries;
         if (++submits_per_task[id] == 2) ++r.tasks_with_two_submits;
         auto it = submitter.find(id);
-        if (it != submitter.end() && it->second != Text(s, 1)) ++r.wrong_reviewer;
+        if (it != submitter.end() && it->second != s.Text(1)) ++r.wrong_reviewer;
       }));
 
   // Claimed tasks that were not submitted must still be leased to their claimer (or settled,
   // when a submit's answer was lost but the store applied it: that shows as settled_not_submitted).
   std::unordered_map<std::int64_t, std::string> leased;
   ADB_RETURN_IF_ERROR(
-      ForEachRow(db.get(),
+      ForEachRow(conn,
                  "SELECT t.id, u.name FROM review_tasks t JOIN users u ON u.id = t.lease_owner"
                  " WHERE t.state = 'leased'",
-                 [&](sqlite3_stmt* s) { leased.emplace(sqlite3_column_int64(s, 0), Text(s, 1)); }));
+                 [&](const Statement& s) { leased.emplace(s.Int(0), s.Text(1)); }));
   for (const auto& [id, name] : claimer) {
     if (submitter.count(id) > 0 || done.count(id) > 0) continue;
     auto it = leased.find(id);
@@ -151,19 +144,14 @@ Result<IntegrityResult> CheckIntegrity(const std::filesystem::path& data_dir,
     if (claimer.count(id) == 0) ++r.leased_unknown;
   }
 
-  const std::string unsettled =
-      "SELECT 1 FROM review_tasks t WHERE t.document_id = d.id AND t.kind <> 'gold'"
-      " AND t.state <> 'done'";
   ADB_ASSIGN_OR_RETURN(r.verified_with_open_task,
-                       Count(db.get(),
-                             "SELECT count(*) FROM documents d WHERE d.state ="
-                             " 'verified' AND EXISTS (" +
-                                 unsettled + ")"));
+                       Count(conn,
+                             "SELECT count(*) FROM documents d WHERE d.state = 'verified'"
+                             " AND EXISTS (" ADB_UNSETTLED ")"));
   ADB_ASSIGN_OR_RETURN(r.in_review_without_task,
-                       Count(db.get(),
-                             "SELECT count(*) FROM documents d WHERE d.state ="
-                             " 'in_review' AND NOT EXISTS (" +
-                                 unsettled + ")"));
+                       Count(conn,
+                             "SELECT count(*) FROM documents d WHERE d.state = 'in_review'"
+                             " AND NOT EXISTS (" ADB_UNSETTLED ")"));
 
   auto expect_zero = [&](std::int64_t n, const std::string& what) {
     if (n != 0) r.problems.push_back(std::to_string(n) + " " + what);

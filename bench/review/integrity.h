@@ -3,12 +3,14 @@
 // its task exactly once and under the reviewer who made it, nothing settled that nobody
 // submitted, no claimed task lost, and documents verified exactly when their last task was.
 //
-//   Result<IntegrityResult> check = CheckIntegrity("work/data-http", report, 80000);
+//   Result<IntegrityResult> check = CheckIntegrity("work/data-http", "", report, 80000);
+//   Result<IntegrityResult> check = CheckIntegrity({}, "postgresql://...", report, 80000);
 //   if (check.ok() && !check->ok()) { ... check->problems ... }
 //
-// It reads DATA/adbridge.db with plain SQL, read-only, so it sees what is on disk rather than
-// what the Store API chooses to show, and needs no running server. The queries name the schema
-// of models/internal/migrations.cc (version 3).
+// It reads DATA/adbridge.db, or the PostgreSQL database the store is in, with plain SQL that
+// only reads, in one snapshot, so it sees what is stored rather than what the Store API
+// chooses to show, and needs no running adbridge server. The queries name the schema of
+// models/internal/migrations.cc (version 3), which both engines share.
 //
 // Thread-safety: a plain function.
 #ifndef ADBRIDGE_BENCH_REVIEW_INTEGRITY_H_
@@ -54,10 +56,11 @@ struct IntegrityResult {
   bool ok() const { return problems.empty(); }
 };
 
-// Checks the data directory a load run worked on against its report. `seeded_tasks`, when
-// given, must equal the field tasks in the database. Returns Unavailable / DataLoss when the
-// database cannot be read, InvalidArgument when it lacks the review schema.
-Result<IntegrityResult> CheckIntegrity(const std::filesystem::path& data_dir,
+// Checks the store a load run worked on against its report: DATA/adbridge.db, or with `db`
+// non-empty the PostgreSQL database it names. `seeded_tasks`, when given, must equal the field
+// tasks in the database. Returns Unavailable / DataLoss when the database cannot be read,
+// Internal when it lacks the review schema.
+Result<IntegrityResult> CheckIntegrity(const std::filesystem::path& data_dir, const std::string& db,
                                        const LoadReport& report,
                                        std::optional<std::int64_t> seeded_tasks);
 

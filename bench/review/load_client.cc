@@ -31,11 +31,13 @@ namespace fs = std::filesystem;
 using namespace adbridge::bench;
 
 constexpr std::string_view kUsage = R"(usage:
-  adbridge-review-load --url http://HOST:PORT USERS [RUN] [--server-pid PID] --out FILE
+  adbridge-review-load --url http://HOST:PORT... USERS [RUN] [--server-pid PID] --out FILE
       Each reviewer logs in (POST /api/login) on its own keep-alive connection and thread,
       then claims (POST /api/review/next) and submits the pre-fill (POST
       /api/review/tasks/ID/submit) until the time is up. With --server-pid, the server's CPU
-      time in the window and its peak memory (VmHWM) at the end go into the report.
+      time in the window and its peak memory (VmHWM) at the end go into the report. With
+      several --url (servers sharing one database), the reviewers are dealt out among them in
+      turn: the first user to the first server, the second to the second, and so on.
   adbridge-review-load --in-process DATA USERS [RUN] [--lease-seconds S] [--gold-rate R] --out FILE
       The same cycles by the same users on review::ReviewQueue over DATA/adbridge.db, with no
       HTTP: the plain alternative.
@@ -70,7 +72,7 @@ struct StorageFiles {
 
 struct Args {
   std::string command = "load";
-  std::optional<std::string> url;
+  std::vector<std::string> urls;
   std::optional<fs::path> in_process, users_file, out;
   std::optional<std::string> user_prefix, password;
   int count = 0;
@@ -122,7 +124,7 @@ Args Parse(int argc, char** argv) {
       {"--server-command", [&] { a.server_command = value(); }},
   };
   const Handlers load_options = {
-      {"--url", [&] { a.url = value(); }},
+      {"--url", [&] { a.urls.push_back(value()); }},
       {"--in-process", [&] { a.in_process = value(); }},
       {"--users", [&] { a.users_file = value(); }},
       {"--user-prefix", [&] { a.user_prefix = value(); }},
@@ -154,8 +156,8 @@ Args Parse(int argc, char** argv) {
     }
     return a;
   }
-  if (a.url.has_value() == a.in_process.has_value()) {
-    throw std::invalid_argument("give either --url or --in-process");
+  if (a.urls.empty() == !a.in_process.has_value()) {
+    throw std::invalid_argument("give either --url (one or more) or --in-process");
   }
   if (a.users_file.has_value() == a.user_prefix.has_value()) {
     throw std::invalid_argument("give either --users FILE or --user-prefix P --count N");
@@ -227,11 +229,16 @@ int WriteReport(const Args& a, LoadReport report) {
 }
 
 int RunHttp(const Args& a) {
-  adbridge::Result<HttpEndpoint> endpoint = ParseHttpUrl(*a.url);
-  if (!endpoint.ok()) return Fail(endpoint.status());
+  std::vector<HttpEndpoint> endpoints;
+  for (const std::string& url : a.urls) {
+    adbridge::Result<HttpEndpoint> endpoint = ParseHttpUrl(url);
+    if (!endpoint.ok()) return Fail(endpoint.status());
+    endpoints.push_back(std::move(*endpoint));
+  }
   std::vector<std::unique_ptr<Reviewer>> reviewers;
   for (Credentials& c : Users(a)) {
-    reviewers.push_back(MakeHttpReviewer(*endpoint, std::move(c.name), std::move(c.password)));
+    const HttpEndpoint& endpoint = endpoints[reviewers.size() % endpoints.size()];
+    reviewers.push_back(MakeHttpReviewer(endpoint, std::move(c.name), std::move(c.password)));
   }
   LoadReport report = RunLoad(reviewers, a.load);
   report.mode = "http";
@@ -302,7 +309,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (args.command == "report") return Report(args);
-    return args.url ? RunHttp(args) : RunInProcess(args);
+    return args.urls.empty() ? RunInProcess(args) : RunHttp(args);
   } catch (const std::exception& e) {
     std::cerr << "adbridge-review-load: " << e.what() << "\n";
     return 1;

@@ -28,6 +28,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 # shellcheck source=bench/readme_results.sh
 source "$root/bench/readme_results.sh"
+# shellcheck source=bench/review/review_runs.sh
+source "$root/bench/review/review_runs.sh"
 
 die() {
   echo "bench/review/run.sh: $*" >&2
@@ -106,43 +108,16 @@ rm -rf "$work/seed" "$work"/data-*
 server_pid=
 cleanup() {
   if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; fi
-  [[ -n ${tmp_seed:-} ]] && rm -rf "$tmp_seed"
+  [[ -n ${review_seed_tmp:-} ]] && rm -rf "$review_seed_tmp"
   [[ -n ${memory_dir:-} ]] && rm -rf "$memory_dir"
   return 0
 }
 trap cleanup EXIT
 
 # ---- seed ----
-# Seeding writes ~6 fsyncs per document through the Store; on a busy disk that is minutes for
-# the 370,000 tasks of a full run, so it is done in memory (tmpfs) when there is one and then
-# copied. Each run works on its own copy.
 seed_dir=$work/seed
-tmp_seed=
-if [[ -d /dev/shm && -w /dev/shm ]]; then
-  tmp_seed=$(mktemp -d /dev/shm/adbridge-review-seed.XXXXXX)
-  seed_dir=$tmp_seed/seed
-fi
-step "seeding $tasks review tasks"
-"$seed" seed --data "$seed_dir" --form "$root/models/forms/juminhyo-request.json" \
-  --tasks "$tasks" >"$work/seed.json" || die "seeding failed"
+make_review_seed "$seed_dir" "$tasks" "$reviewers" "$work/seed.json" "$work/users.txt"
 seeded_tasks=$(jq -r .tasks "$work/seed.json")
-step "  $(jq -r '"\(.documents) documents, \(.tasks) tasks in \(.seconds * 10 | round / 10) s"' "$work/seed.json")"
-
-step "creating $reviewers reviewers (adbridge users add, one password hash each)"
-password=bench-review-password
-: >"$work/users.txt"
-for ((i = 1; i <= reviewers; i++)); do
-  name=$(printf 'bench-reviewer-%03d' "$i")
-  echo "$password" | "$adbridge" users add "$name" --role reviewer --data "$seed_dir" >/dev/null ||
-    die "adbridge users add $name failed"
-  echo "$name $password" >>"$work/users.txt"
-done
-if [[ -n $tmp_seed ]]; then
-  cp -a "$seed_dir" "$work/seed"
-  rm -rf "$tmp_seed"
-  tmp_seed=
-  seed_dir=$work/seed
-fi
 
 # ---- the runs, for each place the data may live ----
 # On disk is how adbridge is installed: every commit waits for fdatasync (synchronous=FULL), and
@@ -160,21 +135,6 @@ copy_seed() {
   sync
 }
 
-stop_server() {
-  kill "$server_pid"
-  local i
-  for ((i = 0; i < 200; i++)); do
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$server_pid" 2>/dev/null; then
-    kill -KILL "$server_pid"
-    die "adbridge serve did not stop within 20 s of SIGTERM"
-  fi
-  wait "$server_pid" || true
-  server_pid=
-}
-
 # check NAME DATA: the integrity of one run's data directory against its load report.
 check() {
   step "  integrity check"
@@ -188,28 +148,17 @@ run_http() {
   local name=$1 base=$2 rate=${3:-0} data=$2/data-$1 probe=()
   copy_seed "$data"
   [[ $name == *disk* ]] && probe=(--fsync-probe "$data")
-  # --jobs 0: no background reading, so the server does review work only (there is nothing to
-  # read anyway: every seeded document is in review).
-  local server_args=(serve --data "$data" --port 0 --bind 127.0.0.1 --jobs 0)
-  step "[$name] starting adbridge ${server_args[*]}"
-  "$adbridge" "${server_args[@]}" >"$work/$name-serve.out" 2>"$work/$name-serve.err" &
-  server_pid=$!
-  local port= i
-  for ((i = 0; i < 100; i++)); do
-    port=$(jq -r 'select(.port != null) | .port' "$work/$name-serve.out" 2>/dev/null | head -n 1)
-    [[ -n $port ]] && break
-    kill -0 "$server_pid" 2>/dev/null || die "adbridge serve stopped at start; see $work/$name-serve.err"
-    sleep 0.1
-  done
-  [[ -n $port ]] || die "adbridge serve did not say its port within 10 s; see $work/$name-serve.out"
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "adbridge serve does not answer on port $port"
+  # (Every seeded document is in review: the server has nothing to read.)
+  start_review_server "$work/$name-serve" --data "$data"
+  local port=$server_port
   local pace=()
   ((rate > 0)) && pace=(--rate "$rate")
   step "[$name] $reviewers reviewers over HTTP for $seconds s${pace:+ at $rate cycles/s} (logins first, outside the window)"
   "$load" --url "http://127.0.0.1:$port" --users "$work/users.txt" --seconds "$seconds" \
     "${pace[@]}" "${probe[@]}" --server-pid "$server_pid" --out "$work/$name.json" ||
     die "the HTTP load failed (see above)"
-  stop_server
+  stop_review_server "$server_pid"
+  server_pid=
   check "$name" "$data"
   [[ $name == *disk* ]] || rm -rf "$data"
 }

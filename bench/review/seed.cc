@@ -20,20 +20,24 @@ namespace fs = std::filesystem;
 using namespace adbridge::bench;
 
 constexpr std::string_view kUsage = R"(usage:
-  adbridge-review-seed seed --data DIR --form FORM.json... [--tasks N] [--no-snippets]
+  adbridge-review-seed seed (--data DIR | --db URI) --form FORM.json... [--tasks N] [--no-snippets]
       Registers the forms in DIR (created if needed) and adds documents, read as an OCR worker
       would record them, until at least N review tasks are open (default 80000): every field
       a remote reviewer may take, pre-filled with a value that passes its rules. Prints one
       JSON line {"documents", "tasks", "tasks_by_type", "seconds"}.
-  adbridge-review-seed check --data DIR --report LOAD.json [--seeded-tasks N]
+  adbridge-review-seed check (--data DIR | --db URI) --report LOAD.json [--seeded-tasks N]
       Checks DIR's database against the report of adbridge-review-load: no task handed out
       twice, every successful submit settled its task once, nothing lost. Prints one JSON
       line; exits 1 when a check fails.
+
+  --db postgresql://USER@HOST:PORT/DB: the store (and its blobs) in that PostgreSQL
+  database instead of a data folder, as `adbridge --db`.
 )";
 
 struct Args {
   std::string command;
   std::optional<fs::path> data, report;
+  std::string db;
   std::vector<fs::path> forms;
   std::int64_t tasks = 80000;
   std::optional<std::int64_t> seeded_tasks;
@@ -73,6 +77,9 @@ Args Parse(int argc, char** argv) {
       a.forms.emplace_back(value());
     } else if (s == "--data") {
       a.data = value();
+    } else if (s == "--db") {
+      a.db = value();
+      if (a.db.empty()) throw std::invalid_argument("--db needs a connection string");
     } else if (s == "--report") {
       a.report = value();
     } else if (s == "--tasks") {
@@ -85,7 +92,9 @@ Args Parse(int argc, char** argv) {
       throw std::invalid_argument("unknown option " + s);
     }
   }
-  if (!a.data) throw std::invalid_argument("--data is required");
+  if (a.data.has_value() == !a.db.empty()) {
+    throw std::invalid_argument("give either --data DIR or --db URI");
+  }
   if (a.command == "seed" && a.forms.empty()) throw std::invalid_argument("--form is required");
   if (a.command == "check" && !a.report) throw std::invalid_argument("--report is required");
   return a;
@@ -97,8 +106,11 @@ int Fail(const adbridge::Status& status) {
 }
 
 int Seed(const Args& a) {
-  SeedOptions options{
-      .data_dir = *a.data, .forms = a.forms, .tasks = a.tasks, .snippets = a.snippets};
+  SeedOptions options{.data_dir = a.data.value_or(fs::path()),
+                      .db = a.db,
+                      .forms = a.forms,
+                      .tasks = a.tasks,
+                      .snippets = a.snippets};
   adbridge::Result<SeedSummary> seeded = SeedReviewTasks(options);
   if (!seeded.ok()) return Fail(seeded.status());
   nlohmann::ordered_json line = {{"documents", seeded->documents},
@@ -118,7 +130,8 @@ int Check(const Args& a) {
   const nlohmann::json json = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
   adbridge::Result<LoadReport> report = ReportFromJson(json);
   if (!report.ok()) return Fail(report.status().WithPrefix(a.report->string() + ": "));
-  adbridge::Result<IntegrityResult> result = CheckIntegrity(*a.data, *report, a.seeded_tasks);
+  adbridge::Result<IntegrityResult> result =
+      CheckIntegrity(a.data.value_or(fs::path()), a.db, *report, a.seeded_tasks);
   if (!result.ok()) return Fail(result.status());
   std::cout << IntegrityToJson(*result).dump() << "\n";
   for (const std::string& problem : result->problems) {

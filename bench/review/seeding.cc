@@ -255,7 +255,7 @@ Result<SeedSummary> SeedReviewTasks(const SeedOptions& options) {
   if (options.forms.empty()) {
     return Status::InvalidArgument("様式がありません", "no form definition was given");
   }
-  ADB_ASSIGN_OR_RETURN(SeedDataDir data, OpenSeedDataDir(options.data_dir));
+  ADB_ASSIGN_OR_RETURN(SeedDataDir data, OpenSeedDataDir(options.data_dir, options.db));
   const std::unique_ptr<models::Store>& store = data.store;
   const models::BlobStore& blobs = data.blobs;
 

@@ -38,7 +38,8 @@ std::optional<std::string> SampleValue(const models::FieldDefinition& field, std
 bool SeedsTask(const models::FieldDefinition& field);
 
 struct SeedOptions {
-  std::filesystem::path data_dir;            // DATA/adbridge.db and DATA/blobs/, created if needed
+  std::filesystem::path data_dir;  // DATA/adbridge.db and DATA/blobs/, created if needed
+  std::string db;  // a PostgreSQL connection string: store and blobs there (data_dir unused)
   std::vector<std::filesystem::path> forms;  // definitions to register; documents cycle through
   std::int64_t tasks = 80000;  // at least this many open tasks (whole documents, so a few more)
   // Share one field snippet PNG among all tasks (a reviewer's page fetches one per task).

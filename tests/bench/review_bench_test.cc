@@ -1,6 +1,8 @@
 // The review benchmark's tools driven as bench/review/run.sh drives them, so the benchmark
 // cannot rot silently: what adbridge-review-seed makes must be tasks a reviewer can claim and
 // settle with their pre-fill, and its integrity check must catch a task handed out twice.
+// Run twice by ctest: with a data folder (--data), and as pg.* with the store in a scratch
+// PostgreSQL database (--db), as bench/scaleout/run.sh uses them.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -8,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -15,6 +18,7 @@
 
 #include "models/store.h"
 #include "review/review_queue.h"
+#include "tests/models/postgres_test_db.h"
 
 namespace adbridge::bench {
 namespace {
@@ -60,12 +64,28 @@ class ReviewBenchTest : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
 
-  // Seeds DIR/data with at least `tasks` tasks; returns the tool's summary line.
+  // Where the tools find the store: "--data DIR/data", or "--db URI" of this test's scratch
+  // PostgreSQL database when the run is the pg.* one.
+  std::string StoreArgs() {
+    if (!models::test_support::TestStoreIsPostgres()) return "--data " + Quote(data().string());
+    if (!postgres_) postgres_ = std::make_unique<models::test_support::ScratchPostgresDatabase>();
+    return "--db " + Quote(postgres_->uri());
+  }
+
+  Result<std::unique_ptr<models::Store>> OpenStore() {
+    if (!models::test_support::TestStoreIsPostgres()) {
+      return models::OpenSqliteStore(data() / "adbridge.db");
+    }
+    StoreArgs();
+    return models::OpenPostgresStore(postgres_->uri());
+  }
+
+  // Seeds the store with at least `tasks` tasks; returns the tool's summary line.
   nlohmann::json Seed(int tasks) {
     RunResult seeded =
-        RunCommand(std::string(ADBRIDGE_REVIEW_SEED) + " seed --data " + Quote(data().string()) +
-                   " --form " + Quote((kSource / "models/forms/juminhyo-request.json").string()) +
-                   " --tasks " + std::to_string(tasks));
+        RunCommand(std::string(ADBRIDGE_REVIEW_SEED) + " seed " + StoreArgs() + " --form " +
+                   Quote((kSource / "models/forms/juminhyo-request.json").string()) + " --tasks " +
+                   std::to_string(tasks));
     EXPECT_EQ(seeded.exit_code, 0);
     return nlohmann::json::parse(seeded.out, nullptr, /*allow_exceptions=*/false);
   }
@@ -73,6 +93,7 @@ class ReviewBenchTest : public ::testing::Test {
   fs::path data() const { return dir_ / "data"; }
 
   fs::path dir_;
+  std::unique_ptr<models::test_support::ScratchPostgresDatabase> postgres_;
 };
 
 TEST_F(ReviewBenchTest, SeededTasksAreClaimableAndTheirPrefillVerifies) {
@@ -83,7 +104,7 @@ TEST_F(ReviewBenchTest, SeededTasksAreClaimableAndTheirPrefillVerifies) {
   EXPECT_GE(tasks, 30);
   EXPECT_GT(documents, 1);
 
-  auto store = models::OpenSqliteStore(data() / "adbridge.db");
+  auto store = OpenStore();
   ASSERT_TRUE(store.ok()) << store.status().message();
   models::NewUser reviewer;
   reviewer.name = "bench-test-reviewer";
@@ -146,9 +167,8 @@ TEST_F(ReviewBenchTest, IntegrityCheckCatchesATaskHandedOutTwice) {
   const fs::path report_file = dir_ / "load.json";
   std::ofstream(report_file) << report.dump();
 
-  RunResult checked =
-      RunCommand(std::string(ADBRIDGE_REVIEW_SEED) + " check --data " + Quote(data().string()) +
-                 " --report " + Quote(report_file.string()) + " 2>/dev/null");
+  RunResult checked = RunCommand(std::string(ADBRIDGE_REVIEW_SEED) + " check " + StoreArgs() +
+                                 " --report " + Quote(report_file.string()) + " 2>/dev/null");
   EXPECT_EQ(checked.exit_code, 1);
   const nlohmann::json result = nlohmann::json::parse(checked.out, nullptr, false);
   ASSERT_TRUE(result.is_object()) << checked.out;
@@ -173,11 +193,37 @@ TEST_F(ReviewBenchTest, IntegrityCheckPassesAnUntouchedSeed) {
                            {"reviewer_logs", nlohmann::json::array()}};
   const fs::path report_file = dir_ / "load.json";
   std::ofstream(report_file) << report.dump();
-  RunResult checked =
-      RunCommand(std::string(ADBRIDGE_REVIEW_SEED) + " check --data " + Quote(data().string()) +
-                 " --report " + Quote(report_file.string()) + " --seeded-tasks " +
-                 std::to_string(summary.at("tasks").get<int>()));
+  RunResult checked = RunCommand(std::string(ADBRIDGE_REVIEW_SEED) + " check " + StoreArgs() +
+                                 " --report " + Quote(report_file.string()) + " --seeded-tasks " +
+                                 std::to_string(summary.at("tasks").get<int>()));
   EXPECT_EQ(checked.exit_code, 0) << checked.out;
+  // A wrong count of seeded tasks is caught: the check reads the store itself.
+  RunResult miscounted =
+      RunCommand(std::string(ADBRIDGE_REVIEW_SEED) + " check " + StoreArgs() + " --report " +
+                 Quote(report_file.string()) + " --seeded-tasks " +
+                 std::to_string(summary.at("tasks").get<int>() + 1) + " 2>/dev/null");
+  EXPECT_EQ(miscounted.exit_code, 1) << miscounted.out;
+}
+
+TEST_F(ReviewBenchTest, TheStoreIsNamedOnceAndAnUnreachableDatabaseIsAnError) {
+  const std::string seed = std::string(ADBRIDGE_REVIEW_SEED) + " seed ";
+  const std::string form =
+      " --form " + Quote((kSource / "models/forms/juminhyo-request.json").string());
+  // Neither, both, or an empty connection string: wrong usage (2), nothing made.
+  EXPECT_EQ(RunCommand(seed + form + " 2>/dev/null").exit_code, 2);
+  EXPECT_EQ(RunCommand(seed + "--data " + Quote(data().string()) +
+                       " --db postgresql://postgres@127.0.0.1:1/x" + form + " 2>/dev/null")
+                .exit_code,
+            2);
+  EXPECT_EQ(RunCommand(seed + "--db ''" + form + " 2>/dev/null").exit_code, 2);
+  EXPECT_FALSE(fs::exists(data()));
+  // Not a connection string, and a server that does not answer: a failure (1).
+  EXPECT_EQ(RunCommand(seed + "--db not-a-uri" + form + " 2>/dev/null").exit_code, 1);
+  EXPECT_EQ(RunCommand(std::string(ADBRIDGE_REVIEW_SEED) +
+                       " check --db postgresql://postgres@127.0.0.1:1/x --report " +
+                       Quote((dir_ / "none.json").string()) + " 2>/dev/null")
+                .exit_code,
+            1);
 }
 
 }  // namespace
