@@ -128,7 +128,8 @@ constexpr char kClaimDocument[] =
     "RETURNING id";
 constexpr char kSelectAbandonedDocuments[] =
     "SELECT id, lease_owner, attempts FROM documents WHERE state = 'processing' ORDER BY id";
-constexpr char kSelectLease[] = "SELECT state, lease_owner, attempts FROM documents WHERE id = ?1";
+constexpr char kSelectLease[] =
+    "SELECT state, lease_owner, attempts FROM documents WHERE id = ?1 " ADB_SQL_FOR_UPDATE;
 // A reading that identified no form keeps the form a person said the document is.
 constexpr char kSetDocumentRead[] =
     "UPDATE documents SET state = ?2, "
@@ -174,7 +175,8 @@ constexpr char kSelectFixable[] =
     "(SELECT count(*) FROM review_tasks x WHERE x.document_id = d.id AND x.state = 'leased' "
     "  AND x.lease_expires_at >= " ADB_NOW_SQL "), "
     "(SELECT count(*) FROM pages p WHERE p.document_id = d.id), d.source_name "
-    "FROM documents d JOIN tenants t ON t.id = d.tenant_id WHERE d.id = ?1";
+    "FROM documents d JOIN tenants t ON t.id = d.tenant_id WHERE d.id = ?1 "
+    ADB_SQL_FOR_UPDATE_OF("d");
 // Read again from the start; a form the machine found is forgotten, one a person said is kept.
 constexpr char kResetDocument[] =
     "UPDATE documents SET state = 'received', attempts = 0, failure_reason = '', "
@@ -257,13 +259,13 @@ constexpr char kDeleteLoginFailures[] = "DELETE FROM login_failures WHERE key = 
 // cleared, for the audit event.
 constexpr char kSelectExpiredLeases[] =
     "SELECT id, document_id, field_id, kind, lease_owner FROM review_tasks "
-    "WHERE state = 'leased' AND lease_expires_at < " ADB_NOW_SQL;
+    "WHERE state = 'leased' AND lease_expires_at < " ADB_NOW_SQL " " ADB_SQL_SKIP_LOCKED;
 // A field task goes back to the queue. A gold task was made for the one reviewer who let it
 // lapse and no one else may be handed it, so it is closed instead.
 constexpr char kReturnExpiredLease[] =
     "UPDATE review_tasks SET state = CASE kind WHEN 'gold' THEN 'done' ELSE 'open' END, "
     "lease_owner = NULL, lease_expires_at = NULL, leased_at = NULL, updated_at = " ADB_NOW_SQL
-    " WHERE id = ?1 AND state = 'leased'";
+    " WHERE id = ?1 AND state = 'leased' AND lease_expires_at < " ADB_NOW_SQL " RETURNING id";
 // The hot path of the review server: one statement picks and leases the task, so two
 // reviewers never get the same one. For each tenant the user works for, the pick walks the
 // index review_tasks_queue (state, tenant_id, priority DESC, due_at, id) from that tenant's
@@ -289,10 +291,10 @@ constexpr char kClaimTask[] =
     "           OR t.skipped_at <= " ADB_SQL_NOW_PLUS("?5") ") "
     "      AND NOT EXISTS (SELECT 1 FROM review_entries e WHERE e.task_id = t.id "
     "        AND e.user_id = ?1 AND e.action IN ('submit', 'unreadable')) "
-    "      ORDER BY t.priority DESC, t.due_at, t.id LIMIT 1) AS id "
+    "      ORDER BY t.priority DESC, t.due_at, t.id LIMIT 1 " ADB_SQL_SKIP_LOCKED ") AS id "
     "    FROM " ADB_REVIEW_TENANTS_OF_USER_1 " r) candidate "
     "  JOIN review_tasks best ON best.id = candidate.id "
-    "  ORDER BY best.priority DESC, best.due_at, best.id LIMIT 1) "
+    "  ORDER BY best.priority DESC, best.due_at, best.id LIMIT 1) AND state = 'open' "
     "RETURNING id, document_id, field_id, kind";
 
 // Gold: a field a person settled, with the snippet a reviewer reads it from, of a tenant the
@@ -348,7 +350,11 @@ constexpr char kSelectSettling[] =
     "  WHEN " ADB_SQL_SECONDS_SINCE("t.leased_at") " < 0.0 THEN 0.0 "
     "  ELSE " ADB_SQL_SECONDS_SINCE("t.leased_at") " END, "
     "(SELECT count(*) FROM review_entries e WHERE e.task_id = t.id AND e.action = 'submit') "
-    "FROM review_tasks t WHERE t.id = ?1";
+    "FROM review_tasks t WHERE t.id = ?1 " ADB_SQL_FOR_UPDATE;
+// SettleTask locks the task's document before the task (every writer locks a document before
+// its tasks), so two settlements of one document's last tasks cannot both miss the other.
+constexpr char kSelectTaskDocument[] = "SELECT document_id FROM review_tasks WHERE id = ?1";
+constexpr char kLockDocument[] = "SELECT id FROM documents WHERE id = ?1 " ADB_SQL_FOR_UPDATE;
 constexpr char kInsertEntry[] =
     "INSERT INTO review_entries (task_id, user_id, action, value, note, seconds, gold_correct) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -2228,11 +2234,13 @@ Status SqlStore::ReturnExpiredLeasesLocked() {
     }
   }
   for (const Expired& lease : expired) {
+    bool returned = false;
     {
       ADB_ASSIGN_OR_RETURN(Statement update, statements_.Get(kReturnExpiredLease));
       update.BindInt(1, lease.task_id);
-      ADB_RETURN_IF_ERROR(update.Run());
+      ADB_ASSIGN_OR_RETURN(returned, RunReturningAny(update));
     }
+    if (!returned) continue;  // another claim returned it first
     AuditEvent event;
     event.user_id = lease.owner;
     event.action = "review.lease_expired";
@@ -2277,10 +2285,12 @@ Result<std::optional<TaskDetail>> SqlStore::FinishClaimLocked(std::int64_t user_
   return std::optional<TaskDetail>(std::move(detail));
 }
 
+// The review server's hot path takes only the rows it changes (see kClaimTask), so on
+// PostgreSQL reviewers on several servers claim side by side.
 Result<std::optional<TaskDetail>> SqlStore::ClaimTask(const ClaimOptions& options) {
   ADB_RETURN_IF_ERROR(CheckClaimOptions(options));
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginRowLocked(*conn_));
   ADB_RETURN_IF_ERROR(CheckReviewerLocked(options.user_id));
   ADB_RETURN_IF_ERROR(ReturnExpiredLeasesLocked());
   std::optional<std::int64_t> claimed;
@@ -2378,12 +2388,26 @@ Result<DocumentState> SqlStore::SettleTask(const TaskSettlement& settlement) {
                                       "task " + task_name + " " + en);
   };
   std::lock_guard lock(mu_);
-  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
+  // Row-locked: the task's document, then the task (kSelectTaskDocument).
+  ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginRowLocked(*conn_));
   {
     ADB_ASSIGN_OR_RETURN(Statement user, statements_.Get(kSelectUserDisabled));
     user.BindInt(1, settlement.user_id);
     ADB_ASSIGN_OR_RETURN(bool exists, user.Step());
     if (!exists) return UnknownUser(settlement.user_id);
+  }
+  std::int64_t locked_document = 0;
+  {
+    ADB_ASSIGN_OR_RETURN(Statement task, statements_.Get(kSelectTaskDocument));
+    task.BindInt(1, settlement.task_id);
+    ADB_ASSIGN_OR_RETURN(bool row, task.Step());
+    if (!row) return UnknownTask(settlement.task_id);
+    locked_document = task.Int(0);
+  }
+  {
+    ADB_ASSIGN_OR_RETURN(Statement lock_document, statements_.Get(kLockDocument));
+    lock_document.BindInt(1, locked_document);
+    ADB_RETURN_IF_ERROR(lock_document.Run());
   }
   std::int64_t document_id = 0;
   std::optional<std::int64_t> field_id;
@@ -2407,6 +2431,9 @@ Result<DocumentState> SqlStore::SettleTask(const TaskSettlement& settlement) {
       seconds = task.Double(6);
     }
     document_id = task.Int(3);
+    if (document_id != locked_document) {  // a front-desk fix moved it meanwhile
+      return not_as_expected("の文書が変わりました", "has moved to another document");
+    }
     field_id = task.OptionalInt(4);
     const std::string kind = task.Text(5);
     if (settlement.field_state && (!field_id || kind == TaskKindName(TaskKind::kGold))) {

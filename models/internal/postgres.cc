@@ -346,6 +346,11 @@ class PostgresConnection final : public Connection {
     return Begin(kBeginWrite, {"書き込みを始められません", "cannot begin a write"});
   }
 
+  // READ COMMITTED without the advisory lock: the caller locks the rows it decides on.
+  Status BeginRowLockedWrite() override {
+    return Begin("BEGIN", {"書き込みを始められません", "cannot begin a write"});
+  }
+
   Status BeginRead() override {
     return Begin(kBeginRead, {"読み取りを始められません", "cannot begin a read"});
   }

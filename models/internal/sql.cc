@@ -52,7 +52,10 @@ Result<std::string> ExpandToken(std::string_view name, std::string_view arg, Dia
   }
   if (name == "cross_join" && arg.empty()) return std::string(pg ? "JOIN" : "CROSS JOIN");
   if (name == "skip_locked" && arg.empty()) return std::string(pg ? "FOR UPDATE SKIP LOCKED" : "");
-  if (name == "for_update" && arg.empty()) return std::string(pg ? "FOR UPDATE" : "");
+  if (name == "for_update") {
+    if (!pg) return std::string();
+    return arg.empty() ? std::string("FOR UPDATE") : "FOR UPDATE OF " + a;
+  }
   const std::string token = "{" + std::string(name) + (arg.empty() ? "" : " " + a) + "}";
   return Status::Internal("SQL の書き方が不正です: " + token, "malformed SQL token: " + token);
 }
@@ -115,6 +118,11 @@ Result<bool> RunReturningAny(Statement& stmt) {
 
 Result<Transaction> Transaction::BeginImmediate(Connection& conn) {
   ADB_RETURN_IF_ERROR(conn.BeginWrite());
+  return Transaction(conn);
+}
+
+Result<Transaction> Transaction::BeginRowLocked(Connection& conn) {
+  ADB_RETURN_IF_ERROR(conn.BeginRowLockedWrite());
   return Transaction(conn);
 }
 

@@ -57,8 +57,10 @@
 // SQLite, where a writer holds the whole database).
 #define ADB_SQL_SKIP_LOCKED "{skip_locked}"
 // After a SELECT that checks rows before changing them: those rows are locked until the
-// transaction ends (FOR UPDATE on PostgreSQL; nothing on SQLite).
+// transaction ends (FOR UPDATE on PostgreSQL; nothing on SQLite). ADB_SQL_FOR_UPDATE_OF("d")
+// locks only the rows of the table named d in the FROM clause.
 #define ADB_SQL_FOR_UPDATE "{for_update}"
+#define ADB_SQL_FOR_UPDATE_OF(alias) "{for_update " alias "}"
 
 namespace adbridge::models::internal {
 
@@ -104,6 +106,12 @@ class Connection {
   // writer's: SQLite's BEGIN IMMEDIATE; on PostgreSQL BEGIN and one advisory lock every
   // adbridge writer takes, so the store's check-then-write steps never interleave.
   virtual Status BeginWrite() = 0;
+  // A write transaction that takes no lock up front: on PostgreSQL, writers of different rows
+  // run side by side. It must lock (ADB_SQL_FOR_UPDATE, ADB_SQL_SKIP_LOCKED) every row it reads
+  // to decide what to write, documents before their tasks, and every BeginWrite transaction
+  // that changes those rows locks them the same way. SQLite has one writer at a time, so there
+  // it is BeginWrite.
+  virtual Status BeginRowLockedWrite() = 0;
   // A read of several statements that see one snapshot.
   virtual Status BeginRead() = 0;
   virtual Status Commit() = 0;
@@ -200,6 +208,8 @@ class Transaction {
  public:
   // Unavailable when another writer holds the database past the engine's wait.
   static Result<Transaction> BeginImmediate(Connection& conn);
+  // Connection::BeginRowLockedWrite, for the review queue's hot path.
+  static Result<Transaction> BeginRowLocked(Connection& conn);
 
   Transaction(Transaction&& other) noexcept
       : conn_(other.conn_), open_(std::exchange(other.open_, false)) {}

@@ -248,6 +248,8 @@ class SqliteConnection final : public Connection {
                           {"トランザクションを始められません", "cannot begin a transaction"});
   }
 
+  Status BeginRowLockedWrite() override { return BeginWrite(); }
+
   // Deferred: no lock is taken until the first read, which then holds one snapshot.
   Status BeginRead() override {
     return internal::Exec(db_.get(), "BEGIN", {"読み取りを始められません", "cannot begin a read"});

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -354,6 +355,53 @@ TEST_F(ReviewStoreTest, ConcurrentClaimsNeverHandOneTaskToTwoReviewers) {
   for (std::int64_t doc : documents) {
     EXPECT_EQ(store_->GetDocument(doc)->state, DocumentState::kVerified) << doc;
   }
+}
+
+TEST_F(ReviewStoreTest, LastTasksOfADocumentSettledAtOnceFromSeveralServersVerifyItOnce) {
+  // Each reviewer, on a server (a store) of their own, holds one of a document's tasks; all
+  // settle at the same moment. Whichever settles last must see the others' tasks done.
+  constexpr int kPeople = 4;
+  std::vector<std::int64_t> documents;
+  for (int d = 0; d < 10; ++d) {
+    documents.push_back(AddReadDocument({{.name = "applicant_name"},
+                                         {.name = "birth_date", .type = "date"},
+                                         {.name = "address"},
+                                         {.name = "phone", .type = "phone"}}));
+  }
+  std::vector<std::int64_t> people = {alice_, bob_, AddUser("carol"), AddUser("dave")};
+  std::vector<std::unique_ptr<Store>> servers;
+  for (int i = 0; i < kPeople; ++i) servers.push_back(Open());
+  for (std::int64_t doc : documents) {
+    // The tasks are claimed in queue order, oldest document first: one of this document each.
+    std::vector<std::int64_t> held;
+    for (int i = 0; i < kPeople; ++i) {
+      Result<std::optional<TaskDetail>> task = servers[i]->ClaimTask({.user_id = people[i]});
+      ASSERT_TRUE(task.ok() && task->has_value());
+      ASSERT_EQ((*task)->task.document_id, doc);
+      held.push_back((*task)->task.id);
+    }
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    std::vector<Result<DocumentState>> results(kPeople, Status::Internal("", ""));
+    for (int i = 0; i < kPeople; ++i) {
+      threads.emplace_back([&, i] {
+        ++ready;
+        while (ready < kPeople) std::this_thread::yield();
+        results[i] = servers[i]->SettleTask(Submit(held[i], people[i], "v"));
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    int verified_answers = 0;
+    for (const Result<DocumentState>& result : results) {
+      ASSERT_TRUE(result.ok()) << result.status().message(Lang::kEn);
+      verified_answers += *result == DocumentState::kVerified ? 1 : 0;
+    }
+    EXPECT_GE(verified_answers, 1) << "document " << doc;
+    EXPECT_EQ(store_->GetDocument(doc)->state, DocumentState::kVerified) << doc;
+  }
+  RawDb raw(db_path_);
+  EXPECT_EQ(raw.Int("SELECT count(*) FROM audit_log WHERE action = 'document.verified'"),
+            static_cast<std::int64_t>(documents.size()));
 }
 
 TEST_F(ReviewStoreTest, ExpiredLeaseReturnsTheTask) {
