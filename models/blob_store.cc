@@ -169,9 +169,10 @@ class BlobStore::Database {
     ADB_ASSIGN_OR_RETURN(bool present, HasLocked(sha256));
     if (present) return Status::Ok();  // same name, same bytes: nothing to send again
     // The row in blobs and the bytes commit together, so a blob is never half there; a second
-    // writer of the same bytes meanwhile finds both rows and changes nothing.
+    // writer of the same bytes meanwhile waits on the first's rows and then changes nothing.
+    // Nothing else is read to decide, so the store's writers are not held up by an upload.
     ADB_ASSIGN_OR_RETURN(internal::Transaction tx,
-                         internal::Transaction::BeginImmediate(*connection_));
+                         internal::Transaction::BeginRowLocked(*connection_));
     {
       ADB_ASSIGN_OR_RETURN(internal::Statement row, statements_.Get(kPutBlobRow));
       row.BindText(1, sha256).BindInt(2, static_cast<std::int64_t>(bytes.size()));

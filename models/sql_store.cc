@@ -57,6 +57,8 @@ constexpr char kInsertFormPage[] =
     "VALUES (?1, ?2, ?3, ?4)";
 
 constexpr char kSelectBlobSize[] = "SELECT size FROM blobs WHERE sha256 = ?1";
+constexpr char kSetBlobMediaType[] =
+    "UPDATE blobs SET media_type = ?2 WHERE sha256 = ?1 AND media_type = 'application/octet-stream'";
 constexpr char kInsertBlob[] = "INSERT INTO blobs (sha256, size, media_type) VALUES (?1, ?2, ?3)";
 
 // The same file is the document it is the original of, or the one its pages went to (a scan
@@ -1150,10 +1152,11 @@ Status SqlStore::RecordBlob(const std::string& sha256, std::int64_t size,
   }
   std::lock_guard lock(mu_);
   ADB_ASSIGN_OR_RETURN(Transaction tx, Transaction::BeginImmediate(*conn_));
+  bool found = false;
   {
     ADB_ASSIGN_OR_RETURN(Statement existing, statements_.Get(kSelectBlobSize));
     existing.BindText(1, sha256);
-    ADB_ASSIGN_OR_RETURN(bool found, existing.Step());
+    ADB_ASSIGN_OR_RETURN(found, existing.Step());
     if (found) {
       // Same name, same bytes: recording it again is a no-op, but a different size means the
       // caller is not describing the blob it thinks it is.
@@ -1165,8 +1168,15 @@ Status SqlStore::RecordBlob(const std::string& sha256, std::int64_t size,
             "blob " + sha256 + " is recorded with " + std::to_string(recorded) + " bytes, not " +
                 std::to_string(size));
       }
-      return Status::Ok();
     }
+  }
+  if (found) {
+    // Blobs kept in the database are put before they are recorded, as bytes of no known type;
+    // recording gives them theirs.
+    ADB_ASSIGN_OR_RETURN(Statement typed, statements_.Get(kSetBlobMediaType));
+    typed.BindText(1, sha256).BindText(2, media_type);
+    ADB_RETURN_IF_ERROR(typed.Run());
+    return tx.Commit();
   }
   {
     ADB_ASSIGN_OR_RETURN(Statement insert, statements_.Get(kInsertBlob));

@@ -168,6 +168,13 @@ TEST_P(BlobStoreDatabaseTest, PutRecordsTheBlobSoTheStoreCanNameIt) {
   Status recorded =
       store_->RecordBlob(*sha, static_cast<std::int64_t>(bytes.size()), "application/pdf");
   ASSERT_TRUE(recorded.ok()) << recorded.message(Lang::kEn);
+  // Recording gives the bytes their type; a second record keeps the first type.
+  EXPECT_EQ(Query("SELECT media_type FROM blobs WHERE sha256 = '" + *sha + "'"),
+            "application/pdf");
+  ASSERT_TRUE(
+      store_->RecordBlob(*sha, static_cast<std::int64_t>(bytes.size()), "image/png").ok());
+  EXPECT_EQ(Query("SELECT media_type FROM blobs WHERE sha256 = '" + *sha + "'"),
+            "application/pdf");
   // A size that is not the blob's is still refused.
   EXPECT_EQ(store_->RecordBlob(*sha, 3, "application/pdf").code(), StatusCode::kInvalidArgument);
 }
