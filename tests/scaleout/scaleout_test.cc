@@ -246,7 +246,8 @@ TEST_F(ScaleOutTest, ThreeWorkersAndTwoServersReadEachDocumentOnceAndSettleEachT
     const Reply escalations =
         Send(ports[0], {.path = "/api/supervisor/escalations", .as = &login});
     ASSERT_EQ(escalations.status, 200) << server::http_test::Describe(escalations);
-    for (const Json& task : escalations.json()["tasks"]) {
+    const Json waiting = escalations.json();  // kept: the loop walks into it
+    for (const Json& task : waiting["tasks"]) {
       const Reply decided = Send(
           ports[1], {.method = "POST",
                      .path = "/api/supervisor/tasks/" +
