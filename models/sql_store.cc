@@ -177,8 +177,12 @@ constexpr char kSelectFixable[] =
     "(SELECT count(*) FROM review_tasks x WHERE x.document_id = d.id AND x.state = 'leased' "
     "  AND x.lease_expires_at >= " ADB_NOW_SQL "), "
     "(SELECT count(*) FROM pages p WHERE p.document_id = d.id), d.source_name "
-    "FROM documents d JOIN tenants t ON t.id = d.tenant_id WHERE d.id = ?1 "
-    ADB_SQL_FOR_UPDATE_OF("d");
+    "FROM documents d JOIN tenants t ON t.id = d.tenant_id WHERE d.id = ?1";
+// Before a fix looks: the document, then its tasks. A claim in flight holds its task, so the
+// fix waits for it and then sees its lease; a claim after this passes the tasks over
+// (ADB_SQL_SKIP_LOCKED), so no reviewer is handed a task a fix is about to delete.
+constexpr char kLockDocumentTasks[] =
+    "SELECT id FROM review_tasks WHERE document_id = ?1 " ADB_SQL_FOR_UPDATE;
 // Read again from the start; a form the machine found is forgotten, one a person said is kept.
 constexpr char kResetDocument[] =
     "UPDATE documents SET state = 'received', attempts = 0, failure_reason = '', "
@@ -1698,6 +1702,11 @@ Status BadPage(std::int64_t document_id, int page_index, int pages) {
 
 Result<SqlStore::Fixable> SqlStore::CheckFixableLocked(std::int64_t id,
                                                              const std::string& tenant_code) {
+  for (const char* lock : {kLockDocument, kLockDocumentTasks}) {
+    ADB_ASSIGN_OR_RETURN(Statement locked, statements_.Get(lock));
+    locked.BindInt(1, id);
+    ADB_RETURN_IF_ERROR(locked.Run());
+  }
   ADB_ASSIGN_OR_RETURN(Statement stmt, statements_.Get(kSelectFixable));
   stmt.BindInt(1, id);
   ADB_ASSIGN_OR_RETURN(bool row, stmt.Step());

@@ -3,11 +3,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "models/internal/migrations.h"
@@ -558,6 +560,43 @@ TEST_F(FixStoreTest, ADocumentWhoseTaskAReviewerHoldsCannotBeFixed) {
   const Status assigned = store_->AssignForm(id, "default", form_.id, 1, clerk_);
   EXPECT_EQ(assigned.code(), StatusCode::kFailedPrecondition);
   EXPECT_THAT(Ja(assigned), HasSubstr("確認作業が始まっています"));
+}
+
+TEST_F(FixStoreTest, AFixWaitsForAClaimInFlightAndThenLeavesTheClaimedTaskAlone) {
+  const std::int64_t id = AddScan(1);
+  Read(id);
+  const std::string task =
+      RawDb(db_path_).Text("SELECT min(id) FROM review_tasks WHERE document_id = " +
+                           std::to_string(id));
+  // Another server leases the task and has not committed yet.
+  RawDb other(db_path_);
+  ASSERT_EQ(other.Exec(test_support::TestStoreIsPostgres() ? "BEGIN" : "BEGIN IMMEDIATE"),
+            SQLITE_OK);
+  ASSERT_EQ(other.Exec("UPDATE review_tasks SET state = 'leased', lease_owner = " +
+                       std::to_string(reviewer_) + ", leased_at = '" +
+                       test_support::IsoTimeAgo(0) + "', lease_expires_at = '" +
+                       test_support::IsoTimeAgo(-600) + "' WHERE id = " + task),
+            SQLITE_OK);
+  Status fixed = Status::Internal("", "");
+  std::thread front_desk([&] { fixed = store_->RotatePage(id, "default", 0, 90, clerk_); });
+  if (test_support::TestStoreIsPostgres()) {
+    // The fix waits for the lease's row before it looks.
+    RawDb watcher(db_path_);
+    for (int i = 0; i < 500 && watcher.Int("SELECT count(*) FROM pg_locks WHERE NOT granted") == 0;
+         ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_GT(watcher.Int("SELECT count(*) FROM pg_locks WHERE NOT granted"), 0);
+  } else {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // SQLite: it waits to write
+  }
+  ASSERT_EQ(other.Exec("COMMIT"), SQLITE_OK);
+  front_desk.join();
+  // It then sees the reviewer's lease and changes nothing: the reviewer's task is still there.
+  EXPECT_EQ(fixed.code(), StatusCode::kFailedPrecondition) << fixed.message(Lang::kEn);
+  RawDb after(db_path_);
+  EXPECT_EQ(after.Text("SELECT state FROM review_tasks WHERE id = " + task), "leased");
+  EXPECT_EQ(Pages(id)[0].rotation, 0);
 }
 
 TEST_F(FixStoreTest, AnotherMunicipalitysDocumentIsNotFoundLikeOneThatDoesNotExist) {
