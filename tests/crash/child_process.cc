@@ -21,13 +21,6 @@ extern "C" char** environ;
 
 }  // namespace
 
-std::string Slurp(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
 std::vector<nlohmann::json> ChildExit::JsonLines() const {
   std::vector<nlohmann::json> lines;
   std::istringstream in(out);

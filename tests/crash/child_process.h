@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/server/cli_runner.h"  // Slurp
+
 namespace adbridge::test_support {
 
 struct ChildExit {
@@ -69,9 +71,6 @@ class ChildProcess {
   std::filesystem::path out_;
   std::filesystem::path err_;
 };
-
-// The whole file, as bytes ("" when it cannot be read).
-std::string Slurp(const std::filesystem::path& file);
 
 // Runs `adbridge ARGS` to the end.
 ChildExit RunToEnd(const std::filesystem::path& scratch, const std::vector<std::string>& args,

@@ -24,6 +24,7 @@
 #include "tests/crash/child_process.h"
 #include "tests/models/postgres_test_db.h"
 #include "tests/server/http_test_client.h"
+#include "tests/server/serve_process.h"
 
 namespace adbridge {
 namespace {
@@ -66,19 +67,10 @@ class ScaleOutTest : public ::testing::Test {
     return done;
   }
 
-  // A server on a port of its own, reading in the background with one job.
-  ChildProcess StartServer(int* port) {
-    ChildProcess server = ChildProcess::Start(
-        dir_, {"--db", uri_, "serve", "--port", "0", "--bind", "127.0.0.1", "--jobs", "1"},
-        {"OMP_THREAD_LIMIT=1"});
-    *port = 0;
-    for (int i = 0; i < 600 && *port == 0; ++i) {
-      const std::string first = server.OutSoFar();
-      const Json line = Json::parse(first.substr(0, first.find('\n')), nullptr, false);
-      if (!line.is_discarded() && line.contains("port")) *port = line["port"].get<int>();
-      if (*port == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return server;
+  // A server on a port of its own, reading in the background with one job; its output goes
+  // to a folder of its own.
+  bool StartServer(test_support::ServeProcess& server) {
+    return server.Start("--db " + uri_ + " serve --port 0 --bind 127.0.0.1 --jobs 1");
   }
 
   // The database's answer to `sql` (first column of the first row), from the test's own
@@ -127,11 +119,13 @@ TEST_F(ScaleOutTest, ThreeWorkersAndTwoServersReadEachDocumentOnceAndSettleEachT
   std::sort(files.begin(), files.end());
   ASSERT_EQ(files.size(), static_cast<std::size_t>(kScans));
 
-  int ports[2] = {0, 0};
-  ChildProcess server_a = StartServer(&ports[0]);
-  ChildProcess server_b = StartServer(&ports[1]);
-  ASSERT_NE(ports[0], 0) << "the first server did not start";
-  ASSERT_NE(ports[1], 0) << "the second server did not start";
+  fs::create_directories(dir_ / "server-a");
+  fs::create_directories(dir_ / "server-b");
+  test_support::ServeProcess server_a(dir_ / "server-a");
+  test_support::ServeProcess server_b(dir_ / "server-b");
+  ASSERT_TRUE(StartServer(server_a)) << "the first server did not start: " << server_a.err();
+  ASSERT_TRUE(StartServer(server_b)) << "the second server did not start: " << server_b.err();
+  const int ports[2] = {server_a.port(), server_b.port()};
 
   // The front desk uploads half the scans to each server at the same time.
   std::vector<std::thread> desks;
@@ -257,8 +251,8 @@ TEST_F(ScaleOutTest, ThreeWorkersAndTwoServersReadEachDocumentOnceAndSettleEachT
       EXPECT_EQ(decided.status, 200) << server::http_test::Describe(decided);
     }
   }
-  server_a.WaitOrKill(std::chrono::microseconds(0));
-  server_b.WaitOrKill(std::chrono::microseconds(0));
+  server_a.Stop();
+  server_b.Stop();
 
   // Who read what: each worker prints a line per document it read; the servers' readers read
   // the rest.
